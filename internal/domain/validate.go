@@ -1,0 +1,290 @@
+package domain
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+)
+
+// Limits on what a client record may hold. Every string has one; the numbers are in
+// characters (runes), not bytes.
+const (
+	MaxNameLen        = 100
+	MaxCompanyLen     = 200
+	MaxCodeLen        = 50
+	MaxEmailLen       = 254
+	MaxNotesLen       = 10000
+	MaxAddressLineLen = 200
+	MaxPostalCodeLen  = 20
+	MaxCityLen        = 100
+	MaxRegionLen      = 100
+	MaxPhones         = 2
+	MaxPhoneLen       = 40
+	MaxTags           = 20
+	MaxTagLen         = 50
+	MaxSocialLinks    = 10
+	MaxURLLen         = 2048
+	MaxCustomFields   = 50
+	MaxCustomValueLen = 2000
+	maxKeyLen         = 64
+)
+
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Normalize validates f in place and puts every value in its canonical form: strings trimmed,
+// country upper-case, phones in E.164, tags without duplicates. defaultLocale fills an absent
+// locale. It returns one field error per problem found, in a stable order.
+func (f *Fields) Normalize(defaultLocale string) []FieldError {
+	var v validator
+	f.FirstName = v.line("/first_name", f.FirstName, MaxNameLen)
+	f.LastName = v.line("/last_name", f.LastName, MaxNameLen)
+	f.CompanyName = v.line("/company_name", f.CompanyName, MaxCompanyLen)
+	if f.FirstName == "" && f.LastName == "" && f.CompanyName == "" {
+		v.add("", FieldNameRequired, "")
+	}
+	f.Code = v.line("/code", f.Code, MaxCodeLen)
+	f.Email = v.email("/email", f.Email)
+	f.Notes = v.text("/notes", f.Notes, MaxNotesLen)
+
+	if f.Address != nil {
+		a := f.Address
+		a.Line1 = v.line("/address/line1", a.Line1, MaxAddressLineLen)
+		a.Line2 = v.line("/address/line2", a.Line2, MaxAddressLineLen)
+		a.PostalCode = v.line("/address/postal_code", a.PostalCode, MaxPostalCodeLen)
+		a.City = v.line("/address/city", a.City, MaxCityLen)
+		a.Region = v.line("/address/region", a.Region, MaxRegionLen)
+		a.Country = v.country("/address/country", a.Country)
+		if a.empty() {
+			f.Address = nil
+		}
+	}
+	region := ""
+	if f.Address != nil {
+		region = f.Address.Country
+	}
+	f.Phones = v.phones(f.Phones, region)
+
+	f.Locale = strings.ToLower(strings.TrimSpace(f.Locale))
+	if f.Locale == "" {
+		f.Locale = defaultLocale
+	}
+	if !slices.Contains(Locales, f.Locale) {
+		v.add("/locale", FieldInvalidValue, strings.Join(Locales, ", "))
+	}
+	f.Tags = v.tags(f.Tags)
+	f.SocialLinks = v.socialLinks(f.SocialLinks)
+	f.CustomFields = v.customFields(f.CustomFields)
+	return v.errs
+}
+
+type validator struct{ errs []FieldError }
+
+func (v *validator) add(pointer string, code Code, param string) {
+	v.errs = append(v.errs, FieldError{Pointer: pointer, Code: code, Param: param})
+}
+
+// line checks a single-line string: trimmed, no control characters, at most max runes.
+func (v *validator) line(pointer, s string, max int) string {
+	s = strings.TrimSpace(s)
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		v.add(pointer, FieldControlChars, "")
+	} else if utf8.RuneCountInString(s) > max {
+		v.add(pointer, FieldTooLong, strconv.Itoa(max))
+	}
+	return s
+}
+
+// text checks a multi-line string: tabs and line breaks are allowed, other controls are not.
+func (v *validator) text(pointer, s string, max int) string {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+		v.add(pointer, FieldControlChars, "")
+	} else if utf8.RuneCountInString(s) > max {
+		v.add(pointer, FieldTooLong, strconv.Itoa(max))
+	}
+	return s
+}
+
+func (v *validator) email(pointer, s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if len(s) > MaxEmailLen {
+		v.add(pointer, FieldTooLong, strconv.Itoa(MaxEmailLen))
+		return s
+	}
+	if !ValidEmail(s) {
+		v.add(pointer, FieldInvalidEmail, "")
+	}
+	return s
+}
+
+// ValidEmail accepts a bare address (no display name) whose domain has at least one dot.
+func ValidEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Name != "" || addr.Address != s {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") &&
+		!strings.HasSuffix(domain, ".") && !strings.ContainsAny(s, " \t")
+}
+
+func (v *validator) country(pointer, s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" {
+		return ""
+	}
+	if !ValidCountry(s) {
+		v.add(pointer, FieldInvalidCounty, "")
+	}
+	return s
+}
+
+// ValidCountry accepts an ISO 3166-1 alpha-2 code of a country (not a macro-region).
+func ValidCountry(s string) bool {
+	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
+		return false
+	}
+	r, err := language.ParseRegion(s)
+	return err == nil && r.IsCountry() && r.String() == s
+}
+
+// phones parses each number with the address country as the default region and stores it in
+// E.164. A national number without a country to interpret it is refused rather than guessed.
+func (v *validator) phones(in []string, region string) []string {
+	if len(in) > MaxPhones {
+		v.add("/phones", FieldTooMany, strconv.Itoa(MaxPhones))
+		return in
+	}
+	var out []string
+	for i, raw := range in {
+		pointer := fmt.Sprintf("/phones/%d", i)
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		e164, code := NormalizePhone(raw, region)
+		if code != "" {
+			v.add(pointer, code, "")
+			continue
+		}
+		if slices.Contains(out, e164) {
+			v.add(pointer, FieldDuplicate, "")
+			continue
+		}
+		out = append(out, e164)
+	}
+	return out
+}
+
+// NormalizePhone returns the E.164 form of raw, or the field error code that explains why not.
+func NormalizePhone(raw, region string) (string, Code) {
+	if len(raw) > MaxPhoneLen {
+		return "", FieldTooLong
+	}
+	if !strings.HasPrefix(raw, "+") && !strings.HasPrefix(raw, "00") && region == "" {
+		return "", FieldPhoneRegion
+	}
+	num, err := phonenumbers.Parse(raw, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", FieldInvalidPhone
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), ""
+}
+
+func (v *validator) tags(in []string) []string {
+	if len(in) > MaxTags {
+		v.add("/tags", FieldTooMany, strconv.Itoa(MaxTags))
+		return in
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, t := range in {
+		pointer := fmt.Sprintf("/tags/%d", i)
+		t = v.line(pointer, t, MaxTagLen)
+		switch {
+		case t == "":
+			v.add(pointer, FieldRequired, "")
+		case strings.Contains(t, ","):
+			// Tags travel comma-separated in query strings and CSV cells.
+			v.add(pointer, FieldInvalidValue, "no comma")
+		case !seen[strings.ToLower(t)]:
+			seen[strings.ToLower(t)] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (v *validator) socialLinks(in map[string]string) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	if len(in) > MaxSocialLinks {
+		v.add("/social_links", FieldTooMany, strconv.Itoa(MaxSocialLinks))
+		return in
+	}
+	out := make(map[string]string, len(in))
+	for _, k := range sortedKeys(in) {
+		pointer := "/social_links/" + escapePointer(k)
+		if !validKey(k) {
+			v.add(pointer, FieldInvalidKey, "")
+			continue
+		}
+		u := strings.TrimSpace(in[k])
+		if u == "" {
+			continue
+		}
+		if len(u) > MaxURLLen {
+			v.add(pointer, FieldTooLong, strconv.Itoa(MaxURLLen))
+			continue
+		}
+		if !ValidURL(u) {
+			v.add(pointer, FieldInvalidURL, "")
+			continue
+		}
+		out[k] = u
+	}
+	return out
+}
+
+// ValidURL accepts absolute http and https URLs with a host.
+func ValidURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+		!strings.ContainsAny(s, " \t\r\n")
+}
+
+func (v *validator) customFields(in map[string]any) map[string]any {
+	if len(in) == 0 {
+		return nil
+	}
+	if len(in) > MaxCustomFields {
+		v.add("/custom_fields", FieldTooMany, strconv.Itoa(MaxCustomFields))
+		return in
+	}
+	for _, k := range sortedKeys(in) {
+		pointer := "/custom_fields/" + escapePointer(k)
+		if !validKey(k) {
+			v.add(pointer, FieldInvalidKey, "")
+			continue
+		}
+		if s, ok := in[k].(string); ok {
+			in[k] = v.text(pointer, s, MaxCustomValueLen)
+		}
+	}
+	return in
+}
+
+func validKey(k string) bool { return len(k) <= maxKeyLen && keyPattern.MatchString(k) }

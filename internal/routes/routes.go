@@ -1,0 +1,122 @@
+// Package routes is the one list of the API's operations. The CDK stack makes one Lambda and
+// one API Gateway route per entry, the local server dispatches with it, and the tests check
+// the OpenAPI document and the functions/ folders against it.
+package routes
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Access says what an operation does to data; the stack grants permissions from it.
+type Access int
+
+const (
+	// Read operations get read-only access to the table.
+	Read Access = iota
+	// Write operations may read and write the table.
+	Write
+)
+
+// Route is one API operation.
+type Route struct {
+	// Operation is the OpenAPI operationId; the Lambda folder name is derived from it.
+	Operation string
+	Method    string
+	// Path uses API Gateway's syntax for parameters: /v1/clients/{id}.
+	Path string
+	// Public routes skip the JWT authorizer (invitation acceptance, the contract itself).
+	Public bool
+	Access Access
+}
+
+// Operation names, used by the functions' main packages to pick their handler.
+const (
+	CreateClient = "createClient"
+	GetClient    = "getClient"
+	ListClients  = "listClients"
+	UpdateClient = "updateClient"
+	DeleteClient = "deleteClient"
+	GetOpenAPI   = "getOpenAPI"
+)
+
+// All is the route table.
+var All = []Route{
+	{Operation: ListClients, Method: "GET", Path: "/v1/clients", Access: Read},
+	{Operation: CreateClient, Method: "POST", Path: "/v1/clients", Access: Write},
+	{Operation: GetClient, Method: "GET", Path: "/v1/clients/{id}", Access: Read},
+	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write},
+	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write},
+	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
+}
+
+// Key is the API Gateway route key, "GET /v1/clients/{id}".
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// Function is the name of the Lambda folder under functions/: createClient -> create-client,
+// getOpenAPI -> get-open-api.
+func (r Route) Function() string {
+	var b strings.Builder
+	prevLower := false
+	for _, c := range r.Operation {
+		if unicode.IsUpper(c) {
+			if prevLower {
+				b.WriteByte('-')
+			}
+			c = unicode.ToLower(c)
+			prevLower = false
+		} else {
+			prevLower = true
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Match finds the route for a method and a concrete path and returns its path parameters.
+func Match(method, path string) (Route, map[string]string, bool) {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for _, r := range All {
+		if r.Method != method {
+			continue
+		}
+		if params, ok := matchPath(strings.Split(strings.TrimPrefix(r.Path, "/"), "/"), segs); ok {
+			return r, params, true
+		}
+	}
+	return Route{}, nil, false
+}
+
+// PathExists reports whether any route serves path, whatever the method (405 versus 404).
+func PathExists(path string) bool {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for _, r := range All {
+		if _, ok := matchPath(strings.Split(strings.TrimPrefix(r.Path, "/"), "/"), segs); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func matchPath(pattern, segs []string) (map[string]string, bool) {
+	if len(pattern) != len(segs) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, p := range pattern {
+		if name, ok := strings.CutPrefix(p, "{"); ok {
+			if segs[i] == "" {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[strings.TrimSuffix(name, "}")] = segs[i]
+			continue
+		}
+		if p != segs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}

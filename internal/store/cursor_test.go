@@ -1,0 +1,48 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+func TestCursorRoundTrip(t *testing.T) {
+	id := "019a8f2e-7c3b-7d41-9a2e-0123456789ab"
+	c := encodeCursor("t1", "q", id)
+	if got, err := decodeCursor("t1", "q", c); err != nil || got != id {
+		t.Fatal(got, err)
+	}
+	for name, tc := range map[string]struct{ tenant, query, cursor string }{
+		"other tenant": {"t2", "q", c},
+		"other query":  {"t1", "q2", c},
+		"not base64":   {"t1", "q", "!!!"},
+		"truncated":    {"t1", "q", c[:len(c)-3]},
+		"bad position": {"t1", "q", encodeCursor("t1", "q", "not-a-uuid")},
+		"empty json":   {"t1", "q", "e30"},
+	} {
+		if _, err := decodeCursor(tc.tenant, tc.query, tc.cursor); domain.CodeOf(err) != domain.CodeInvalidCursor {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// FuzzDecodeCursor: whatever a caller sends as a cursor, decoding either refuses it with
+// invalid_cursor or yields a canonical UUID position; it never panics.
+func FuzzDecodeCursor(f *testing.F) {
+	f.Add(encodeCursor("t1", "q", "019a8f2e-7c3b-7d41-9a2e-0123456789ab"))
+	f.Add("")
+	f.Add("e30")
+	f.Add("eyJ2IjoxLCJmIjoiIiwiYSI6IiJ9")
+	f.Fuzz(func(t *testing.T, s string) {
+		after, err := decodeCursor("t1", "q", s)
+		if err != nil {
+			if domain.CodeOf(err) != domain.CodeInvalidCursor {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if len(after) != 36 {
+			t.Fatalf("accepted position %q", after)
+		}
+	})
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"sync"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Meter counts the DynamoDB requests a client makes and the items they read and write: the
+// cost that matters at scale, independent of the machine. Attach it to a client's options;
+// it is safe for concurrent use.
+type Meter struct {
+	mu     sync.Mutex
+	counts Counts
+}
+
+// Counts is a snapshot of a Meter.
+type Counts struct {
+	Requests     int
+	ByOperation  map[string]int
+	ItemsRead    int
+	ItemsWritten int
+}
+
+// Attach adds the meter to a client's middleware stack: dynamodb.New(opts, meter.Attach).
+func (m *Meter) Attach(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("RequestMeter",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleInitialize(ctx, in)
+				m.record(awsmiddleware.GetOperationName(ctx), in.Parameters, out.Result)
+				return out, md, err
+			}), middleware.After)
+	})
+}
+
+func (m *Meter) record(op string, params, result any) {
+	read, written := 0, 0
+	switch r := result.(type) {
+	case *dynamodb.GetItemOutput:
+		if r.Item != nil {
+			read = 1
+		}
+	case *dynamodb.QueryOutput:
+		read = int(r.ScannedCount)
+	case *dynamodb.ScanOutput:
+		read = int(r.ScannedCount)
+	case *dynamodb.BatchGetItemOutput:
+		for _, items := range r.Responses {
+			read += len(items)
+		}
+	case *dynamodb.TransactGetItemsOutput:
+		read = len(r.Responses)
+	}
+	switch p := params.(type) {
+	case *dynamodb.PutItemInput, *dynamodb.UpdateItemInput, *dynamodb.DeleteItemInput:
+		if result != nil {
+			written = 1
+		}
+	case *dynamodb.TransactWriteItemsInput:
+		if result != nil {
+			written = len(p.TransactItems)
+		}
+	case *dynamodb.BatchWriteItemInput:
+		if r, ok := result.(*dynamodb.BatchWriteItemOutput); ok {
+			for _, reqs := range p.RequestItems {
+				written += len(reqs)
+			}
+			for _, reqs := range r.UnprocessedItems {
+				written -= len(reqs)
+			}
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.counts.ByOperation == nil {
+		m.counts.ByOperation = map[string]int{}
+	}
+	m.counts.Requests++
+	m.counts.ByOperation[op]++
+	m.counts.ItemsRead += read
+	m.counts.ItemsWritten += written
+}
+
+// Snapshot returns the counts so far.
+func (m *Meter) Snapshot() Counts {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.counts
+	c.ByOperation = make(map[string]int, len(m.counts.ByOperation))
+	for k, v := range m.counts.ByOperation {
+		c.ByOperation[k] = v
+	}
+	return c
+}
+
+// Reset sets every count back to zero.
+func (m *Meter) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.counts = Counts{}
+}
