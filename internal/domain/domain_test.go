@@ -1,79 +1,81 @@
-package domain
+package domain_test
 
 import (
 	"encoding/json"
 	"errors"
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/phone"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
 
-func fieldCodes(t *testing.T, err error) map[string]Code {
+func fieldCodes(t *testing.T, err error) map[string]domain.Code {
 	t.Helper()
 	if err == nil {
 		return nil
 	}
-	var de *Error
+	var de *domain.Error
 	if !errors.As(err, &de) {
 		t.Fatalf("not a domain error: %v", err)
 	}
-	out := map[string]Code{}
+	out := map[string]domain.Code{}
 	for _, f := range de.Fields {
 		out[f.Pointer] = f.Code
 	}
-	if de.Code != CodeValidation {
+	if de.Code != domain.CodeValidation {
 		out["!"] = de.Code
 	}
 	return out
 }
 
-func decodeAndNormalize(body string) (Fields, error) {
-	f, err := DecodeFields([]byte(body))
+func decodeAndNormalize(body string) (domain.Fields, error) {
+	f, err := domain.DecodeFields([]byte(body))
 	if err != nil {
 		return f, err
 	}
-	return f, Invalid(f.Normalize("en"))
+	return f, domain.Invalid(f.Normalize("en", phone.E164))
 }
 
 func TestDecodeAndNormalize(t *testing.T) {
 	tests := []struct {
 		name string
 		body string
-		want map[string]Code // pointer -> code; nil means valid
+		want map[string]domain.Code // pointer -> code; nil means valid
 	}{
 		{"company only", `{"company_name":"Acme"}`, nil},
 		{"first name only", `{"first_name":"Hélène"}`, nil},
-		{"no name", `{"email":"a@b.fr"}`, map[string]Code{"": FieldNameRequired}},
-		{"blank names", `{"first_name":"  ","company_name":""}`, map[string]Code{"": FieldNameRequired}},
-		{"malformed", `{"first_name":`, map[string]Code{"!": CodeMalformedJSON}},
-		{"not an object", `[1,2]`, map[string]Code{"": FieldInvalidType}},
-		{"null body", `null`, map[string]Code{"": FieldInvalidType}},
+		{"no name", `{"email":"a@b.fr"}`, map[string]domain.Code{"": domain.FieldNameRequired}},
+		{"blank names", `{"first_name":"  ","company_name":""}`, map[string]domain.Code{"": domain.FieldNameRequired}},
+		{"malformed", `{"first_name":`, map[string]domain.Code{"!": domain.CodeMalformedJSON}},
+		{"not an object", `[1,2]`, map[string]domain.Code{"": domain.FieldInvalidType}},
+		{"null body", `null`, map[string]domain.Code{"": domain.FieldInvalidType}},
 		{"wrong types", `{"first_name":12,"tags":"vip","address":"x","company_name":"A"}`,
-			map[string]Code{"/first_name": FieldInvalidType, "/tags": FieldInvalidType, "/address": FieldInvalidType}},
+			map[string]domain.Code{"/first_name": domain.FieldInvalidType, "/tags": domain.FieldInvalidType, "/address": domain.FieldInvalidType}},
 		{"unknown and read-only", `{"company_name":"A","nickname":"x","status":"active","id":"1"}`,
-			map[string]Code{"/nickname": FieldUnknown, "/status": FieldReadOnly, "/id": FieldReadOnly}},
-		{"unknown address member", `{"company_name":"A","address":{"street":"x"}}`, map[string]Code{"/address/street": FieldUnknown}},
-		{"too long", `{"first_name":"` + strings.Repeat("é", MaxNameLen+1) + `"}`, map[string]Code{"/first_name": FieldTooLong}},
-		{"control chars", `{"company_name":"A\u0007"}`, map[string]Code{"/company_name": FieldControlChars}},
+			map[string]domain.Code{"/nickname": domain.FieldUnknown, "/status": domain.FieldReadOnly, "/id": domain.FieldReadOnly}},
+		{"unknown address member", `{"company_name":"A","address":{"street":"x"}}`, map[string]domain.Code{"/address/street": domain.FieldUnknown}},
+		{"too long", `{"first_name":"` + strings.Repeat("é", domain.MaxNameLen+1) + `"}`, map[string]domain.Code{"/first_name": domain.FieldTooLong}},
+		{"control chars", `{"company_name":"A\u0007"}`, map[string]domain.Code{"/company_name": domain.FieldControlChars}},
 		{"notes allow newlines", `{"company_name":"A","notes":"line 1\nline 2\ttab"}`, nil},
-		{"bad email", `{"company_name":"A","email":"not-an-email"}`, map[string]Code{"/email": FieldInvalidEmail}},
-		{"email with name", `{"company_name":"A","email":"Bob <bob@x.fr>"}`, map[string]Code{"/email": FieldInvalidEmail}},
-		{"email without dot", `{"company_name":"A","email":"bob@localhost"}`, map[string]Code{"/email": FieldInvalidEmail}},
-		{"bad country", `{"company_name":"A","address":{"country":"XX"}}`, map[string]Code{"/address/country": FieldInvalidCounty}},
-		{"macro region", `{"company_name":"A","address":{"country":"EU"}}`, map[string]Code{"/address/country": FieldInvalidCounty}},
-		{"national phone without country", `{"company_name":"A","phones":["06 12 34 56 78"]}`, map[string]Code{"/phones/0": FieldPhoneRegion}},
+		{"bad email", `{"company_name":"A","email":"not-an-email"}`, map[string]domain.Code{"/email": domain.FieldInvalidEmail}},
+		{"email with name", `{"company_name":"A","email":"Bob <bob@x.fr>"}`, map[string]domain.Code{"/email": domain.FieldInvalidEmail}},
+		{"email without dot", `{"company_name":"A","email":"bob@localhost"}`, map[string]domain.Code{"/email": domain.FieldInvalidEmail}},
+		{"bad country", `{"company_name":"A","address":{"country":"XX"}}`, map[string]domain.Code{"/address/country": domain.FieldInvalidCounty}},
+		{"macro region", `{"company_name":"A","address":{"country":"EU"}}`, map[string]domain.Code{"/address/country": domain.FieldInvalidCounty}},
+		{"national phone without country", `{"company_name":"A","phones":["06 12 34 56 78"]}`, map[string]domain.Code{"/phones/0": domain.FieldPhoneRegion}},
 		{"national phone with country", `{"company_name":"A","phones":["06 12 34 56 78"],"address":{"country":"fr"}}`, nil},
-		{"invalid phone", `{"company_name":"A","phones":["+33 1"]}`, map[string]Code{"/phones/0": FieldInvalidPhone}},
-		{"three phones", `{"company_name":"A","phones":["+33612345678","+33612345679","+33612345670"]}`, map[string]Code{"/phones": FieldTooMany}},
-		{"duplicate phone", `{"company_name":"A","phones":["+33612345678","06 12 34 56 78"],"address":{"country":"FR"}}`, map[string]Code{"/phones/1": FieldDuplicate}},
-		{"bad locale", `{"company_name":"A","locale":"de"}`, map[string]Code{"/locale": FieldInvalidValue}},
-		{"tag with comma", `{"company_name":"A","tags":["a,b"]}`, map[string]Code{"/tags/0": FieldInvalidValue}},
-		{"empty tag", `{"company_name":"A","tags":[" "]}`, map[string]Code{"/tags/0": FieldRequired}},
-		{"bad social key", `{"company_name":"A","social_links":{"Bad Key":"https://x.fr"}}`, map[string]Code{"/social_links/Bad Key": FieldInvalidKey}},
-		{"bad social url", `{"company_name":"A","social_links":{"linkedin":"javascript:alert(1)"}}`, map[string]Code{"/social_links/linkedin": FieldInvalidURL}},
-		{"custom field object", `{"company_name":"A","custom_fields":{"x":{"a":1}}}`, map[string]Code{"/custom_fields/x": FieldInvalidType}},
-		{"custom field bad key", `{"company_name":"A","custom_fields":{"a/b":1}}`, map[string]Code{"/custom_fields/a~1b": FieldInvalidKey}},
+		{"invalid phone", `{"company_name":"A","phones":["+33 1"]}`, map[string]domain.Code{"/phones/0": domain.FieldInvalidPhone}},
+		{"three phones", `{"company_name":"A","phones":["+33612345678","+33612345679","+33612345670"]}`, map[string]domain.Code{"/phones": domain.FieldTooMany}},
+		{"duplicate phone", `{"company_name":"A","phones":["+33612345678","06 12 34 56 78"],"address":{"country":"FR"}}`, map[string]domain.Code{"/phones/1": domain.FieldDuplicate}},
+		{"bad locale", `{"company_name":"A","locale":"de"}`, map[string]domain.Code{"/locale": domain.FieldInvalidValue}},
+		{"tag with comma", `{"company_name":"A","tags":["a,b"]}`, map[string]domain.Code{"/tags/0": domain.FieldInvalidValue}},
+		{"empty tag", `{"company_name":"A","tags":[" "]}`, map[string]domain.Code{"/tags/0": domain.FieldRequired}},
+		{"bad social key", `{"company_name":"A","social_links":{"Bad Key":"https://x.fr"}}`, map[string]domain.Code{"/social_links/Bad Key": domain.FieldInvalidKey}},
+		{"bad social url", `{"company_name":"A","social_links":{"linkedin":"javascript:alert(1)"}}`, map[string]domain.Code{"/social_links/linkedin": domain.FieldInvalidURL}},
+		{"custom field object", `{"company_name":"A","custom_fields":{"x":{"a":1}}}`, map[string]domain.Code{"/custom_fields/x": domain.FieldInvalidType}},
+		{"custom field bad key", `{"company_name":"A","custom_fields":{"a/b":1}}`, map[string]domain.Code{"/custom_fields/a~1b": domain.FieldInvalidKey}},
 		{"custom field scalars", `{"company_name":"A","custom_fields":{"budget":12.5,"vat":"FR123","vip":true,"gone":null}}`, nil},
 	}
 	for _, tt := range tests {
@@ -109,8 +111,8 @@ func TestNormalizeCanonicalForms(t *testing.T) {
 	if _, ok := f.CustomFields["gone"]; ok || f.CustomFields["n"] != 3.0 {
 		t.Fatalf("custom fields %v", f.CustomFields)
 	}
-	if EmailKey(f.Email) != "helene@example.fr" {
-		t.Fatal(EmailKey(f.Email))
+	if domain.EmailKey(f.Email) != "helene@example.fr" {
+		t.Fatal(domain.EmailKey(f.Email))
 	}
 }
 
@@ -144,7 +146,7 @@ func TestMergePatchRFC7396(t *testing.T) {
 			}
 		}
 		before, _ := json.Marshal(target)
-		got := MergePatch(target, patch)
+		got := domain.MergePatch(target, patch)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("MergePatch(%s, %s) = %v, want %s", tt.target, tt.patch, got, tt.want)
 		}
@@ -156,44 +158,44 @@ func TestMergePatchRFC7396(t *testing.T) {
 
 func TestApplyPatch(t *testing.T) {
 	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
-	base := func() *Client {
+	base := func() *domain.Client {
 		f, err := decodeAndNormalize(`{"first_name":"Jean","last_name":"Martin","email":"jean@martin.fr","tags":["vip"],
 			"address":{"city":"Paris","country":"FR"},"custom_fields":{"a":1,"b":"x"}}`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return NewClient("id1", f, now.Add(-time.Hour))
+		return domain.NewClient("id1", f, now.Add(-time.Hour))
 	}
 	tests := []struct {
 		name    string
 		invited bool
 		patch   string
-		check   func(*Client) bool
-		want    map[string]Code
+		check   func(*domain.Client) bool
+		want    map[string]domain.Code
 	}{
-		{"change a name", false, `{"first_name":"Jeanne"}`, func(c *Client) bool { return c.FirstName == "Jeanne" && c.LastName == "Martin" }, nil},
-		{"remove nested member", false, `{"address":{"city":null}}`, func(c *Client) bool { return c.Address.City == "" && c.Address.Country == "FR" }, nil},
-		{"remove whole address", false, `{"address":null}`, func(c *Client) bool { return c.Address == nil }, nil},
-		{"remove a custom field", false, `{"custom_fields":{"a":null}}`, func(c *Client) bool { _, ok := c.CustomFields["a"]; return !ok && c.CustomFields["b"] == "x" }, nil},
-		{"national phone uses merged country", false, `{"phones":["06 11 22 33 44"]}`, func(c *Client) bool { return c.Phones[0] == "+33611223344" }, nil},
-		{"change email before invitation", false, `{"email":"jm@martin.fr"}`, func(c *Client) bool { return c.Email == "jm@martin.fr" }, nil},
-		{"change email after invitation", true, `{"email":"jm@martin.fr"}`, nil, map[string]Code{"/email": FieldImmutable}},
-		{"remove email after invitation", true, `{"email":null}`, nil, map[string]Code{"/email": FieldImmutable}},
-		{"email case after invitation", true, `{"email":"Jean@Martin.fr"}`, func(c *Client) bool { return c.Email == "Jean@Martin.fr" }, nil},
-		{"remove every name", false, `{"first_name":null,"last_name":null}`, nil, map[string]Code{"": FieldNameRequired}},
-		{"read-only member", false, `{"status":"active","version":9}`, nil, map[string]Code{"/status": FieldReadOnly, "/version": FieldReadOnly}},
-		{"unknown member", false, `{"nickname":"JM"}`, nil, map[string]Code{"/nickname": FieldUnknown}},
-		{"not an object", false, `["x"]`, nil, map[string]Code{"": FieldInvalidType}},
-		{"malformed", false, `{`, nil, map[string]Code{"!": CodeMalformedJSON}},
+		{"change a name", false, `{"first_name":"Jeanne"}`, func(c *domain.Client) bool { return c.FirstName == "Jeanne" && c.LastName == "Martin" }, nil},
+		{"remove nested member", false, `{"address":{"city":null}}`, func(c *domain.Client) bool { return c.Address.City == "" && c.Address.Country == "FR" }, nil},
+		{"remove whole address", false, `{"address":null}`, func(c *domain.Client) bool { return c.Address == nil }, nil},
+		{"remove a custom field", false, `{"custom_fields":{"a":null}}`, func(c *domain.Client) bool { _, ok := c.CustomFields["a"]; return !ok && c.CustomFields["b"] == "x" }, nil},
+		{"national phone uses merged country", false, `{"phones":["06 11 22 33 44"]}`, func(c *domain.Client) bool { return c.Phones[0] == "+33611223344" }, nil},
+		{"change email before invitation", false, `{"email":"jm@martin.fr"}`, func(c *domain.Client) bool { return c.Email == "jm@martin.fr" }, nil},
+		{"change email after invitation", true, `{"email":"jm@martin.fr"}`, nil, map[string]domain.Code{"/email": domain.FieldImmutable}},
+		{"remove email after invitation", true, `{"email":null}`, nil, map[string]domain.Code{"/email": domain.FieldImmutable}},
+		{"email case after invitation", true, `{"email":"Jean@Martin.fr"}`, func(c *domain.Client) bool { return c.Email == "Jean@Martin.fr" }, nil},
+		{"remove every name", false, `{"first_name":null,"last_name":null}`, nil, map[string]domain.Code{"": domain.FieldNameRequired}},
+		{"read-only member", false, `{"status":"active","version":9}`, nil, map[string]domain.Code{"/status": domain.FieldReadOnly, "/version": domain.FieldReadOnly}},
+		{"unknown member", false, `{"nickname":"JM"}`, nil, map[string]domain.Code{"/nickname": domain.FieldUnknown}},
+		{"not an object", false, `["x"]`, nil, map[string]domain.Code{"": domain.FieldInvalidType}},
+		{"malformed", false, `{`, nil, map[string]domain.Code{"!": domain.CodeMalformedJSON}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := base()
 			if tt.invited {
 				at := now.Add(-time.Minute)
-				c.InvitedAt, c.Status = &at, StatusInvited
+				c.InvitedAt, c.Status = &at, domain.StatusInvited
 			}
-			got, err := ApplyPatch(c, []byte(tt.patch), now)
+			got, err := domain.ApplyPatch(c, []byte(tt.patch), now, phone.E164)
 			if codes := fieldCodes(t, err); !reflect.DeepEqual(codes, tt.want) {
 				t.Fatalf("errors %v, want %v", codes, tt.want)
 			}
@@ -214,7 +216,7 @@ func TestApplyPatch(t *testing.T) {
 }
 
 func TestETag(t *testing.T) {
-	if got := ETagOf(42); got != `"42"` {
+	if got := domain.ETagOf(42); got != `"42"` {
 		t.Fatal(got)
 	}
 }

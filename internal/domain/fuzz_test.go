@@ -1,8 +1,10 @@
-package domain
+package domain_test
 
 import (
 	"encoding/json"
 	"errors"
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/phone"
 	"testing"
 	"time"
 )
@@ -15,26 +17,26 @@ func FuzzDecodeFields(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		fields, err := DecodeFields(body)
+		fields, err := domain.DecodeFields(body)
 		if err != nil {
-			var de *Error
+			var de *domain.Error
 			if !errors.As(err, &de) {
 				t.Fatalf("non-domain error %v", err)
 			}
 			return
 		}
-		if errs := fields.Normalize("fr"); len(errs) > 0 {
+		if errs := fields.Normalize("fr", phone.E164); len(errs) > 0 {
 			return
 		}
 		again, err := json.Marshal(fields)
 		if err != nil {
 			t.Fatal(err)
 		}
-		second, err := DecodeFields(again)
+		second, err := domain.DecodeFields(again)
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", again, err)
 		}
-		if errs := second.Normalize("fr"); len(errs) > 0 {
+		if errs := second.Normalize("fr", phone.E164); len(errs) > 0 {
 			t.Fatalf("normalized value no longer valid: %s %v", again, errs)
 		}
 		third, _ := json.Marshal(second)
@@ -51,10 +53,10 @@ func FuzzApplyPatch(f *testing.F) {
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, patch []byte) {
-		c := NewClient("id", Fields{CompanyName: "Acme", Email: "a@b.fr", Locale: "fr"}, now)
-		next, err := ApplyPatch(c, patch, now)
+		c := domain.NewClient("id", domain.Fields{CompanyName: "Acme", Email: "a@b.fr", Locale: "fr"}, now)
+		next, err := domain.ApplyPatch(c, patch, now, phone.E164)
 		if err != nil {
-			var de *Error
+			var de *domain.Error
 			if !errors.As(err, &de) {
 				t.Fatalf("non-domain error %v", err)
 			}

@@ -33,7 +33,7 @@ func MergePatch(target, patch any) any {
 
 // ApplyPatch applies a merge patch document to the writable fields of c and validates the
 // result as a whole, so a patch can never produce a record that a create would refuse.
-func ApplyPatch(c *Client, patch []byte, now time.Time) (*Client, error) {
+func ApplyPatch(c *Client, patch []byte, now time.Time, parsePhone PhoneParser) (*Client, error) {
 	var doc map[string]json.RawMessage
 	if err := decodeObject(patch, &doc); err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func ApplyPatch(c *Client, patch []byte, now time.Time) (*Client, error) {
 		errs = de.Fields
 	}
 	if len(errs) == 0 {
-		errs = f.Normalize(c.Locale)
+		errs = f.Normalize(c.Locale, parsePhone)
 	}
 	if c.EmailLocked() && !strings.EqualFold(f.Email, c.Email) {
 		errs = append(errs, FieldError{Pointer: "/email", Code: FieldImmutable})

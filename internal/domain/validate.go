@@ -11,7 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 )
 
@@ -40,11 +39,15 @@ const (
 
 var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
+// PhoneParser returns the E.164 form of a phone number read with region as the default
+// country, or the field error code explaining why it cannot (see package phone).
+type PhoneParser func(raw, region string) (string, Code)
+
 // Normalize validates f in place and puts every value in its canonical form: strings trimmed,
 // country upper-case, phones in E.164, tags without duplicates. defaultLocale fills an absent
 // locale. It returns one field error per problem found, in a stable order.
-func (f *Fields) Normalize(defaultLocale string) []FieldError {
-	var v validator
+func (f *Fields) Normalize(defaultLocale string, parsePhone PhoneParser) []FieldError {
+	v := validator{parsePhone: parsePhone}
 	f.FirstName = v.line("/first_name", f.FirstName, MaxNameLen)
 	f.LastName = v.line("/last_name", f.LastName, MaxNameLen)
 	f.CompanyName = v.line("/company_name", f.CompanyName, MaxCompanyLen)
@@ -86,7 +89,10 @@ func (f *Fields) Normalize(defaultLocale string) []FieldError {
 	return v.errs
 }
 
-type validator struct{ errs []FieldError }
+type validator struct {
+	errs       []FieldError
+	parsePhone PhoneParser
+}
 
 func (v *validator) add(pointer string, code Code, param string) {
 	v.errs = append(v.errs, FieldError{Pointer: pointer, Code: code, Param: param})
@@ -174,7 +180,7 @@ func (v *validator) phones(in []string, region string) []string {
 		if raw == "" {
 			continue
 		}
-		e164, code := NormalizePhone(raw, region)
+		e164, code := v.parsePhone(raw, region)
 		if code != "" {
 			v.add(pointer, code, "")
 			continue
@@ -186,21 +192,6 @@ func (v *validator) phones(in []string, region string) []string {
 		out = append(out, e164)
 	}
 	return out
-}
-
-// NormalizePhone returns the E.164 form of raw, or the field error code that explains why not.
-func NormalizePhone(raw, region string) (string, Code) {
-	if len(raw) > MaxPhoneLen {
-		return "", FieldTooLong
-	}
-	if !strings.HasPrefix(raw, "+") && !strings.HasPrefix(raw, "00") && region == "" {
-		return "", FieldPhoneRegion
-	}
-	num, err := phonenumbers.Parse(raw, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return "", FieldInvalidPhone
-	}
-	return phonenumbers.Format(num, phonenumbers.E164), ""
 }
 
 func (v *validator) tags(in []string) []string {

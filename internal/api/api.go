@@ -1,0 +1,160 @@
+// Package api holds the handlers of the API's operations, one file per operation. Each takes an
+// API Gateway HTTP API (payload 2.0) event and returns a response; the same functions run in
+// Lambda and behind the local server. Handlers never return an error to Lambda (it would become
+// a bare 502): every failure is a problem+json response.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/google/uuid"
+
+	"github.com/clientdesk/clientdesk/internal/auth"
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// Handler is the signature lambda.Start receives and the local server calls.
+type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// ClientStore is what the client operations need from storage.
+type ClientStore interface {
+	CreateClient(ctx context.Context, tenant string, c *domain.Client, idem *store.Idempotency) error
+	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
+	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
+	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client) error
+	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool) error
+	GetIdempotency(ctx context.Context, tenant, scope, key string) (*store.Idempotency, error)
+}
+
+// API carries what the handlers depend on. Build it once per process.
+type API struct {
+	Clients ClientStore
+	Claims  auth.ClaimNames
+	// Phones parses phone numbers. Only the operations that write clients need it, and only
+	// their functions link the (large) parser: see package phone.
+	Phones domain.PhoneParser
+	Now    func() time.Time
+	NewID  func() (string, error)
+	Log    *slog.Logger
+}
+
+// New returns an API with the real clock, UUIDv7 ids and JSON logs on log.
+func New(clients ClientStore, claims auth.ClaimNames, log *slog.Logger) *API {
+	return &API{Clients: clients, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log}
+}
+
+func newUUIDv7() (string, error) {
+	id, err := uuid.NewV7()
+	return id.String(), err
+}
+
+// request is an incoming event with what every handler needs resolved.
+type request struct {
+	events.APIGatewayV2HTTPRequest
+	who  auth.Identity
+	lang string
+}
+
+// response is what an operation produces on success.
+type response struct {
+	status  int
+	headers map[string]string
+	body    []byte
+}
+
+type operation func(ctx context.Context, r *request) (*response, error)
+
+// Handler returns the handler of an operation of the route table.
+func (a *API) Handler(op string) Handler {
+	route, ok := routeByOperation(op)
+	if !ok {
+		panic(fmt.Sprintf("api: no route for operation %q", op))
+	}
+	fn, ok := a.operations()[op]
+	if !ok {
+		panic(fmt.Sprintf("api: no handler for operation %q", op))
+	}
+	if slices.Contains(parsesPhones, op) && a.Phones == nil {
+		panic(fmt.Sprintf("api: operation %q needs a phone parser (API.Phones)", op))
+	}
+	return a.wrap(route, fn)
+}
+
+// parsesPhones are the operations that validate client fields.
+var parsesPhones = []string{routes.CreateClient, routes.UpdateClient}
+
+func (a *API) operations() map[string]operation {
+	return map[string]operation{
+		routes.CreateClient: a.createClient,
+		routes.GetClient:    a.getClient,
+		routes.ListClients:  a.listClients,
+		routes.UpdateClient: a.updateClient,
+		routes.DeleteClient: a.deleteClient,
+		routes.GetOpenAPI:   getOpenAPI,
+	}
+}
+
+func routeByOperation(op string) (routes.Route, bool) {
+	for _, r := range routes.All {
+		if r.Operation == op {
+			return r, true
+		}
+	}
+	return routes.Route{}, false
+}
+
+// wrap does for every operation what none should do by itself: language negotiation, identity
+// and role checks, turning errors and panics into problems, and one log line per request.
+func (a *API) wrap(route routes.Route, fn operation) Handler {
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
+		start := time.Now()
+		r := &request{APIGatewayV2HTTPRequest: ev, lang: negotiateLanguage(header(ev, "Accept-Language"))}
+		defer func() {
+			if p := recover(); p != nil {
+				a.Log.ErrorContext(ctx, "panic", "operation", route.Operation, "request_id", ev.RequestContext.RequestID,
+					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				resp = a.problem(r, fmt.Errorf("panic: %v", p))
+			}
+			a.Log.InfoContext(ctx, "request", "operation", route.Operation, "request_id", ev.RequestContext.RequestID,
+				"tenant", r.who.Tenant, "status", resp.StatusCode, "ms", time.Since(start).Milliseconds())
+		}()
+		if !route.Public {
+			who, err := auth.FromRequest(ev.RequestContext, a.Claims)
+			if err != nil {
+				return a.problem(r, err), nil
+			}
+			if route.Access == routes.Write && !who.CanWrite() {
+				return a.problem(r, &domain.Error{Code: domain.CodeForbidden}), nil
+			}
+			r.who = who
+		}
+		out, err := fn(ctx, r)
+		if err != nil {
+			return a.problem(r, err), nil
+		}
+		h := map[string]string{"X-Request-Id": ev.RequestContext.RequestID, "Cache-Control": "no-store"}
+		if len(out.body) > 0 {
+			h["Content-Type"] = "application/json"
+		}
+		for k, v := range out.headers {
+			h[k] = v
+		}
+		return events.APIGatewayV2HTTPResponse{StatusCode: out.status, Headers: h, Body: string(out.body)}, nil
+	}
+}
+
+func (a *API) problem(r *request, err error) events.APIGatewayV2HTTPResponse {
+	p := NewProblem(err, r.lang, r.RequestContext.RequestID, r.RawPath)
+	if p.Status >= 500 {
+		a.Log.Error("request failed", "request_id", r.RequestContext.RequestID, "route", r.RouteKey, "error", err.Error())
+	}
+	return problemResponse(p, r.lang)
+}

@@ -1,0 +1,110 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// IdempotencyWindow is how long a create can be replayed with its Idempotency-Key.
+const IdempotencyWindow = 24 * time.Hour
+
+// createClient: POST /v1/clients. With an Idempotency-Key, the client and the record of the
+// response are written in one transaction, so a retry can only ever replay, never duplicate.
+func (a *API) createClient(ctx context.Context, r *request) (*response, error) {
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := r.body("application/json")
+	if err != nil {
+		return nil, err
+	}
+	fields, err := domain.DecodeFields(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.Invalid(fields.Normalize(r.lang, a.Phones)); err != nil {
+		return nil, err
+	}
+	id, err := a.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	c := domain.NewClient(id, fields, now)
+	out, err := jsonResponse(http.StatusCreated, c, map[string]string{"Location": "/v1/clients/" + c.ID, "ETag": c.ETag()})
+	if err != nil {
+		return nil, err
+	}
+	var idem *store.Idempotency
+	if key != "" {
+		idem = &store.Idempotency{Scope: routes.CreateClient, Key: key, RequestHash: requestHash(body),
+			Status: out.status, Headers: out.headers, Body: string(out.body), ExpiresAt: now.Add(IdempotencyWindow).Unix()}
+	}
+	err = a.Clients.CreateClient(ctx, r.who.Tenant, c, idem)
+	if errors.Is(err, store.ErrIdempotencyKeyUsed) {
+		return a.replay(ctx, r, idem)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// replay answers a request whose key was already used: the first response if the body is
+// the same, a 422 if it is not.
+func (a *API) replay(ctx context.Context, r *request, idem *store.Idempotency) (*response, error) {
+	prev, err := a.Clients.GetIdempotency(ctx, r.who.Tenant, idem.Scope, idem.Key)
+	if err != nil {
+		return nil, err
+	}
+	if prev == nil {
+		// The record expired between the failed write and this read: the caller may retry.
+		return nil, &domain.Error{Code: domain.CodeIdempotencyInFlight}
+	}
+	if prev.RequestHash != idem.RequestHash {
+		return nil, domain.Errorf(domain.CodeIdempotencyReuse, "Idempotency-Key")
+	}
+	headers := map[string]string{"Idempotent-Replayed": "true"}
+	for k, v := range prev.Headers {
+		headers[k] = v
+	}
+	return &response{status: prev.Status, headers: headers, body: []byte(prev.Body)}, nil
+}
+
+// idempotencyKey reads the optional Idempotency-Key header: 1 to 255 visible ASCII characters.
+func idempotencyKey(r *request) (string, error) {
+	key := header(r.APIGatewayV2HTTPRequest, "Idempotency-Key")
+	if key == "" {
+		return "", nil
+	}
+	if len(key) > 255 {
+		return "", domain.Errorf(domain.CodeIdempotencyInvalid, "Idempotency-Key")
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return "", domain.Errorf(domain.CodeIdempotencyInvalid, "Idempotency-Key")
+		}
+	}
+	return key, nil
+}
+
+// requestHash identifies a body up to insignificant white space.
+func requestHash(body []byte) string {
+	var compact bytes.Buffer
+	if json.Compact(&compact, body) == nil {
+		body = compact.Bytes()
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,102 @@
+package api
+
+import "github.com/clientdesk/clientdesk/internal/domain"
+
+// text is a message in each language a person may read. French follows French typography:
+// guillemets and a no-break space before two-part punctuation (: ; ? !).
+type text struct{ en, fr string }
+
+func (t text) in(lang string) string {
+	if lang == "fr" {
+		return t.fr
+	}
+	return t.en
+}
+
+type problemText struct{ title, detail text }
+
+// problemTexts: one entry per problem code; a test checks that none is missing. A detail
+// containing %s receives the name of the offending parameter.
+var problemTexts = map[domain.Code]problemText{
+	domain.CodeValidation: {
+		text{"Validation failed", "Validation échouée"},
+		text{"Some values are not valid; see errors for each field.", "Certaines valeurs ne sont pas valides\u00a0: voir errors pour chaque champ."}},
+	domain.CodeMalformedJSON: {
+		text{"Malformed JSON", "JSON mal formé"},
+		text{"The request body is not valid JSON.", "Le corps de la requête n’est pas un JSON valide."}},
+	domain.CodeBodyTooLarge: {
+		text{"Request body too large", "Corps de requête trop volumineux"},
+		text{"The request body exceeds 64 KiB.", "Le corps de la requête dépasse 64\u00a0Kio."}},
+	domain.CodeUnsupportedMedia: {
+		text{"Unsupported media type", "Type de contenu non pris en charge"},
+		text{"Send the body as %s.", "Envoyez le corps en %s."}},
+	domain.CodeInvalidParameter: {
+		text{"Invalid parameter", "Paramètre invalide"},
+		text{"The parameter %s is not valid.", "Le paramètre «\u00a0%s\u00a0» n’est pas valide."}},
+	domain.CodeInvalidCursor: {
+		text{"Invalid cursor", "Curseur invalide"},
+		text{"The cursor was altered, or belongs to another query: start again from the first page.", "Le curseur a été modifié ou appartient à une autre requête\u00a0: reprenez depuis la première page."}},
+	domain.CodeInvalidID: {
+		text{"Invalid identifier", "Identifiant invalide"},
+		text{"The identifier in the path is not a valid client id.", "L’identifiant du chemin n’est pas un identifiant de client valide."}},
+	domain.CodeClientNotFound: {
+		text{"Client not found", "Client introuvable"},
+		text{"No client has this id.", "Aucun client ne porte cet identifiant."}},
+	domain.CodeEmailTaken: {
+		text{"Email already in use", "Adresse e-mail déjà utilisée"},
+		text{"Another client already has this email address.", "Un autre client a déjà cette adresse e-mail."}},
+	domain.CodeCodeTaken: {
+		text{"Client code already in use", "Code client déjà utilisé"},
+		text{"Another client already has this code.", "Un autre client a déjà ce code."}},
+	domain.CodePreconditionNeeded: {
+		text{"Precondition required", "Condition préalable requise"},
+		text{"Send If-Match with the ETag you last read, so that no one else’s change is overwritten.", "Envoyez If-Match avec l’ETag lu en dernier, pour ne pas écraser la modification de quelqu’un d’autre."}},
+	domain.CodePreconditionFailed: {
+		text{"Precondition failed", "Condition préalable non remplie"},
+		text{"The client was changed since you read it: read it again, then retry.", "Le client a été modifié depuis votre lecture\u00a0: relisez-le, puis réessayez."}},
+	domain.CodeIdempotencyReuse: {
+		text{"Idempotency key reused", "Clé d’idempotence réutilisée"},
+		text{"This Idempotency-Key was used with a different request body.", "Cette clé Idempotency-Key a déjà servi avec un autre corps de requête."}},
+	domain.CodeIdempotencyInvalid: {
+		text{"Invalid idempotency key", "Clé d’idempotence invalide"},
+		text{"Idempotency-Key must be 1 to 255 visible ASCII characters.", "Idempotency-Key doit compter de 1 à 255 caractères ASCII visibles."}},
+	domain.CodeIdempotencyInFlight: {
+		text{"Request in progress", "Requête en cours"},
+		text{"A request with this Idempotency-Key is still being processed.", "Une requête avec cette clé Idempotency-Key est encore en cours."}},
+	domain.CodeUnauthenticated: {
+		text{"Authentication required", "Authentification requise"},
+		text{"Send a valid bearer token.", "Envoyez un jeton d’accès valide."}},
+	domain.CodeForbidden: {
+		text{"Forbidden", "Accès refusé"},
+		text{"Your role does not allow this operation.", "Votre rôle ne permet pas cette opération."}},
+	domain.CodeRouteNotFound: {
+		text{"Not found", "Introuvable"},
+		text{"No operation at this method and path.", "Aucune opération à cette méthode et ce chemin."}},
+	domain.CodeInternal: {
+		text{"Internal error", "Erreur interne"},
+		text{"Something went wrong on our side; quote the request id if you contact support.", "Une erreur s’est produite de notre côté\u00a0; citez l’identifiant de requête si vous contactez le support."}},
+	domain.CodeUnavailable: {
+		text{"Service unavailable", "Service indisponible"},
+		text{"The service is busy; retry in a moment.", "Le service est occupé\u00a0; réessayez dans un instant."}},
+}
+
+// fieldTexts: one entry per field error code. %s receives the code's parameter.
+var fieldTexts = map[domain.Code]text{
+	domain.FieldRequired:      {"This value is required.", "Cette valeur est obligatoire."},
+	domain.FieldNameRequired:  {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},
+	domain.FieldTooLong:       {"At most %s characters.", "%s caractères au maximum."},
+	domain.FieldTooMany:       {"At most %s values.", "%s valeurs au maximum."},
+	domain.FieldUnknown:       {"Unknown field.", "Champ inconnu."},
+	domain.FieldReadOnly:      {"This field is set by the server and cannot be written.", "Ce champ est géré par le serveur et ne peut pas être modifié."},
+	domain.FieldImmutable:     {"The email cannot change once the client has been invited: it is their login.", "L’e-mail ne peut plus changer une fois le client invité\u00a0: c’est son identifiant de connexion."},
+	domain.FieldInvalidType:   {"Expected %s.", "Type attendu\u00a0: %s."},
+	domain.FieldInvalidEmail:  {"Not a valid email address.", "Adresse e-mail invalide."},
+	domain.FieldInvalidPhone:  {"Not a valid phone number.", "Numéro de téléphone invalide."},
+	domain.FieldPhoneRegion:   {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
+	domain.FieldInvalidCounty: {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
+	domain.FieldInvalidURL:    {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
+	domain.FieldInvalidKey:    {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
+	domain.FieldInvalidValue:  {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
+	domain.FieldControlChars:  {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
+	domain.FieldDuplicate:     {"This value appears twice.", "Cette valeur apparaît deux fois."},
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+// ProblemTypeBase prefixes each problem code to form the problem's type URI.
+const ProblemTypeBase = "https://clientdesk.dev/problems/"
+
+// Problem is an RFC 9457 problem details document, extended with a stable code, the field
+// errors of a validation failure, the offending parameter and the request id.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail"`
+	Instance  string         `json:"instance,omitempty"`
+	Code      domain.Code    `json:"code"`
+	Param     string         `json:"param,omitempty"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+	RequestID string         `json:"request_id"`
+}
+
+// ProblemField is one field error, located by a JSON Pointer into the request body.
+type ProblemField struct {
+	Pointer string      `json:"pointer"`
+	Code    domain.Code `json:"code"`
+	Detail  string      `json:"detail"`
+}
+
+// status maps each problem code to its HTTP status; the only place this is decided.
+var status = map[domain.Code]int{
+	domain.CodeValidation:          http.StatusUnprocessableEntity,
+	domain.CodeMalformedJSON:       http.StatusBadRequest,
+	domain.CodeBodyTooLarge:        http.StatusRequestEntityTooLarge,
+	domain.CodeUnsupportedMedia:    http.StatusUnsupportedMediaType,
+	domain.CodeInvalidParameter:    http.StatusBadRequest,
+	domain.CodeInvalidCursor:       http.StatusBadRequest,
+	domain.CodeInvalidID:           http.StatusBadRequest,
+	domain.CodeClientNotFound:      http.StatusNotFound,
+	domain.CodeEmailTaken:          http.StatusConflict,
+	domain.CodeCodeTaken:           http.StatusConflict,
+	domain.CodePreconditionNeeded:  http.StatusPreconditionRequired,
+	domain.CodePreconditionFailed:  http.StatusPreconditionFailed,
+	domain.CodeIdempotencyReuse:    http.StatusUnprocessableEntity,
+	domain.CodeIdempotencyInvalid:  http.StatusBadRequest,
+	domain.CodeIdempotencyInFlight: http.StatusConflict,
+	domain.CodeUnauthenticated:     http.StatusUnauthorized,
+	domain.CodeForbidden:           http.StatusForbidden,
+	domain.CodeRouteNotFound:       http.StatusNotFound,
+	domain.CodeInternal:            http.StatusInternalServerError,
+	domain.CodeUnavailable:         http.StatusServiceUnavailable,
+}
+
+// StatusOf returns the HTTP status of a problem code.
+func StatusOf(code domain.Code) int {
+	if s, ok := status[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// NewProblem renders err for a reader of lang ("fr" or "en"). Errors that are not domain
+// errors become a generic 500 whose text reveals nothing of the cause.
+func NewProblem(err error, lang, requestID, instance string) Problem {
+	var de *domain.Error
+	if !errors.As(err, &de) || de == nil {
+		de = &domain.Error{Code: domain.CodeInternal}
+	}
+	msg, found := problemTexts[de.Code]
+	if !found {
+		msg = problemTexts[domain.CodeInternal]
+	}
+	p := Problem{
+		Type:      ProblemTypeBase + string(de.Code),
+		Title:     msg.title.in(lang),
+		Status:    StatusOf(de.Code),
+		Detail:    msg.detail.in(lang),
+		Instance:  instance,
+		Code:      de.Code,
+		Param:     de.Param,
+		RequestID: requestID,
+	}
+	if strings.Contains(p.Detail, "%s") {
+		p.Detail = fmt.Sprintf(p.Detail, de.Param)
+	}
+	for _, f := range de.Fields {
+		p.Errors = append(p.Errors, ProblemField{Pointer: f.Pointer, Code: f.Code, Detail: fieldDetail(f, lang)})
+	}
+	return p
+}
+
+func fieldDetail(f domain.FieldError, lang string) string {
+	text, ok := fieldTexts[f.Code]
+	if !ok {
+		text = fieldTexts[domain.FieldInvalidValue]
+	}
+	s := text.in(lang)
+	if strings.Contains(s, "%s") {
+		s = fmt.Sprintf(s, f.Param)
+	}
+	return s
+}
+
+// problemResponse is the API Gateway response carrying a problem.
+func problemResponse(p Problem, lang string) events.APIGatewayV2HTTPResponse {
+	body, _ := json.Marshal(p)
+	h := map[string]string{
+		"Content-Type":     "application/problem+json",
+		"Content-Language": lang,
+		"Cache-Control":    "no-store",
+		"X-Request-Id":     p.RequestID,
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		h["Retry-After"] = "1"
+	}
+	if p.Status == http.StatusUnauthorized {
+		h["WWW-Authenticate"] = `Bearer`
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: p.Status, Headers: h, Body: string(body)}
+}

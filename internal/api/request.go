@@ -1,0 +1,152 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"mime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/google/uuid"
+	"golang.org/x/text/language"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+// MaxBodyBytes is the largest request body accepted.
+const MaxBodyBytes = 64 << 10
+
+// header returns a request header. API Gateway HTTP APIs lower-case header names; events
+// written by hand may not, so the lookup ignores case either way.
+func header(ev events.APIGatewayV2HTTPRequest, name string) string {
+	if v, ok := ev.Headers[strings.ToLower(name)]; ok {
+		return v
+	}
+	for k, v := range ev.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+var languages = language.NewMatcher([]language.Tag{language.English, language.French})
+
+// negotiateLanguage picks fr or en from Accept-Language; anything unreadable means English.
+func negotiateLanguage(accept string) string {
+	if len(accept) > 256 {
+		accept = accept[:256]
+	}
+	tags, _, err := language.ParseAcceptLanguage(accept)
+	if err != nil || len(tags) == 0 {
+		return "en"
+	}
+	tag, _, _ := languages.Match(tags...)
+	if base, _ := tag.Base(); base.String() == "fr" {
+		return "fr"
+	}
+	return "en"
+}
+
+// body returns the request body, decoded from base64 when API Gateway encoded it, after
+// checking its media type against accepted and its size.
+func (r *request) body(accepted ...string) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(header(r.APIGatewayV2HTTPRequest, "Content-Type"))
+	if err != nil || !slices.Contains(accepted, mt) {
+		return nil, domain.Errorf(domain.CodeUnsupportedMedia, strings.Join(accepted, " or "))
+	}
+	raw := []byte(r.Body)
+	if r.IsBase64Encoded {
+		if base64.StdEncoding.DecodedLen(len(r.Body)) > MaxBodyBytes+3 {
+			return nil, &domain.Error{Code: domain.CodeBodyTooLarge}
+		}
+		raw, err = base64.StdEncoding.DecodeString(r.Body)
+		if err != nil {
+			return nil, &domain.Error{Code: domain.CodeMalformedJSON}
+		}
+	}
+	if len(raw) > MaxBodyBytes {
+		return nil, &domain.Error{Code: domain.CodeBodyTooLarge}
+	}
+	return raw, nil
+}
+
+// clientID reads the {id} path parameter: a UUID in its canonical lower-case form.
+func (r *request) clientID() (string, error) {
+	raw := r.PathParameters["id"]
+	id, err := uuid.Parse(raw)
+	if err != nil || id.String() != strings.ToLower(raw) || len(raw) != 36 {
+		return "", domain.Errorf(domain.CodeInvalidID, "id")
+	}
+	return id.String(), nil
+}
+
+// query returns the query parameters after refusing any that the operation does not know, so
+// that a misspelt parameter is an error rather than silently ignored.
+func (r *request) query(known ...string) (map[string]string, error) {
+	for name := range r.QueryStringParameters {
+		if !slices.Contains(known, name) {
+			return nil, domain.Errorf(domain.CodeInvalidParameter, name)
+		}
+	}
+	return r.QueryStringParameters, nil
+}
+
+// intParam parses an integer query parameter within [lo, hi], def when absent.
+func intParam(q map[string]string, name string, def, lo, hi int) (int, error) {
+	s, ok := q[name]
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, domain.Errorf(domain.CodeInvalidParameter, name)
+	}
+	return n, nil
+}
+
+// ifMatch parses an If-Match header into a test on a record's version. Weak entity tags
+// never match (RFC 9110 §13.1.1 requires strong comparison). present is false when the header
+// is absent.
+func ifMatch(v string) (allowed func(int64) bool, present bool, err error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, false, nil
+	}
+	if v == "*" {
+		return func(int64) bool { return true }, true, nil
+	}
+	var versions []int64
+	for _, tag := range strings.Split(v, ",") {
+		tag = strings.TrimSpace(tag)
+		if strings.HasPrefix(tag, "W/") {
+			continue
+		}
+		inner, ok := strings.CutPrefix(tag, `"`)
+		inner, ok2 := strings.CutSuffix(inner, `"`)
+		if !ok || !ok2 {
+			return nil, true, domain.Errorf(domain.CodeInvalidParameter, "If-Match")
+		}
+		if n, err := strconv.ParseInt(inner, 10, 64); err == nil {
+			versions = append(versions, n)
+		}
+	}
+	return func(version int64) bool {
+		for _, n := range versions {
+			if n == version {
+				return true
+			}
+		}
+		return false
+	}, true, nil
+}
+
+func jsonResponse(status int, v any, headers map[string]string) (*response, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &response{status: status, body: b, headers: headers}, nil
+}

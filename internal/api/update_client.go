@@ -1,0 +1,48 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+// updateClient: PATCH /v1/clients/{id} with a JSON Merge Patch (RFC 7396). If-Match is
+// required: without it a client could overwrite a change it never saw.
+func (a *API) updateClient(ctx context.Context, r *request) (*response, error) {
+	id, err := r.clientID()
+	if err != nil {
+		return nil, err
+	}
+	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	if err != nil {
+		return nil, err
+	}
+	if !present {
+		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
+	}
+	patch, err := r.body("application/merge-patch+json", "application/json")
+	if err != nil {
+		return nil, err
+	}
+	current, err := a.Clients.GetClient(ctx, r.who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed(current.Version) {
+		return nil, domain.ErrPreconditionFailed
+	}
+	next, err := domain.ApplyPatch(current, patch, a.Now(), a.Phones)
+	if err != nil {
+		return nil, err
+	}
+	if reflect.DeepEqual(next.Fields, current.Fields) {
+		// Nothing changes: no write, no new version.
+		return jsonResponse(http.StatusOK, current, map[string]string{"ETag": current.ETag()})
+	}
+	if err := a.Clients.UpdateClient(ctx, r.who.Tenant, current, next); err != nil {
+		return nil, err
+	}
+	return jsonResponse(http.StatusOK, next, map[string]string{"ETag": next.ETag()})
+}

@@ -1,0 +1,55 @@
+package auth
+
+import (
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+func TestFromRequest(t *testing.T) {
+	ctx := func(claims map[string]string) events.APIGatewayV2HTTPRequestContext {
+		return events.APIGatewayV2HTTPRequestContext{Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims}}}
+	}
+	tests := []struct {
+		name   string
+		rc     events.APIGatewayV2HTTPRequestContext
+		want   Identity
+		code   domain.Code
+		writer bool
+	}{
+		{"no authorizer", events.APIGatewayV2HTTPRequestContext{}, Identity{}, domain.CodeUnauthenticated, false},
+		{"no claims", ctx(nil), Identity{}, domain.CodeUnauthenticated, false},
+		{"no subject", ctx(map[string]string{"custom:tenant_id": "t1", "cognito:groups": "[admin]"}), Identity{}, domain.CodeUnauthenticated, false},
+		{"no tenant", ctx(map[string]string{"sub": "u1", "cognito:groups": "[admin]"}), Identity{}, domain.CodeForbidden, false},
+		{"tenant with key separator", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t#1", "cognito:groups": "[admin]"}), Identity{}, domain.CodeForbidden, false},
+		{"no role", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1"}), Identity{}, domain.CodeForbidden, false},
+		{"unknown role", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[owner]"}), Identity{}, domain.CodeForbidden, false},
+		{"viewer", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[viewer]"}), Identity{"u1", "t1", Viewer}, "", false},
+		{"editor and viewer", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[viewer editor]"}), Identity{"u1", "t1", Editor}, "", true},
+		{"comma separated", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "viewer,Admin"}), Identity{"u1", "t1", Admin}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := FromRequest(tt.rc, DefaultClaimNames)
+			if domain.CodeOf(err) != tt.code && !(err == nil && tt.code == "") {
+				t.Fatalf("err %v, want %s", err, tt.code)
+			}
+			if got != tt.want || got.CanWrite() != tt.writer {
+				t.Fatalf("got %+v", got)
+			}
+		})
+	}
+}
+
+func TestCustomClaimNames(t *testing.T) {
+	rc := events.APIGatewayV2HTTPRequestContext{Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+		JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{
+			"sub": "u1", "org": "acme", "roles": `["editor"]`}}}}
+	got, err := FromRequest(rc, ClaimNames{Tenant: "org", Roles: "roles"})
+	if err != nil || got.Tenant != "acme" || got.Role != Editor {
+		t.Fatal(got, err)
+	}
+}

@@ -1,0 +1,58 @@
+// Package service builds, once per process, what a function needs: its configuration, its AWS
+// SDK clients and the API handlers over them. Nothing here runs per request.
+package service
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/config"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// FromEnv builds the API from the process environment, as a Lambda function starts.
+func FromEnv() (*api.API, error) {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	awsCfg, err := lambdaAWSConfig(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+	})
+	return New(cfg, db), nil
+}
+
+// lambdaAWSConfig reads the region and the execution role's credentials that Lambda puts in
+// every function's environment. It replaces config.LoadDefaultConfig, whose other providers
+// (shared files, SSO, IMDS, STS) never apply in Lambda and add 1.2 MB to each binary.
+func lambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
+	region := getenv("AWS_REGION")
+	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if region == "" || id == "" || secret == "" {
+		return aws.Config{}, fmt.Errorf("aws config: AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set")
+	}
+	return aws.Config{
+		Region:      region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
+	}, nil
+}
+
+// New builds the API over an existing DynamoDB client (the local stack and tests pass one
+// pointed at the emulator).
+func New(cfg config.Config, db *dynamodb.Client) *api.API {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	return api.New(store.New(db, cfg.TableName, time.Now), cfg.Claims, log)
+}
