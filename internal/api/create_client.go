@@ -99,11 +99,16 @@ func idempotencyKey(r *request) (string, error) {
 	return key, nil
 }
 
-// requestHash identifies a body up to insignificant white space.
+// requestHash identifies a JSON body up to white space and member order: it hashes the
+// body re-encoded from its decoded value, in which object members are sorted.
 func requestHash(body []byte) string {
-	var compact bytes.Buffer
-	if json.Compact(&compact, body) == nil {
-		body = compact.Bytes()
+	var v any
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if d.Decode(&v) == nil {
+		if canonical, err := json.Marshal(v); err == nil {
+			body = canonical
+		}
 	}
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])

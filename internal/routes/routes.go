@@ -50,6 +50,9 @@ var All = []Route{
 	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
 }
 
+// Workers are the functions under functions/ that no route invokes (queue consumers).
+var Workers = []string{}
+
 // Key is the API Gateway route key, "GET /v1/clients/{id}".
 func (r Route) Key() string { return r.Method + " " + r.Path }
 

@@ -108,20 +108,23 @@ func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Clien
 	if err != nil {
 		return err
 	}
-	writes := []write{{err: fmt.Errorf("client id %s already exists", c.ID), item: types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}}}
-	for _, u := range uniqueClaims {
-		if v := u.of(c); v != "" {
-			writes = append(writes, s.claim(tenant, u, v, c.ID))
-		}
-	}
+	// The idempotency record goes first: when a retry finds its key used, that is the answer,
+	// even though the first request's email and code claims now fail too.
+	var writes []write
 	if idem != nil {
 		w, err := s.idempotencyPut(tenant, idem)
 		if err != nil {
 			return err
 		}
 		writes = append(writes, w)
+	}
+	writes = append(writes, write{err: fmt.Errorf("client id %s already exists", c.ID), item: types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}})
+	for _, u := range uniqueClaims {
+		if v := u.of(c); v != "" {
+			writes = append(writes, s.claim(tenant, u, v, c.ID))
+		}
 	}
 	return s.transact(ctx, writes)
 }
