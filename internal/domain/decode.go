@@ -62,8 +62,6 @@ func DecodeFields(body []byte) (Fields, error) {
 var writable = []string{"first_name", "last_name", "company_name", "code", "email", "phones", "address",
 	"notes", "locale", "tags", "social_links", "custom_fields"}
 
-var addressMembers = []string{"line1", "line2", "postal_code", "city", "region", "country"}
-
 func decodeAddress(msg json.RawMessage) (*Address, []FieldError) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(msg, &raw); err != nil {

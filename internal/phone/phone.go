@@ -19,8 +19,14 @@ func E164(raw, region string) (string, domain.Code) {
 	if len(raw) > domain.MaxPhoneLen {
 		return "", domain.FieldTooLong
 	}
-	if !strings.HasPrefix(raw, "+") && !strings.HasPrefix(raw, "00") && region == "" {
-		return "", domain.FieldPhoneRegion
+	if region == "" {
+		// 00 is the international prefix the ITU recommends and most countries use.
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(raw), "00"); ok {
+			raw = "+" + rest
+		}
+		if !strings.HasPrefix(strings.TrimSpace(raw), "+") {
+			return "", domain.FieldPhoneRegion
+		}
 	}
 	num, err := phonenumbers.Parse(raw, region)
 	if err != nil || !phonenumbers.IsValidNumber(num) {

@@ -45,9 +45,11 @@ func (m *Meter) record(op string, params, result any) {
 			read = 1
 		}
 	case *dynamodb.QueryOutput:
-		read = int(r.ScannedCount)
+		// ScannedCount is what DynamoDB bills; minidyn leaves it at zero, so never count
+		// fewer than the items returned.
+		read = max(int(r.ScannedCount), len(r.Items))
 	case *dynamodb.ScanOutput:
-		read = int(r.ScannedCount)
+		read = max(int(r.ScannedCount), len(r.Items))
 	case *dynamodb.BatchGetItemOutput:
 		for _, items := range r.Responses {
 			read += len(items)

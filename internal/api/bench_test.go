@@ -1,0 +1,137 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/clientdesk/clientdesk/internal/routes"
+)
+
+// BenchmarkRequestsPerOperation reports the DynamoDB requests and items each operation
+// costs, counted by the SDK middleware (independent of the machine).
+func BenchmarkRequestsPerOperation(b *testing.B) {
+	h := newHarness(b)
+	c := h.create("agency-1", event(b, "create-client").Body)
+	version := 1
+	ops := []struct {
+		name string
+		ev   func(i int) events.APIGatewayV2HTTPRequest
+	}{
+		{"create", func(i int) events.APIGatewayV2HTTPRequest {
+			return withBody(event(b, "create-client"), fmt.Sprintf(`{"company_name":"C%d","email":"c%d@example.fr","code":"C-%d"}`, i, i, i))
+		}},
+		{"get", func(int) events.APIGatewayV2HTTPRequest { return withID(event(b, "get-client"), c.ID) }},
+		{"list-page-25", func(int) events.APIGatewayV2HTTPRequest {
+			return withQuery(event(b, "list-clients"), map[string]string{"limit": "25"})
+		}},
+		{"patch", func(i int) events.APIGatewayV2HTTPRequest {
+			ev := withHeader(withBody(withID(event(b, "update-client"), c.ID), fmt.Sprintf(`{"notes":"n%d"}`, i)), "if-match", fmt.Sprintf(`"%d"`, version))
+			version++
+			return ev
+		}},
+		{"patch-email", func(i int) events.APIGatewayV2HTTPRequest {
+			ev := withHeader(withBody(withID(event(b, "update-client"), c.ID), fmt.Sprintf(`{"email":"e%d@example.fr"}`, i)), "if-match", fmt.Sprintf(`"%d"`, version))
+			version++
+			return ev
+		}},
+	}
+	for _, op := range ops {
+		b.Run(op.name, func(b *testing.B) {
+			h.t = b
+			h.meter.Reset()
+			i := 0
+			for b.Loop() {
+				ev := op.ev(i)
+				i++
+				route, _, _ := routes.Match(ev.RequestContext.HTTP.Method, ev.RawPath)
+				resp, _ := h.api.Handler(route.Operation)(context.Background(), ev)
+				if resp.StatusCode >= 300 {
+					b.Fatalf("%s: %d %s", op.name, resp.StatusCode, resp.Body)
+				}
+			}
+			got := h.meter.Snapshot()
+			b.ReportMetric(float64(got.Requests)/float64(i), "ddb-requests/op")
+			b.ReportMetric(float64(got.ItemsRead)/float64(i), "items-read/op")
+			b.ReportMetric(float64(got.ItemsWritten)/float64(i), "items-written/op")
+		})
+	}
+	b.Run("delete", func(b *testing.B) {
+		h.t = b
+		ids := make([]string, 0, 64)
+		h.meter.Reset()
+		n := 0
+		for b.Loop() {
+			b.StopTimer()
+			if len(ids) == 0 {
+				for j := 0; j < 64; j++ {
+					ids = append(ids, h.create("agency-1", fmt.Sprintf(`{"company_name":"D","email":"d%d-%d@example.fr"}`, n, j)).ID)
+				}
+				h.meter.Reset()
+			}
+			id := ids[len(ids)-1]
+			ids = ids[:len(ids)-1]
+			before := h.meter.Snapshot()
+			b.StartTimer()
+			resp, _ := h.api.Handler(routes.DeleteClient)(context.Background(), withHeader(withID(event(b, "delete-client"), id), "if-match", `"1"`))
+			if resp.StatusCode != 204 {
+				b.Fatalf("delete: %d %s", resp.StatusCode, resp.Body)
+			}
+			after := h.meter.Snapshot()
+			n++
+			b.ReportMetric(float64(after.Requests-before.Requests), "ddb-requests/op")
+		}
+	})
+}
+
+// BenchmarkGetOverhead compares GET /v1/clients/{id} handled in-process (event in, response
+// out) with a bare SDK GetItem of the same item, against the same minidyn, in the same run.
+// handler/bare is the ratio of their times per operation.
+func BenchmarkGetOverhead(b *testing.B) {
+	h := newHarness(b)
+	c := h.create("agency-1", event(b, "create-client").Body)
+	ev := withID(event(b, "get-client"), c.ID)
+	handler := h.api.Handler(routes.GetClient)
+	db := h.db.Client()
+	key := map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: "T#agency-1#C#" + c.ID},
+		"SK": &types.AttributeValueMemberS{Value: "C"},
+	}
+	ctx := context.Background()
+	bare := func() {
+		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(h.db.Table), Key: key, ConsistentRead: aws.Bool(true)})
+		if err != nil || out.Item == nil {
+			b.Fatal(err)
+		}
+	}
+	full := func() {
+		if resp, _ := handler(ctx, ev); resp.StatusCode != 200 {
+			b.Fatal(resp.StatusCode)
+		}
+	}
+	for range 200 { // warm both paths
+		bare()
+		full()
+	}
+	var tBare, tFull time.Duration
+	n := 0
+	for b.Loop() {
+		// Interleave so both see the same machine conditions.
+		s := time.Now()
+		bare()
+		tBare += time.Since(s)
+		s = time.Now()
+		full()
+		tFull += time.Since(s)
+		n++
+	}
+	b.ReportMetric(float64(tBare.Nanoseconds())/float64(n), "bare-ns/op")
+	b.ReportMetric(float64(tFull.Nanoseconds())/float64(n), "handler-ns/op")
+	b.ReportMetric(float64(tFull)/float64(tBare), "handler/bare")
+}
