@@ -7,14 +7,19 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 BUILD_ENV := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: dev test lint unit build sizes bench clean
+CDK       := infra/node_modules/.bin/cdk
+CDK_ENV   := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_VERSION_CHECK=1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+.PHONY: dev test lint unit build sizes bench synth deploy clean
 
 ## dev: run the whole service locally on emulators (API on http://127.0.0.1:$(PORT))
 dev:
 	PORT=$(PORT) $(GO) run ./internal/cmd/dev
 
-## test: every test: formatting and static checks, unit, integration against the emulators
-test: lint unit
+## test: every test: static checks, unit, integration against the emulators, the stack's
+## template (assertions, IAM, cdk-nag), and a synth through the pinned CDK CLI
+test: lint unit synth
 
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -40,5 +45,22 @@ sizes: build
 bench: sizes
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/...
 
+## synth: the CloudFormation template of the whole service into cdk.out/, offline
+synth: build $(CDK)
+	$(CDK_ENV) $(CDK) synth --quiet --no-notices
+	@echo "cdk.out/Clientdesk.template.json written"
+
+## deploy: to the AWS account of your credentials (see README, "Deploy"); pass context with
+## CDK_ARGS, e.g. make deploy CDK_ARGS='-c senderIdentity=example.com -c frontendOrigin=https://app.example.com'
+deploy: build $(CDK)
+	$(CDK_ENV) $(CDK) deploy --no-notices --require-approval broadening $(CDK_ARGS)
+
+# The CDK CLI, pinned by infra/package-lock.json. The go.mod marks node_modules as another
+# module, so that ./... does not walk into the CLI's Go templates.
+$(CDK): infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund
+	echo 'module node_modules' > infra/node_modules/go.mod
+	@touch $@
+
 clean:
-	rm -rf build cdk.out
+	rm -rf build cdk.out infra/node_modules

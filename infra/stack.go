@@ -1,0 +1,460 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/clientdesk/clientdesk/internal/auth"
+	"github.com/clientdesk/clientdesk/internal/config"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// Function defaults, when the route table does not size a function.
+const (
+	defaultMemoryMB       = 256
+	defaultTimeoutSeconds = 10
+	exportRetentionDays   = 7
+	logRetention          = awslogs.RetentionDays_ONE_MONTH
+)
+
+// StackProps are the deployment's parameters.
+type StackProps struct {
+	awscdk.StackProps
+	// AssetDir holds build/<function>/bootstrap (make build). Default "build".
+	AssetDir string
+	// FrontendOrigin is the web front end's origin, allowed by CORS.
+	FrontendOrigin string
+	// SenderIdentity is the SES identity (a domain or an address) mail is sent from.
+	SenderIdentity string
+	// AlarmEmail, when set, subscribes to the alarm topic.
+	AlarmEmail string
+	// ExternalIssuer and ExternalAudience import an existing identity provider instead of
+	// creating a Cognito user pool.
+	ExternalIssuer   string
+	ExternalAudience string
+	// Claims names the tenant and roles claims of the tokens.
+	Claims auth.ClaimNames
+}
+
+// PropsFromContext reads the parameters from CDK context (cdk.json, or -c key=value).
+func PropsFromContext(app awscdk.App) StackProps {
+	return StackProps{
+		AssetDir:         contextString(app, "assetDir", "build"),
+		FrontendOrigin:   contextString(app, "frontendOrigin", "http://localhost:5173"),
+		SenderIdentity:   contextString(app, "senderIdentity", "example.com"),
+		AlarmEmail:       contextString(app, "alarmEmail", ""),
+		ExternalIssuer:   contextString(app, "jwtIssuer", ""),
+		ExternalAudience: contextString(app, "jwtAudience", ""),
+		Claims: auth.ClaimNames{
+			Tenant: contextString(app, "tenantClaim", auth.DefaultClaimNames.Tenant),
+			Roles:  contextString(app, "rolesClaim", auth.DefaultClaimNames.Roles),
+		},
+	}
+}
+
+func contextString(scope constructs.Construct, key, def string) string {
+	if v, ok := scope.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// Stack is the service: its resources, for the tests to inspect.
+type Stack struct {
+	awscdk.Stack
+	Table     awsdynamodb.Table
+	API       awsapigatewayv2.HttpApi
+	Functions map[string]awslambda.Function
+	Exports   awss3.Bucket
+	Queue     awssqs.Queue
+	DLQ       awssqs.Queue
+}
+
+// NewStack builds the whole service from the route table and the table schema.
+func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
+	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
+	s := &Stack{Stack: stack, Functions: map[string]awslambda.Function{}}
+	if props.AssetDir == "" {
+		props.AssetDir = "build"
+	}
+	if props.Claims == (auth.ClaimNames{}) {
+		props.Claims = auth.DefaultClaimNames
+	}
+
+	s.Table = newTable(stack)
+	issuer, audience := identity(stack, props)
+	s.Exports, s.Queue, s.DLQ = exportPipeline(stack)
+	configSet := awsses.NewConfigurationSet(stack, jsii.String("Mail"), &awsses.ConfigurationSetProps{
+		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
+	})
+
+	s.API = httpAPI(stack, props, issuer, audience, s.Table, s.Functions)
+	alarms(stack, props, s)
+	grantMail(stack, props, configSet, s.Functions)
+
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.API.ApiEndpoint()})
+	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: s.Table.TableName()})
+	awscdk.NewCfnOutput(stack, jsii.String("ExportsBucketName"), &awscdk.CfnOutputProps{Value: s.Exports.BucketName()})
+	awscdk.NewCfnOutput(stack, jsii.String("ExportsQueueUrl"), &awscdk.CfnOutputProps{Value: s.Queue.QueueUrl()})
+	awscdk.NewCfnOutput(stack, jsii.String("MailConfigurationSet"), &awscdk.CfnOutputProps{Value: configSet.ConfigurationSetName()})
+	return s
+}
+
+// newTable creates the table from store.Schema: the same keys and indexes as the emulator's.
+func newTable(stack awscdk.Stack) awsdynamodb.Table {
+	str := awsdynamodb.AttributeType_STRING
+	table := awsdynamodb.NewTable(stack, jsii.String("Table"), &awsdynamodb.TableProps{
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String(store.Schema.Keys.Partition), Type: str},
+		SortKey:      &awsdynamodb.Attribute{Name: jsii.String(store.Schema.Keys.Sort), Type: str},
+		BillingMode:  awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		DeletionProtection:  jsii.Bool(true),
+		TimeToLiveAttribute: jsii.String(store.Schema.TTLAttribute),
+		Encryption:          awsdynamodb.TableEncryption_AWS_MANAGED,
+		RemovalPolicy:       awscdk.RemovalPolicy_RETAIN,
+	})
+	for _, ix := range store.Schema.Indexes {
+		table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:      jsii.String(ix.Name),
+			PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(ix.Keys.Partition), Type: str},
+			SortKey:        &awsdynamodb.Attribute{Name: jsii.String(ix.Keys.Sort), Type: str},
+			ProjectionType: awsdynamodb.ProjectionType_ALL,
+		})
+	}
+	return table
+}
+
+// identity returns the JWT issuer and audience: an imported identity provider's, or those of
+// a Cognito user pool made here for staff (groups admin, editor, viewer; tenant attribute).
+func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string) {
+	if props.ExternalIssuer != "" {
+		if props.ExternalAudience == "" {
+			panic("jwtIssuer needs jwtAudience")
+		}
+		return jsii.String(props.ExternalIssuer), jsii.String(props.ExternalAudience)
+	}
+	pool := awscognito.NewUserPool(stack, jsii.String("Staff"), &awscognito.UserPoolProps{
+		SelfSignUpEnabled: jsii.Bool(false),
+		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
+		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		// The tenant is fixed when an admin creates the user; immutable, so no one can move
+		// themselves to another tenant.
+		CustomAttributes: &map[string]awscognito.ICustomAttribute{
+			"tenant_id": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
+				MinLen: jsii.Number(1), MaxLen: jsii.Number(64), Mutable: jsii.Bool(false)}),
+		},
+		PasswordPolicy: &awscognito.PasswordPolicy{
+			MinLength: jsii.Number(12), RequireDigits: jsii.Bool(true), RequireLowercase: jsii.Bool(true),
+			RequireUppercase: jsii.Bool(true), RequireSymbols: jsii.Bool(true),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
+		},
+		Mfa:             awscognito.Mfa_REQUIRED,
+		MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
+		AccountRecovery: awscognito.AccountRecovery_EMAIL_ONLY,
+		RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
+	})
+	for _, role := range auth.Roles {
+		awscognito.NewCfnUserPoolGroup(stack, jsii.String("Group"+string(role)), &awscognito.CfnUserPoolGroupProps{
+			UserPoolId: pool.UserPoolId(), GroupName: jsii.String(string(role)),
+			Description: jsii.String("clientdesk " + string(role)),
+		})
+	}
+	client := pool.AddClient(jsii.String("Web"), &awscognito.UserPoolClientOptions{
+		AuthFlows:      &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		GenerateSecret: jsii.Bool(false),
+		// The front end may read the tenant but write none of the attributes that decide access.
+		ReadAttributes: awscognito.NewClientAttributes().
+			WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), EmailVerified: jsii.Bool(true), GivenName: jsii.Bool(true), FamilyName: jsii.Bool(true)}).
+			WithCustomAttributes(jsii.String("tenant_id")),
+		WriteAttributes: awscognito.NewClientAttributes().
+			WithStandardAttributes(&awscognito.StandardAttributesMask{GivenName: jsii.Bool(true), FamilyName: jsii.Bool(true)}),
+		IdTokenValidity:     awscdk.Duration_Hours(jsii.Number(1)),
+		AccessTokenValidity: awscdk.Duration_Hours(jsii.Number(1)),
+		PreventUserExistenceErrors: jsii.Bool(true),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(pool, &[]*cdknag.NagPackSuppression{{
+		Id:     jsii.String("AwsSolutions-COG3"),
+		Reason: jsii.String("Threat protection (the Plus feature plan) is billed per active user; the pool has no self sign-up and requires MFA. Enable it per deployment if the budget allows."),
+	}}, jsii.Bool(true))
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: pool.UserPoolId()})
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{Value: client.UserPoolClientId()})
+	issuer = awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("https://cognito-idp."), stack.Region(), jsii.String(".amazonaws.com/"), pool.UserPoolId()})
+	return issuer, client.UserPoolClientId()
+}
+
+// exportPipeline makes the export queue, its dead-letter queue and the exports bucket.
+func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queue) {
+	dlq := awssqs.NewQueue(stack, jsii.String("ExportsDLQ"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-SQS3"), Reason: jsii.String("This queue is the dead-letter queue of the exports queue."),
+	}}, nil)
+	queue := awssqs.NewQueue(stack, jsii.String("Exports"), &awssqs.QueueProps{
+		Encryption: awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL: jsii.Bool(true),
+		// At least six times the worker's timeout, as Lambda's event source mapping advises.
+		VisibilityTimeout: awscdk.Duration_Minutes(jsii.Number(90)),
+		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(3)},
+	})
+	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
+		LifecycleRules:    &[]*awss3.LifecycleRule{{Expiration: awscdk.Duration_Days(jsii.Number(90))}},
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(logs, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-S1"), Reason: jsii.String("This is the access-log bucket; logging it into itself would loop."),
+	}}, nil)
+	exports := awss3.NewBucket(stack, jsii.String("ExportFiles"), &awss3.BucketProps{
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:             jsii.Bool(true),
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		ServerAccessLogsBucket: logs,
+		ServerAccessLogsPrefix: jsii.String("exports/"),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Expiration:                          awscdk.Duration_Days(jsii.Number(exportRetentionDays)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	return exports, queue, dlq
+}
+
+// httpAPI makes the HTTP API and one function and route per route-table entry.
+func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, table awsdynamodb.Table, fns map[string]awslambda.Function) awsapigatewayv2.HttpApi {
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		CorsPreflight: &awsapigatewayv2.CorsPreflightOptions{
+			AllowOrigins:  jsii.Strings(props.FrontendOrigin),
+			AllowMethods:  &[]awsapigatewayv2.CorsHttpMethod{awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_POST, awsapigatewayv2.CorsHttpMethod_PATCH, awsapigatewayv2.CorsHttpMethod_DELETE},
+			AllowHeaders:  jsii.Strings("Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Accept-Language"),
+			ExposeHeaders: jsii.Strings("ETag", "Location", "X-Request-Id", "Idempotent-Replayed", "Retry-After"),
+			MaxAge:        awscdk.Duration_Minutes(jsii.Number(10)),
+		},
+		CreateDefaultStage: jsii.Bool(true),
+	})
+	accessLogs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
+		Retention: logRetention, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	stage := api.DefaultStage().Node().DefaultChild().(awsapigatewayv2.CfnStage)
+	stage.SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
+		DestinationArn: accessLogs.LogGroupArn(),
+		Format: jsii.String(`{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",` +
+			`"routeKey":"$context.routeKey","status":"$context.status","latency":"$context.responseLatency",` +
+			`"integrationError":"$context.integrationErrorMessage","authorizerError":"$context.authorizer.error",` +
+			`"sub":"$context.authorizer.claims.sub"}`),
+	})
+	stage.SetDefaultRouteSettings(&awsapigatewayv2.CfnStage_RouteSettingsProperty{
+		ThrottlingBurstLimit: jsii.Number(200), ThrottlingRateLimit: jsii.Number(100),
+	})
+
+	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("Jwt"), issuer,
+		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: &[]*string{audience}})
+	env := config.Config{TableName: "", Claims: props.Claims}.Env()
+	for _, r := range routes.All {
+		fn := newFunction(stack, props, r.Function(), r.MemoryMB, r.TimeoutSeconds, env, table)
+		fns[r.Function()] = fn
+		switch r.Access {
+		case routes.Read:
+			table.GrantReadData(fn)
+		case routes.Write:
+			table.GrantReadWriteData(fn)
+		}
+		options := &awsapigatewayv2.AddRoutesOptions{
+			Path:        jsii.String(r.Path),
+			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
+			Integration: awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(r.Function()+"Integration"), fn, nil),
+			Authorizer:  authorizer,
+		}
+		if r.Public {
+			options.Authorizer = awsapigatewayv2.NewHttpNoneAuthorizer()
+		}
+		for _, route := range *api.AddRoutes(options) {
+			if r.Public {
+				cdknag.NagSuppressions_AddResourceSuppressions(route, &[]*cdknag.NagPackSuppression{{
+					Id: jsii.String("AwsSolutions-APIG4"), Reason: jsii.String("Public by design (marked Public in the route table): " + r.Key()),
+				}}, jsii.Bool(true))
+			}
+		}
+	}
+	return api
+}
+
+// newFunction makes one Lambda function with its own role, log group and tracing.
+func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, timeoutSeconds int, env map[string]string, table awsdynamodb.Table) awslambda.Function {
+	if memoryMB == 0 {
+		memoryMB = defaultMemoryMB
+	}
+	if timeoutSeconds == 0 {
+		timeoutSeconds = defaultTimeoutSeconds
+	}
+	id := constructID(name)
+	logGroup := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention: logRetention, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	// An explicit role instead of the default one, which carries the AWS-managed
+	// AWSLambdaBasicExecutionRole (logs:* on every log group): this one writes its own group only.
+	role := awsiam.NewRole(stack, jsii.String(id+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("clientdesk function " + name),
+	})
+	logGroup.GrantWrite(role)
+	fnEnv := map[string]*string{}
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fnEnv[k] = jsii.String(env[k])
+	}
+	fnEnv[config.EnvTableName] = table.TableName()
+	fn := awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(props.AssetDir, name)), nil),
+		MemorySize:   jsii.Number(float64(memoryMB)),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(timeoutSeconds))),
+		Environment:  &fnEnv,
+		LogGroup:     logGroup,
+		Role:         role,
+		Tracing:      awslambda.Tracing_ACTIVE,
+		Description:  jsii.String(fmt.Sprintf("clientdesk %s", name)),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+		Id:        jsii.String("AwsSolutions-IAM5"),
+		Reason:    jsii.String("X-Ray trace writes cannot be scoped to a resource; DynamoDB grants cover this table's own indexes (table/index/*)."),
+		AppliesTo: &[]interface{}{jsii.String("Resource::*"), &cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<Table[A-Z0-9]+\.Arn>\/index\/\*$/`)}},
+	}}, jsii.Bool(true))
+	return fn
+}
+
+// grantMail lets the functions that send mail (none yet: invitations and export notices come
+// with their issues) send through the configured identity and configuration set only.
+func grantMail(stack awscdk.Stack, props StackProps, configSet awsses.ConfigurationSet, fns map[string]awslambda.Function) {
+	identityArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)})
+	configSetArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()})
+	for _, r := range routes.All {
+		if !r.SendsMail {
+			continue
+		}
+		fns[r.Function()].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
+			Resources: &[]*string{identityArn, configSetArn},
+		}))
+	}
+}
+
+// alarms watches what should never happen silently, and notifies a topic when asked to.
+func alarms(stack awscdk.Stack, props StackProps, s *Stack) {
+	var action awscloudwatch.IAlarmAction
+	if props.AlarmEmail != "" {
+		topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{EnforceSSL: jsii.Bool(true)})
+		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(props.AlarmEmail), nil))
+		cdknag.NagSuppressions_AddResourceSuppressions(topic, &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-SNS2"), Reason: jsii.String("Alarm notices carry no client data; an AWS-managed key would also block CloudWatch from publishing."),
+		}}, nil)
+		action = awscloudwatchactions.NewSnsAction(topic)
+	}
+	add := func(a awscloudwatch.Alarm) {
+		if action != nil {
+			a.AddAlarmAction(action)
+		}
+	}
+	five := awscdk.Duration_Minutes(jsii.Number(5))
+	add(s.DLQ.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}).
+		CreateAlarm(stack, jsii.String("ExportsDLQNotEmpty"), &awscloudwatch.CreateAlarmOptions{
+			Threshold: jsii.Number(0), EvaluationPeriods: jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+			AlarmDescription:   jsii.String("An export message failed three times and is in the dead-letter queue."),
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}))
+	names := make([]string, 0, len(s.Functions))
+	for name := range s.Functions {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fn := s.Functions[name]
+		id := constructID(name)
+		add(fn.MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}).
+			CreateAlarm(stack, jsii.String(id+"Errors"), &awscloudwatch.CreateAlarmOptions{
+				Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+				ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+				AlarmDescription:   jsii.String(name + " failed (a crash or a timeout, not an error response)."),
+				TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+			}))
+		add(fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}).
+			CreateAlarm(stack, jsii.String(id+"Throttles"), &awscloudwatch.CreateAlarmOptions{
+				Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+				ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+				AlarmDescription:   jsii.String(name + " was throttled."),
+				TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+			}))
+	}
+	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression: jsii.String("IF(requests > 0, 100 * errors / requests, 0)"),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{
+			"errors":   s.API.MetricServerError(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
+			"requests": s.API.MetricCount(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
+		},
+		Period: five,
+		Label:  jsii.String("API 5xx rate (%)"),
+	})
+	add(rate.CreateAlarm(stack, jsii.String("Api5xxRate"), &awscloudwatch.CreateAlarmOptions{
+		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(2),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		AlarmDescription:   jsii.String("More than 1% of API requests ended in a 5xx for 10 minutes."),
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	}))
+}
+
+// constructID turns a function name (create-client) into a construct id (CreateClient).
+func constructID(name string) string {
+	out := make([]byte, 0, len(name))
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '-' {
+			upper = true
+			continue
+		}
+		if upper && c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		upper = false
+		out = append(out, c)
+	}
+	return string(out)
+}

@@ -1,0 +1,488 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/clientdesk/clientdesk/internal/auth"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// synthesized is a stack, its template as JSON and its cdk-nag findings.
+type synthesized struct {
+	stack     *Stack
+	resources map[string]resource
+	outputs   map[string]any
+	nagErrors []string
+}
+
+type resource struct {
+	Type       string         `json:"Type"`
+	Properties map[string]any `json:"Properties"`
+	Metadata   map[string]any `json:"Metadata"`
+}
+
+var (
+	defaultOnce sync.Once
+	defaultSyn  *synthesized
+)
+
+// defaultStack is synthesized once for all tests: jsii calls are slow.
+func defaultStack(t *testing.T) *synthesized {
+	t.Helper()
+	defaultOnce.Do(func() { defaultSyn = synth(t, StackProps{FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com"}) })
+	if defaultSyn == nil {
+		t.Fatal("synthesis failed")
+	}
+	return defaultSyn
+}
+
+func synth(t *testing.T, props StackProps) *synthesized {
+	t.Helper()
+	assets := t.TempDir()
+	for _, r := range routes.All {
+		dir := filepath.Join(assets, r.Function())
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("placeholder for "+r.Function()), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	props.AssetDir = assets
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	s := NewStack(app, "Test", props)
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+
+	tmpl := assertions.Template_FromStack(s.Stack, nil)
+	raw, err := json.Marshal(tmpl.ToJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Resources map[string]resource `json:"Resources"`
+		Outputs   map[string]any      `json:"Outputs"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := &synthesized{stack: s, resources: doc.Resources, outputs: doc.Outputs}
+	// cdk-nag records its findings as error metadata on the offending constructs during synthesis.
+	for _, c := range *s.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		for _, m := range *c.Node().Metadata() {
+			if data := fmt.Sprint(m.Data); *m.Type == "aws:cdk:error" && strings.HasPrefix(data, "AwsSolutions-") {
+				out.nagErrors = append(out.nagErrors, *c.Node().Path()+": "+data)
+			}
+		}
+	}
+	return out
+}
+
+func (s *synthesized) ofType(typ string) map[string]resource {
+	out := map[string]resource{}
+	for id, r := range s.resources {
+		if r.Type == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+func (s *synthesized) logicalID(c constructs.IConstruct) string {
+	return *s.stack.GetLogicalId(c.Node().DefaultChild().(awscdk.CfnElement))
+}
+
+// functionOf maps a route's function name to its logical id.
+func (s *synthesized) functionIDs() map[string]string {
+	out := map[string]string{}
+	for name, fn := range s.stack.Functions {
+		out[name] = s.logicalID(fn)
+	}
+	return out
+}
+
+func TestOneFunctionAndOneRoutePerRouteTableEntry(t *testing.T) {
+	s := defaultStack(t)
+	fns := s.ofType("AWS::Lambda::Function")
+	if len(fns) != len(routes.All)+len(routes.Workers) {
+		t.Fatalf("%d functions for %d routes and %d workers", len(fns), len(routes.All), len(routes.Workers))
+	}
+	ids := s.functionIDs()
+	apiRoutes := s.ofType("AWS::ApiGatewayV2::Route")
+	if len(apiRoutes) != len(routes.All) {
+		t.Fatalf("%d API routes for %d route-table entries", len(apiRoutes), len(routes.All))
+	}
+	for _, r := range routes.All {
+		fn, ok := fns[ids[r.Function()]]
+		if !ok {
+			t.Errorf("%s: no function", r.Key())
+			continue
+		}
+		p := fn.Properties
+		wantMemory := float64(max(r.MemoryMB, defaultMemoryMB))
+		if r.MemoryMB == 0 {
+			wantMemory = defaultMemoryMB
+		}
+		if p["Runtime"] != "provided.al2023" || fmt.Sprint(p["Architectures"]) != "[arm64]" || p["Handler"] != "bootstrap" ||
+			p["MemorySize"] != wantMemory || p["Timeout"] != float64(defaultTimeoutSeconds) ||
+			fmt.Sprint(p["TracingConfig"]) != "map[Mode:Active]" || p["LoggingConfig"] == nil {
+			t.Errorf("%s: function properties %v", r.Key(), p)
+		}
+		env := p["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if env["TABLE_NAME"] == nil || env["TENANT_CLAIM"] != auth.DefaultClaimNames.Tenant || env["ROLES_CLAIM"] != auth.DefaultClaimNames.Roles {
+			t.Errorf("%s: environment %v", r.Key(), env)
+		}
+		var route *resource
+		for _, ar := range apiRoutes {
+			if ar.Properties["RouteKey"] == r.Key() {
+				route = &ar
+			}
+		}
+		if route == nil {
+			t.Errorf("%s: no API route", r.Key())
+			continue
+		}
+		wantAuth := "JWT"
+		if r.Public {
+			wantAuth = "NONE"
+		}
+		if route.Properties["AuthorizationType"] != wantAuth {
+			t.Errorf("%s: authorization %v, want %s", r.Key(), route.Properties["AuthorizationType"], wantAuth)
+		}
+		if r.Public == (route.Properties["AuthorizerId"] != nil) {
+			t.Errorf("%s: authorizer %v", r.Key(), route.Properties["AuthorizerId"])
+		}
+		target := fmt.Sprint(route.Properties["Target"])
+		integrations := s.ofType("AWS::ApiGatewayV2::Integration")
+		found := false
+		for id, in := range integrations {
+			if strings.Contains(target, id) && strings.Contains(fmt.Sprint(in.Properties["IntegrationUri"]), ids[r.Function()]) {
+				found = found || in.Properties["PayloadFormatVersion"] == "2.0"
+			}
+		}
+		if !found {
+			t.Errorf("%s: not integrated with its function in payload format 2.0 (target %s)", r.Key(), target)
+		}
+	}
+	for _, lg := range s.ofType("AWS::Logs::LogGroup") {
+		if lg.Properties["RetentionInDays"] == nil {
+			t.Errorf("log group without retention: %v", lg.Properties)
+		}
+	}
+}
+
+func TestAuthorizerFromTheUserPool(t *testing.T) {
+	s := defaultStack(t)
+	auths := s.ofType("AWS::ApiGatewayV2::Authorizer")
+	if len(auths) != 1 {
+		t.Fatalf("%d authorizers", len(auths))
+	}
+	for _, a := range auths {
+		jwt := fmt.Sprint(a.Properties["JwtConfiguration"])
+		if a.Properties["AuthorizerType"] != "JWT" || !strings.Contains(jwt, "cognito-idp.") || !strings.Contains(jwt, "StaffWeb") {
+			t.Errorf("authorizer %v", a.Properties)
+		}
+	}
+	pools := s.ofType("AWS::Cognito::UserPool")
+	if len(pools) != 1 {
+		t.Fatalf("%d user pools", len(pools))
+	}
+	for _, p := range pools {
+		schema := fmt.Sprint(p.Properties["Schema"])
+		if !strings.Contains(schema, "Name:tenant_id") || !strings.Contains(schema, "Mutable:false") || p.Properties["MfaConfiguration"] != "ON" {
+			t.Errorf("user pool %v", p.Properties)
+		}
+	}
+	var groups []string
+	for _, g := range s.ofType("AWS::Cognito::UserPoolGroup") {
+		groups = append(groups, g.Properties["GroupName"].(string))
+	}
+	slices.Sort(groups)
+	if fmt.Sprint(groups) != "[admin editor viewer]" {
+		t.Errorf("groups %v", groups)
+	}
+	for _, c := range s.ofType("AWS::Cognito::UserPoolClient") {
+		if strings.Contains(fmt.Sprint(c.Properties["WriteAttributes"]), "tenant") {
+			t.Errorf("the front end could change its tenant: %v", c.Properties["WriteAttributes"])
+		}
+	}
+	for _, api := range s.ofType("AWS::ApiGatewayV2::Api") {
+		cors := fmt.Sprint(api.Properties["CorsConfiguration"])
+		if !strings.Contains(cors, "https://app.example.com") || !strings.Contains(cors, "If-Match") || !strings.Contains(cors, "ETag") {
+			t.Errorf("CORS %s", cors)
+		}
+	}
+}
+
+func TestImportedIdentityProvider(t *testing.T) {
+	s := synth(t, StackProps{ExternalIssuer: "https://login.example.com/", ExternalAudience: "clientdesk-api",
+		Claims: auth.ClaimNames{Tenant: "org_id", Roles: "roles"}})
+	if n := len(s.ofType("AWS::Cognito::UserPool")); n != 0 {
+		t.Fatalf("%d user pools with an imported provider", n)
+	}
+	for _, a := range s.ofType("AWS::ApiGatewayV2::Authorizer") {
+		if fmt.Sprint(a.Properties["JwtConfiguration"]) != "map[Audience:[clientdesk-api] Issuer:https://login.example.com/]" {
+			t.Errorf("authorizer %v", a.Properties["JwtConfiguration"])
+		}
+	}
+	for _, fn := range s.ofType("AWS::Lambda::Function") {
+		env := fn.Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if env["TENANT_CLAIM"] != "org_id" || env["ROLES_CLAIM"] != "roles" {
+			t.Errorf("claims not passed on: %v", env)
+		}
+	}
+}
+
+func TestTableMatchesSchema(t *testing.T) {
+	s := defaultStack(t)
+	tables := s.ofType("AWS::DynamoDB::Table")
+	if len(tables) != 1 {
+		t.Fatalf("%d tables", len(tables))
+	}
+	for _, tb := range tables {
+		p := tb.Properties
+		key := func(k store.KeySchema) string {
+			return fmt.Sprintf("[map[AttributeName:%s KeyType:HASH] map[AttributeName:%s KeyType:RANGE]]", k.Partition, k.Sort)
+		}
+		if fmt.Sprint(p["KeySchema"]) != key(store.Schema.Keys) {
+			t.Errorf("keys %v", p["KeySchema"])
+		}
+		gsis, _ := p["GlobalSecondaryIndexes"].([]any)
+		if len(gsis) != len(store.Schema.Indexes) {
+			t.Fatalf("GSIs %v", gsis)
+		}
+		for i, ix := range store.Schema.Indexes {
+			g := gsis[i].(map[string]any)
+			if g["IndexName"] != ix.Name || fmt.Sprint(g["KeySchema"]) != key(ix.Keys) || fmt.Sprint(g["Projection"]) != "map[ProjectionType:ALL]" {
+				t.Errorf("GSI %d: %v", i, g)
+			}
+		}
+		var attrs []string
+		for _, a := range p["AttributeDefinitions"].([]any) {
+			m := a.(map[string]any)
+			if m["AttributeType"] != "S" {
+				t.Errorf("attribute %v", m)
+			}
+			attrs = append(attrs, m["AttributeName"].(string))
+		}
+		want := store.Schema.KeyAttributes()
+		slices.Sort(attrs)
+		slices.Sort(want)
+		if !slices.Equal(attrs, want) {
+			t.Errorf("attributes %v, want %v", attrs, want)
+		}
+		if p["BillingMode"] != "PAY_PER_REQUEST" || p["DeletionProtectionEnabled"] != true ||
+			fmt.Sprint(p["PointInTimeRecoverySpecification"]) != "map[PointInTimeRecoveryEnabled:true]" ||
+			fmt.Sprint(p["TimeToLiveSpecification"]) != "map[AttributeName:"+store.Schema.TTLAttribute+" Enabled:true]" ||
+			!strings.Contains(fmt.Sprint(p["SSESpecification"]), "SSEEnabled:true") {
+			t.Errorf("table settings %v", p)
+		}
+	}
+}
+
+func TestExportPipeline(t *testing.T) {
+	s := defaultStack(t)
+	queueID := s.logicalID(s.stack.Queue)
+	dlqID := s.logicalID(s.stack.DLQ)
+	q, dlq := s.resources[queueID], s.resources[dlqID]
+	if q.Properties["SqsManagedSseEnabled"] != true || dlq.Properties["SqsManagedSseEnabled"] != true {
+		t.Errorf("queues without SSE: %v %v", q.Properties, dlq.Properties)
+	}
+	redrive := fmt.Sprint(q.Properties["RedrivePolicy"])
+	if !strings.Contains(redrive, "maxReceiveCount:3") || !strings.Contains(redrive, dlqID) {
+		t.Errorf("redrive %s", redrive)
+	}
+	queuePolicies := 0
+	for _, p := range s.ofType("AWS::SQS::QueuePolicy") {
+		if strings.Contains(fmt.Sprint(p.Properties), "aws:SecureTransport:false") {
+			queuePolicies++
+		}
+	}
+	if queuePolicies != 2 {
+		t.Errorf("%d queues deny plain HTTP, want 2", queuePolicies)
+	}
+	mappings := s.ofType("AWS::Lambda::EventSourceMapping")
+	if len(mappings) != len(routes.Workers) {
+		t.Errorf("%d event source mappings for %d workers", len(mappings), len(routes.Workers))
+	}
+	for _, m := range mappings {
+		if fmt.Sprint(m.Properties["FunctionResponseTypes"]) != "[ReportBatchItemFailures]" {
+			t.Errorf("worker does not report batch item failures: %v", m.Properties)
+		}
+	}
+
+	bucketID := s.logicalID(s.stack.Exports)
+	b := s.resources[bucketID].Properties
+	if fmt.Sprint(b["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" ||
+		!strings.Contains(fmt.Sprint(b["BucketEncryption"]), "SSEAlgorithm:AES256") ||
+		!strings.Contains(fmt.Sprint(b["LifecycleConfiguration"]), fmt.Sprintf("ExpirationInDays:%d", exportRetentionDays)) ||
+		!strings.Contains(fmt.Sprint(b["OwnershipControls"]), "BucketOwnerEnforced") ||
+		b["LoggingConfiguration"] == nil {
+		t.Errorf("exports bucket %v", b)
+	}
+	tls := false
+	for _, p := range s.ofType("AWS::S3::BucketPolicy") {
+		if strings.Contains(fmt.Sprint(p.Properties["Bucket"]), bucketID) && strings.Contains(fmt.Sprint(p.Properties), "aws:SecureTransport:false") {
+			tls = true
+		}
+	}
+	if !tls {
+		t.Error("exports bucket does not enforce TLS")
+	}
+	if n := len(s.ofType("AWS::SES::ConfigurationSet")); n != 1 {
+		t.Errorf("%d SES configuration sets", n)
+	}
+}
+
+// Every function's permissions, walked statement by statement.
+func TestLeastPrivilege(t *testing.T) {
+	s := defaultStack(t)
+	roleOf := map[string]string{} // role logical id -> function name
+	for name, fn := range s.stack.Functions {
+		roleOf[s.logicalID(fn.Role())] = name
+	}
+	routeOf := map[string]routes.Route{}
+	for _, r := range routes.All {
+		routeOf[r.Function()] = r
+	}
+	writes := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems"}
+	// Actions that AWS offers on no narrower resource than "*".
+	starOnly := []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+	seen := map[string]bool{}
+	for id, p := range s.ofType("AWS::IAM::Policy") {
+		roles := fmt.Sprint(p.Properties["Roles"])
+		var fn string
+		for roleID, name := range roleOf {
+			if strings.Contains(roles, roleID) {
+				fn = name
+			}
+		}
+		if fn == "" {
+			continue // a policy of no function (none expected today)
+		}
+		seen[fn] = true
+		r := routeOf[fn]
+		doc := p.Properties["PolicyDocument"].(map[string]any)
+		for _, st := range doc["Statement"].([]any) {
+			stmt := st.(map[string]any)
+			actions := asList(stmt["Action"])
+			resources := asList(stmt["Resource"])
+			for _, a := range actions {
+				if a == "*" || strings.HasSuffix(a, ":*") {
+					t.Errorf("%s (%s): action %q", fn, id, a)
+				}
+				if r.Access == routes.Read && slices.Contains(writes, a) {
+					t.Errorf("%s is read-only but may %s", fn, a)
+				}
+				if strings.HasPrefix(a, "ses:") && !r.SendsMail {
+					t.Errorf("%s sends no mail but may %s", fn, a)
+				}
+				if strings.HasPrefix(a, "sqs:Send") || strings.HasPrefix(a, "s3:Put") {
+					t.Errorf("%s may %s; only the export functions may", fn, a)
+				}
+			}
+			for _, res := range resources {
+				if res == "*" && !allIn(actions, starOnly) {
+					t.Errorf("%s: Resource * for %v, where a narrower resource exists", fn, actions)
+				}
+			}
+		}
+	}
+	for _, r := range routes.All {
+		if !seen[r.Function()] {
+			t.Errorf("%s has no policy at all (cannot reach its table)", r.Function())
+		}
+	}
+	// No function runs with an AWS-managed policy.
+	for id, role := range s.ofType("AWS::IAM::Role") {
+		if _, isFn := roleOf[id]; isFn && role.Properties["ManagedPolicyArns"] != nil {
+			t.Errorf("%s: managed policies %v", roleOf[id], role.Properties["ManagedPolicyArns"])
+		}
+	}
+}
+
+func TestCdkNagAwsSolutions(t *testing.T) {
+	s := defaultStack(t)
+	for _, e := range s.nagErrors {
+		t.Error(e)
+	}
+	// Every suppression carries a written reason.
+	for id, r := range s.resources {
+		nag, _ := r.Metadata["cdk_nag"].(map[string]any)
+		rules, _ := nag["rules_to_suppress"].([]any)
+		for _, rule := range rules {
+			m := rule.(map[string]any)
+			if reason, _ := m["reason"].(string); len(reason) < 20 {
+				t.Errorf("%s: suppression of %v without a real reason", id, m["id"])
+			}
+		}
+	}
+}
+
+func TestAlarmsAndOutputs(t *testing.T) {
+	s := defaultStack(t)
+	alarms := s.ofType("AWS::CloudWatch::Alarm")
+	if want := 1 + 2*len(routes.All) + 1; len(alarms) != want {
+		t.Errorf("%d alarms, want %d (DLQ, errors and throttles per function, API 5xx rate)", len(alarms), want)
+	}
+	for _, name := range []string{"ApiUrl", "UserPoolId", "UserPoolClientId", "TableName", "ExportsBucketName"} {
+		if s.outputs[name] == nil {
+			t.Errorf("output %s missing", name)
+		}
+	}
+	if len(s.ofType("AWS::SNS::Topic")) != 0 {
+		t.Error("a topic without an alarm e-mail")
+	}
+	withTopic := synth(t, StackProps{AlarmEmail: "ops@example.com"})
+	if len(withTopic.ofType("AWS::SNS::Topic")) != 1 || len(withTopic.ofType("AWS::SNS::Subscription")) != 1 {
+		t.Fatal("no topic for the alarm e-mail")
+	}
+	for id, a := range withTopic.ofType("AWS::CloudWatch::Alarm") {
+		if a.Properties["AlarmActions"] == nil {
+			t.Errorf("alarm %s notifies no one", id)
+		}
+	}
+	for _, e := range withTopic.nagErrors {
+		t.Error(e)
+	}
+}
+
+func asList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			} else {
+				out = append(out, fmt.Sprint(e))
+			}
+		}
+		return out
+	}
+	return []string{fmt.Sprint(v)}
+}
+
+func allIn(list, allowed []string) bool {
+	for _, v := range list {
+		if !slices.Contains(allowed, v) {
+			return false
+		}
+	}
+	return true
+}
