@@ -192,8 +192,8 @@ func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string) {
 			WithCustomAttributes(jsii.String("tenant_id")),
 		WriteAttributes: awscognito.NewClientAttributes().
 			WithStandardAttributes(&awscognito.StandardAttributesMask{GivenName: jsii.Bool(true), FamilyName: jsii.Bool(true)}),
-		IdTokenValidity:     awscdk.Duration_Hours(jsii.Number(1)),
-		AccessTokenValidity: awscdk.Duration_Hours(jsii.Number(1)),
+		IdTokenValidity:            awscdk.Duration_Hours(jsii.Number(1)),
+		AccessTokenValidity:        awscdk.Duration_Hours(jsii.Number(1)),
 		PreventUserExistenceErrors: jsii.Bool(true),
 	})
 	cdknag.NagSuppressions_AddResourceSuppressions(pool, &[]*cdknag.NagPackSuppression{{

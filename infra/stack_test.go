@@ -43,7 +43,9 @@ var (
 // defaultStack is synthesized once for all tests: jsii calls are slow.
 func defaultStack(t *testing.T) *synthesized {
 	t.Helper()
-	defaultOnce.Do(func() { defaultSyn = synth(t, StackProps{FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com"}) })
+	defaultOnce.Do(func() {
+		defaultSyn = synth(t, StackProps{FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com"})
+	})
 	if defaultSyn == nil {
 		t.Fatal("synthesis failed")
 	}
