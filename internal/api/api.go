@@ -26,12 +26,15 @@ type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGa
 
 // ClientStore is what the client operations need from storage.
 type ClientStore interface {
-	CreateClient(ctx context.Context, tenant string, c *domain.Client, idem *store.Idempotency) error
-	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
+	CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *store.Idempotency) error
+	GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error)
 	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
-	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client) error
+	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions) error
 	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool) error
+	GetStats(ctx context.Context, tenant string) (store.Stats, error)
 	GetIdempotency(ctx context.Context, tenant, scope, key string) (*store.Idempotency, error)
+	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
+	PutDefinitions(ctx context.Context, tenant string, defs domain.Definitions, version int64, idem *store.Idempotency) error
 }
 
 // API carries what the handlers depend on. Build it once per process.
@@ -44,6 +47,10 @@ type API struct {
 	Now    func() time.Time
 	NewID  func() (string, error)
 	Log    *slog.Logger
+
+	// definitions caches each tenant's custom field definitions for creates, which check
+	// the cached version inside their transaction (see createClient).
+	definitions definitionsCache
 }
 
 // New returns an API with the real clock, UUIDv7 ids and JSON logs on log.
@@ -98,6 +105,12 @@ func (a *API) operations() map[string]operation {
 		routes.ListClients:  a.listClients,
 		routes.UpdateClient: a.updateClient,
 		routes.DeleteClient: a.deleteClient,
+		routes.GetStats:     a.getClientStats,
+		routes.ListFields:   a.listClientFields,
+		routes.CreateField:  a.createClientField,
+		routes.GetField:     a.getClientField,
+		routes.UpdateField:  a.updateClientField,
+		routes.DeleteField:  a.deleteClientField,
 		routes.GetOpenAPI:   getOpenAPI,
 	}
 }
@@ -131,7 +144,7 @@ func (a *API) wrap(route routes.Route, fn operation) Handler {
 			if err != nil {
 				return a.problem(r, err), nil
 			}
-			if route.Access == routes.Write && !who.CanWrite() {
+			if route.Access == routes.Write && !who.CanWrite() || route.AdminOnly && who.Role != auth.Admin {
 				return a.problem(r, &domain.Error{Code: domain.CodeForbidden}), nil
 			}
 			r.who = who

@@ -386,7 +386,16 @@ func TestListParameters(t *testing.T) {
 		{map[string]string{"limit": "10,20"}, "limit"},
 		{map[string]string{"cursor": "garbage"}, "cursor"},
 		{map[string]string{"cursor": *page.NextCursor + "x"}, "cursor"},
-		{map[string]string{"sort": "name"}, "sort"},
+		{map[string]string{"sort": "email"}, "sort"},
+		{map[string]string{"sort": "name", "q": "company"}, "sort"},
+		{map[string]string{"status": "prospect,lead"}, "status"},
+		{map[string]string{"archived": "yes"}, "archived"},
+		{map[string]string{"tag": ""}, "tag"},
+		{map[string]string{"created_after": "yesterday"}, "created_after"},
+		{map[string]string{"created_after": "2026-11-21", "created_before": "2026-11-20"}, "created_before"},
+		{map[string]string{"fields": "id,password"}, "fields"},
+		{map[string]string{"q": strings.Repeat("a", 201)}, "q"},
+		{map[string]string{"color": "red"}, "color"},
 	} {
 		resp := h.call(withQuery(list, tc.q))
 		p := decode[problem](t, resp)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"time"
 
@@ -33,32 +34,46 @@ func (a *API) createClient(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := domain.Invalid(fields.Normalize(r.lang, a.Phones)); err != nil {
-		return nil, err
+	// Validate against the definitions as this process knows them; the store checks, in the
+	// same transaction, that they have not changed. If they have, read them and go again.
+	for attempt := 0; ; attempt++ {
+		defs, version, err := a.cachedDefinitions(ctx, r.who.Tenant, attempt > 0)
+		if err != nil {
+			return nil, err
+		}
+		f := fields
+		f.CustomFields = maps.Clone(fields.CustomFields)
+		if err := domain.Invalid(f.Normalize(domain.Rules{DefaultLocale: r.lang, ParsePhone: a.Phones, Fields: defs})); err != nil {
+			return nil, err
+		}
+		id, err := a.NewID()
+		if err != nil {
+			return nil, err
+		}
+		now := a.Now()
+		c := domain.NewClient(id, f, now)
+		out, err := jsonResponse(http.StatusCreated, c, map[string]string{"Location": "/v1/clients/" + c.ID, "ETag": c.ETag()})
+		if err != nil {
+			return nil, err
+		}
+		var idem *store.Idempotency
+		if key != "" {
+			idem = &store.Idempotency{Scope: routes.CreateClient, Key: key, RequestHash: requestHash(body),
+				Status: out.status, Headers: out.headers, Body: string(out.body), ExpiresAt: now.Add(IdempotencyWindow).Unix()}
+		}
+		err = a.Clients.CreateClient(ctx, r.who.Tenant, c, defs, version, idem)
+		switch {
+		case errors.Is(err, store.ErrDefinitionsChanged) && attempt < 2:
+			continue
+		case errors.Is(err, store.ErrDefinitionsChanged):
+			return nil, &domain.Error{Code: domain.CodeUnavailable}
+		case errors.Is(err, store.ErrIdempotencyKeyUsed):
+			return a.replay(ctx, r, idem)
+		case err != nil:
+			return nil, err
+		}
+		return out, nil
 	}
-	id, err := a.NewID()
-	if err != nil {
-		return nil, err
-	}
-	now := a.Now()
-	c := domain.NewClient(id, fields, now)
-	out, err := jsonResponse(http.StatusCreated, c, map[string]string{"Location": "/v1/clients/" + c.ID, "ETag": c.ETag()})
-	if err != nil {
-		return nil, err
-	}
-	var idem *store.Idempotency
-	if key != "" {
-		idem = &store.Idempotency{Scope: routes.CreateClient, Key: key, RequestHash: requestHash(body),
-			Status: out.status, Headers: out.headers, Body: string(out.body), ExpiresAt: now.Add(IdempotencyWindow).Unix()}
-	}
-	err = a.Clients.CreateClient(ctx, r.who.Tenant, c, idem)
-	if errors.Is(err, store.ErrIdempotencyKeyUsed) {
-		return a.replay(ctx, r, idem)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // replay answers a request whose key was already used: the first response if the body is

@@ -42,6 +42,12 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeClientNotFound: {
 		text{"Client not found", "Client introuvable"},
 		text{"No client has this id.", "Aucun client ne porte cet identifiant."}},
+	domain.CodeFieldNotFound: {
+		text{"Custom field not found", "Champ personnalisé introuvable"},
+		text{"No custom field has this key.", "Aucun champ personnalisé ne porte cette clé."}},
+	domain.CodeFieldExists: {
+		text{"Custom field already exists", "Champ personnalisé déjà existant"},
+		text{"A custom field already has this key.", "Un champ personnalisé porte déjà cette clé."}},
 	domain.CodeEmailTaken: {
 		text{"Email already in use", "Adresse e-mail déjà utilisée"},
 		text{"Another client already has this email address.", "Un autre client a déjà cette adresse e-mail."}},

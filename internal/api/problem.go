@@ -46,6 +46,8 @@ var status = map[domain.Code]int{
 	domain.CodeInvalidCursor:       http.StatusBadRequest,
 	domain.CodeInvalidID:           http.StatusBadRequest,
 	domain.CodeClientNotFound:      http.StatusNotFound,
+	domain.CodeFieldNotFound:       http.StatusNotFound,
+	domain.CodeFieldExists:         http.StatusConflict,
 	domain.CodeEmailTaken:          http.StatusConflict,
 	domain.CodeCodeTaken:           http.StatusConflict,
 	domain.CodePreconditionNeeded:  http.StatusPreconditionRequired,

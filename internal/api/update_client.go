@@ -26,22 +26,22 @@ func (a *API) updateClient(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	current, err := a.Clients.GetClient(ctx, r.who.Tenant, id)
+	current, defs, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}
 	if !allowed(current.Version) {
 		return nil, domain.ErrPreconditionFailed
 	}
-	next, err := domain.ApplyPatch(current, patch, a.Now(), a.Phones)
+	next, err := domain.ApplyPatch(current, patch, a.Now(), domain.Rules{ParsePhone: a.Phones, Fields: defs})
 	if err != nil {
 		return nil, err
 	}
 	if reflect.DeepEqual(next.Fields, current.Fields) {
 		// Nothing changes: no write, no new version.
-		return jsonResponse(http.StatusOK, current, map[string]string{"ETag": current.ETag()})
+		return jsonResponse(http.StatusOK, view(current, defs), map[string]string{"ETag": current.ETag()})
 	}
-	if err := a.Clients.UpdateClient(ctx, r.who.Tenant, current, next); err != nil {
+	if err := a.Clients.UpdateClient(ctx, r.who.Tenant, current, next, defs); err != nil {
 		return nil, err
 	}
 	return jsonResponse(http.StatusOK, next, map[string]string{"ETag": next.ETag()})

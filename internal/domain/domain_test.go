@@ -30,12 +30,28 @@ func fieldCodes(t *testing.T, err error) map[string]domain.Code {
 	return out
 }
 
+// testFields are the custom field definitions the tests' tenant has.
+var testFields = domain.Definitions{
+	{Key: "budget", Type: domain.TypeNumber},
+	{Key: "vat", Type: domain.TypeText, Searchable: true},
+	{Key: "vip", Type: domain.TypeBoolean},
+	{Key: "gone", Type: domain.TypeText},
+	{Key: "n", Type: domain.TypeNumber},
+	{Key: "a", Type: domain.TypeNumber},
+	{Key: "b", Type: domain.TypeText},
+	{Key: "x", Type: domain.TypeText},
+}
+
+func rules(locale string) domain.Rules {
+	return domain.Rules{DefaultLocale: locale, ParsePhone: phone.E164, Fields: testFields}
+}
+
 func decodeAndNormalize(body string) (domain.Fields, error) {
 	f, err := domain.DecodeFields([]byte(body))
 	if err != nil {
 		return f, err
 	}
-	return f, domain.Invalid(f.Normalize("en", phone.E164))
+	return f, domain.Invalid(f.Normalize(rules("en")))
 }
 
 func TestDecodeAndNormalize(t *testing.T) {
@@ -75,7 +91,8 @@ func TestDecodeAndNormalize(t *testing.T) {
 		{"bad social key", `{"company_name":"A","social_links":{"Bad Key":"https://x.fr"}}`, map[string]domain.Code{"/social_links/Bad Key": domain.FieldInvalidKey}},
 		{"bad social url", `{"company_name":"A","social_links":{"linkedin":"javascript:alert(1)"}}`, map[string]domain.Code{"/social_links/linkedin": domain.FieldInvalidURL}},
 		{"custom field object", `{"company_name":"A","custom_fields":{"x":{"a":1}}}`, map[string]domain.Code{"/custom_fields/x": domain.FieldInvalidType}},
-		{"custom field bad key", `{"company_name":"A","custom_fields":{"a/b":1}}`, map[string]domain.Code{"/custom_fields/a~1b": domain.FieldInvalidKey}},
+		{"custom field unknown", `{"company_name":"A","custom_fields":{"a/b":1}}`, map[string]domain.Code{"/custom_fields/a~1b": domain.FieldUnknown}},
+		{"custom field wrong type", `{"company_name":"A","custom_fields":{"budget":"12","vip":1}}`, map[string]domain.Code{"/custom_fields/budget": domain.FieldInvalidType, "/custom_fields/vip": domain.FieldInvalidType}},
 		{"custom field scalars", `{"company_name":"A","custom_fields":{"budget":12.5,"vat":"FR123","vip":true,"gone":null}}`, nil},
 	}
 	for _, tt := range tests {
@@ -195,7 +212,7 @@ func TestApplyPatch(t *testing.T) {
 				at := now.Add(-time.Minute)
 				c.InvitedAt, c.Status = &at, domain.StatusInvited
 			}
-			got, err := domain.ApplyPatch(c, []byte(tt.patch), now, phone.E164)
+			got, err := domain.ApplyPatch(c, []byte(tt.patch), now, rules(""))
 			if codes := fieldCodes(t, err); !reflect.DeepEqual(codes, tt.want) {
 				t.Fatalf("errors %v, want %v", codes, tt.want)
 			}

@@ -19,6 +19,8 @@ const (
 	CodeInvalidCursor       Code = "invalid_cursor"
 	CodeInvalidID           Code = "invalid_id"
 	CodeClientNotFound      Code = "client_not_found"
+	CodeFieldNotFound       Code = "field_not_found"
+	CodeFieldExists         Code = "field_exists"
 	CodeEmailTaken          Code = "email_taken"
 	CodeCodeTaken           Code = "code_taken"
 	CodePreconditionNeeded  Code = "precondition_required"

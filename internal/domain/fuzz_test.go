@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/clientdesk/clientdesk/internal/domain"
-	"github.com/clientdesk/clientdesk/internal/phone"
 	"testing"
 	"time"
 )
@@ -25,7 +24,7 @@ func FuzzDecodeFields(f *testing.F) {
 			}
 			return
 		}
-		if errs := fields.Normalize("fr", phone.E164); len(errs) > 0 {
+		if errs := fields.Normalize(rules("fr")); len(errs) > 0 {
 			return
 		}
 		again, err := json.Marshal(fields)
@@ -36,7 +35,7 @@ func FuzzDecodeFields(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", again, err)
 		}
-		if errs := second.Normalize("fr", phone.E164); len(errs) > 0 {
+		if errs := second.Normalize(rules("fr")); len(errs) > 0 {
 			t.Fatalf("normalized value no longer valid: %s %v", again, errs)
 		}
 		third, _ := json.Marshal(second)
@@ -54,7 +53,7 @@ func FuzzApplyPatch(f *testing.F) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, patch []byte) {
 		c := domain.NewClient("id", domain.Fields{CompanyName: "Acme", Email: "a@b.fr", Locale: "fr"}, now)
-		next, err := domain.ApplyPatch(c, patch, now, phone.E164)
+		next, err := domain.ApplyPatch(c, patch, now, rules(""))
 		if err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) {

@@ -32,8 +32,9 @@ func MergePatch(target, patch any) any {
 }
 
 // ApplyPatch applies a merge patch document to the writable fields of c and validates the
-// result as a whole, so a patch can never produce a record that a create would refuse.
-func ApplyPatch(c *Client, patch []byte, now time.Time, parsePhone PhoneParser) (*Client, error) {
+// result as a whole, so a patch can never produce a record that a create would refuse. Custom
+// values that no longer have a definition are dropped (see Definitions.Visible).
+func ApplyPatch(c *Client, patch []byte, now time.Time, rules Rules) (*Client, error) {
 	var doc map[string]json.RawMessage
 	if err := decodeObject(patch, &doc); err != nil {
 		return nil, err
@@ -42,7 +43,9 @@ func ApplyPatch(c *Client, patch []byte, now time.Time, parsePhone PhoneParser) 
 	if err := unmarshalNumbers(patch, &p); err != nil {
 		return nil, &Error{Code: CodeMalformedJSON}
 	}
-	current, err := json.Marshal(c.Fields)
+	visible := c.Fields
+	visible.CustomFields = rules.Fields.Visible(c.CustomFields)
+	current, err := json.Marshal(visible)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +67,8 @@ func ApplyPatch(c *Client, patch []byte, now time.Time, parsePhone PhoneParser) 
 		errs = de.Fields
 	}
 	if len(errs) == 0 {
-		errs = f.Normalize(c.Locale, parsePhone)
+		rules.DefaultLocale = c.Locale
+		errs = f.Normalize(rules)
 	}
 	if c.EmailLocked() && !strings.EqualFold(f.Email, c.Email) {
 		errs = append(errs, FieldError{Pointer: "/email", Code: FieldImmutable})

@@ -43,11 +43,22 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // country, or the field error code explaining why it cannot (see package phone).
 type PhoneParser func(raw, region string) (string, Code)
 
+// Rules are what validating a client's fields depends on besides the fields themselves.
+type Rules struct {
+	// DefaultLocale fills an absent locale.
+	DefaultLocale string
+	// ParsePhone reads phone numbers.
+	ParsePhone PhoneParser
+	// Fields are the tenant's custom field definitions; custom_fields must fit them.
+	Fields Definitions
+}
+
 // Normalize validates f in place and puts every value in its canonical form: strings trimmed,
-// country upper-case, phones in E.164, tags without duplicates. defaultLocale fills an absent
-// locale. It returns one field error per problem found, in a stable order.
-func (f *Fields) Normalize(defaultLocale string, parsePhone PhoneParser) []FieldError {
-	v := validator{parsePhone: parsePhone}
+// country upper-case, phones in E.164, tags without duplicates, custom fields checked against
+// their definitions. It returns one field error per problem found, in a stable order.
+func (f *Fields) Normalize(r Rules) []FieldError {
+	defaultLocale := r.DefaultLocale
+	v := validator{parsePhone: r.ParsePhone}
 	f.FirstName = v.line("/first_name", f.FirstName, MaxNameLen)
 	f.LastName = v.line("/last_name", f.LastName, MaxNameLen)
 	f.CompanyName = v.line("/company_name", f.CompanyName, MaxCompanyLen)
@@ -85,7 +96,13 @@ func (f *Fields) Normalize(defaultLocale string, parsePhone PhoneParser) []Field
 	}
 	f.Tags = v.tags(f.Tags)
 	f.SocialLinks = v.socialLinks(f.SocialLinks)
-	f.CustomFields = v.customFields(f.CustomFields)
+	if len(f.CustomFields) > MaxCustomFields {
+		v.add("/custom_fields", FieldTooMany, strconv.Itoa(MaxCustomFields))
+	} else {
+		var errs []FieldError
+		f.CustomFields, errs = r.Fields.Validate(f.CustomFields, r.ParsePhone)
+		v.errs = append(v.errs, errs...)
+	}
 	return v.errs
 }
 
@@ -255,27 +272,6 @@ func ValidURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
 		!strings.ContainsAny(s, " \t\r\n")
-}
-
-func (v *validator) customFields(in map[string]any) map[string]any {
-	if len(in) == 0 {
-		return nil
-	}
-	if len(in) > MaxCustomFields {
-		v.add("/custom_fields", FieldTooMany, strconv.Itoa(MaxCustomFields))
-		return in
-	}
-	for _, k := range sortedKeys(in) {
-		pointer := "/custom_fields/" + escapePointer(k)
-		if !validKey(k) {
-			v.add(pointer, FieldInvalidKey, "")
-			continue
-		}
-		if s, ok := in[k].(string); ok {
-			in[k] = v.text(pointer, s, MaxCustomValueLen)
-		}
-	}
-	return in
 }
 
 func validKey(k string) bool { return len(k) <= maxKeyLen && keyPattern.MatchString(k) }

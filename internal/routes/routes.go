@@ -34,6 +34,8 @@ type Route struct {
 	TimeoutSeconds int
 	// SendsMail grants the function SES sending through the configured identity only.
 	SendsMail bool
+	// AdminOnly operations refuse editors too (settings that shape every client).
+	AdminOnly bool
 }
 
 // Operation names, used by the functions' main packages to pick their handler.
@@ -43,7 +45,14 @@ const (
 	ListClients  = "listClients"
 	UpdateClient = "updateClient"
 	DeleteClient = "deleteClient"
+	GetStats     = "getClientStats"
 	GetOpenAPI   = "getOpenAPI"
+
+	ListFields  = "listClientFields"
+	CreateField = "createClientField"
+	GetField    = "getClientField"
+	UpdateField = "updateClientField"
+	DeleteField = "deleteClientField"
 )
 
 // All is the route table.
@@ -53,6 +62,12 @@ var All = []Route{
 	{Operation: GetClient, Method: "GET", Path: "/v1/clients/{id}", Access: Read},
 	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write, MemoryMB: 512},
 	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write},
+	{Operation: GetStats, Method: "GET", Path: "/v1/clients/stats", Access: Read},
+	{Operation: ListFields, Method: "GET", Path: "/v1/client-fields", Access: Read},
+	{Operation: CreateField, Method: "POST", Path: "/v1/client-fields", Access: Write, AdminOnly: true},
+	{Operation: GetField, Method: "GET", Path: "/v1/client-fields/{key}", Access: Read},
+	{Operation: UpdateField, Method: "PATCH", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true},
+	{Operation: DeleteField, Method: "DELETE", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true},
 	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
 }
 
@@ -83,17 +98,23 @@ func (r Route) Function() string {
 }
 
 // Match finds the route for a method and a concrete path and returns its path parameters.
+// As in API Gateway, the most specific route wins: /v1/clients/stats before /v1/clients/{id}.
 func Match(method, path string) (Route, map[string]string, bool) {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	var best Route
+	var bestParams map[string]string
+	found := false
 	for _, r := range All {
 		if r.Method != method {
 			continue
 		}
 		if params, ok := matchPath(strings.Split(strings.TrimPrefix(r.Path, "/"), "/"), segs); ok {
-			return r, params, true
+			if !found || len(params) < len(bestParams) {
+				best, bestParams, found = r, params, true
+			}
 		}
 	}
-	return Route{}, nil, false
+	return best, bestParams, found
 }
 
 // PathExists reports whether any route serves path, whatever the method (405 versus 404).

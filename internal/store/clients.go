@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strconv"
 	"time"
 
@@ -27,32 +29,92 @@ func New(db *dynamodb.Client, table string, now func() time.Time) *Store {
 	return &Store{db: db, table: table, now: now}
 }
 
-// clientItem is a client as stored. The domain's JSON names are the attribute names.
+// clientItem is a client as stored. The domain's JSON names are the attribute names; the
+// index keys and the search terms the client is filed under ride along.
 type clientItem struct {
 	PK     string `json:"PK"`
 	SK     string `json:"SK"`
 	GSI1PK string `json:"GSI1PK"`
 	GSI1SK string `json:"GSI1SK"`
+	GSI2SK string `json:"GSI2SK"`
+	GSI3SK string `json:"GSI3SK"`
+	GSI4PK string `json:"GSI4PK"`
+	// Terms and TagKeys are what the client is filed under, so that an update or a delete
+	// knows which term and tag items to remove without recomputing them.
+	Terms   []string `json:"terms,omitempty"`
+	TagKeys []string `json:"tag_keys,omitempty"`
 	domain.Client
 }
 
 func withJSONTags(o *attributevalue.EncoderOptions) { o.TagKey = "json" }
 func fromJSONTags(o *attributevalue.DecoderOptions) { o.TagKey = "json" }
 
-func marshalClient(tenant string, c *domain.Client) (map[string]types.AttributeValue, error) {
-	return attributevalue.MarshalMapWithOptions(clientItem{
-		PK: clientPK(tenant, c.ID), SK: clientSK,
-		GSI1PK: listPK(tenant, c.Archived), GSI1SK: c.ID,
-		Client: *c,
-	}, withJSONTags)
-}
-
-func unmarshalClient(item map[string]types.AttributeValue) (*domain.Client, error) {
+func unmarshalClientItem(item map[string]types.AttributeValue) (*clientItem, error) {
 	var it clientItem
 	if err := attributevalue.UnmarshalMapWithOptions(item, &it, fromJSONTags); err != nil {
 		return nil, fmt.Errorf("decode client item: %w", err)
 	}
-	return &it.Client, nil
+	return &it, nil
+}
+
+// filed is a client with what it is filed under.
+type filed struct {
+	client  *domain.Client
+	terms   []string
+	tagKeys []string
+}
+
+func newFiled(c *domain.Client, defs domain.Definitions) *filed {
+	visible := *c
+	visible.CustomFields = defs.Visible(c.CustomFields)
+	f := &filed{client: c, terms: domain.SearchTerms(&visible, defs.Searchable)}
+	for _, t := range c.Tags {
+		f.tagKeys = append(f.tagKeys, domain.Fold(t))
+	}
+	slices.Sort(f.tagKeys)
+	f.tagKeys = slices.Compact(f.tagKeys)
+	return f
+}
+
+func (f *filed) item(tenant string) (map[string]types.AttributeValue, error) {
+	c := f.client
+	return attributevalue.MarshalMapWithOptions(clientItem{
+		PK: clientPK(tenant, c.ID), SK: clientSK,
+		GSI1PK: tabPK(tenant, c.Archived), GSI1SK: c.ID, GSI2SK: nameKey(c), GSI3SK: updatedKey(c),
+		GSI4PK: statusPK(tenant, c.Status, c.Archived),
+		Terms:  f.terms, TagKeys: f.tagKeys, Client: *c,
+	}, withJSONTags)
+}
+
+// termItem files a client under one search word, with what a search filters on.
+type termItem struct {
+	PK       string        `json:"PK"`
+	SK       string        `json:"SK"`
+	ClientID string        `json:"client_id"`
+	Status   domain.Status `json:"status"`
+	Archived bool          `json:"archived"`
+	// Text is every word of the client between spaces: a search for several words keeps the
+	// entries whose text contains " word" for each other word.
+	Text string   `json:"text"`
+	Tags []string `json:"tags,omitempty" dynamodbav:",stringset"`
+}
+
+// tagItem files a client under one of its tags.
+type tagItem struct {
+	PK       string        `json:"PK"`
+	SK       string        `json:"SK"`
+	ClientID string        `json:"client_id"`
+	Status   domain.Status `json:"status"`
+	Archived bool          `json:"archived"`
+}
+
+func (f *filed) text() string {
+	b := []byte{' '}
+	for _, t := range f.terms {
+		b = append(b, t...)
+		b = append(b, ' ')
+	}
+	return string(b)
 }
 
 // uniqueClaim is a value that at most one client of a tenant may hold.
@@ -71,6 +133,14 @@ var uniqueClaims = []uniqueClaim{
 type write struct {
 	item types.TransactWriteItem
 	err  error
+}
+
+func (s *Store) put(item map[string]types.AttributeValue) write {
+	return write{item: types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}}}
+}
+
+func (s *Store) del(pk, sk string) write {
+	return write{item: types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk)}}}
 }
 
 func (s *Store) claim(tenant string, u uniqueClaim, value, clientID string) write {
@@ -100,14 +170,212 @@ func versionValue(v int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 }
 
-// CreateClient writes a new client, its unique claims and, when given, the idempotency record
-// of the request in one transaction: either all of it exists afterwards or none of it.
-// It fails with domain.ErrEmailTaken, domain.ErrCodeTaken or ErrIdempotencyKeyUsed.
-func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Client, idem *Idempotency) error {
-	item, err := marshalClient(tenant, c)
-	if err != nil {
-		return err
+// plan lists the writes that take a client from old to next (old nil: create; next nil:
+// delete), all in one transaction: the record, its unique claims, its search terms, its tag
+// memberships and the counters. Only what changes is written.
+func (s *Store) plan(tenant string, old, next *filed) ([]write, error) {
+	var writes []write
+	var was, is *domain.Client
+	if old != nil {
+		was = old.client
 	}
+	if next != nil {
+		is = next.client
+	}
+	// The record itself, conditioned on what the caller read.
+	switch {
+	case old == nil:
+		item, err := next.item(tenant)
+		if err != nil {
+			return nil, err
+		}
+		w := s.put(item)
+		w.item.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+		w.err = fmt.Errorf("client id %s already exists", is.ID)
+		writes = append(writes, w)
+	case next == nil:
+		w := s.del(clientPK(tenant, was.ID), clientSK)
+		w.item.Delete.ConditionExpression = aws.String("version = :v")
+		w.item.Delete.ExpressionAttributeValues = map[string]types.AttributeValue{":v": versionValue(was.Version)}
+		w.err = domain.ErrPreconditionFailed
+		writes = append(writes, w)
+	default:
+		item, err := next.item(tenant)
+		if err != nil {
+			return nil, err
+		}
+		w := s.put(item)
+		w.item.Put.ConditionExpression = aws.String("version = :v")
+		w.item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": versionValue(was.Version)}
+		w.err = domain.ErrPreconditionFailed
+		writes = append(writes, w)
+	}
+	id := func() string {
+		if is != nil {
+			return is.ID
+		}
+		return was.ID
+	}()
+
+	for _, u := range uniqueClaims {
+		var before, after string
+		if was != nil {
+			before = u.of(was)
+		}
+		if is != nil {
+			after = u.of(is)
+		}
+		if before == after {
+			continue
+		}
+		if before != "" {
+			writes = append(writes, s.release(tenant, u, before, id))
+		}
+		if after != "" {
+			writes = append(writes, s.claim(tenant, u, after, id))
+		}
+	}
+
+	terms, err := s.termWrites(tenant, id, old, next)
+	if err != nil {
+		return nil, err
+	}
+	writes = append(writes, terms...)
+	tags, err := s.tagWrites(tenant, id, old, next)
+	if err != nil {
+		return nil, err
+	}
+	writes = append(writes, tags...)
+	if w, ok := s.statsWrite(tenant, id, was, is); ok {
+		writes = append(writes, w)
+	}
+	return writes, nil
+}
+
+// termWrites files the client under its words. A word's item carries the client's status,
+// tab, tags and whole text: when any of those change, every word's item is rewritten.
+func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error) {
+	var before, after []string
+	if old != nil {
+		before = old.terms
+	}
+	if next != nil {
+		after = next.terms
+	}
+	var writes []write
+	for _, t := range before {
+		if !slices.Contains(after, t) {
+			writes = append(writes, s.del(termsPK(tenant), termSK(t, id)))
+		}
+	}
+	if next == nil {
+		return writes, nil
+	}
+	rewriteAll := old == nil || !slices.Equal(before, after) || old.client.Status != next.client.Status ||
+		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys)
+	text := next.text()
+	for _, t := range after {
+		if !rewriteAll {
+			break
+		}
+		item, err := attributevalue.MarshalMapWithOptions(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
+			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys}, withJSONTags)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, s.put(item))
+	}
+	return writes, nil
+}
+
+func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) {
+	var before, after []string
+	if old != nil {
+		before = old.tagKeys
+	}
+	if next != nil {
+		after = next.tagKeys
+	}
+	var writes []write
+	for _, t := range before {
+		if !slices.Contains(after, t) {
+			writes = append(writes, s.del(tagPK(tenant, t), id))
+		}
+	}
+	if next == nil {
+		return writes, nil
+	}
+	moved := old == nil || old.client.Status != next.client.Status || old.client.Archived != next.client.Archived
+	for _, t := range after {
+		if !moved && slices.Contains(before, t) {
+			continue
+		}
+		item, err := attributevalue.MarshalMapWithOptions(tagItem{PK: tagPK(tenant, t), SK: id, ClientID: id,
+			Status: next.client.Status, Archived: next.client.Archived}, withJSONTags)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, s.put(item))
+	}
+	return writes, nil
+}
+
+// statsWrite moves the client between counters when it appears, disappears or changes status
+// or tab. The shard is chosen by client id; the counts are the sums over the shards.
+func (s *Store) statsWrite(tenant, id string, was, is *domain.Client) (write, bool) {
+	adds := map[string]int{}
+	if was != nil {
+		adds[statsAttr(was.Status, was.Archived)]--
+	}
+	if is != nil {
+		adds[statsAttr(is.Status, is.Archived)]++
+	}
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{}
+	expr := ""
+	i := 0
+	for _, attr := range sortedAttrs(adds) {
+		if adds[attr] == 0 {
+			continue
+		}
+		n, v := "#a"+strconv.Itoa(i), ":v"+strconv.Itoa(i)
+		names[n] = attr
+		values[v] = &types.AttributeValueMemberN{Value: strconv.Itoa(adds[attr])}
+		if expr != "" {
+			expr += ", "
+		}
+		expr += n + " " + v
+		i++
+	}
+	if expr == "" {
+		return write{}, false
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return write{item: types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(s.table),
+		Key:                       key(statsPK(tenant), statsSK(int(h.Sum32()%statsShards))),
+		UpdateExpression:          aws.String("ADD " + expr),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}}, true
+}
+
+func sortedAttrs(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// CreateClient writes a new client and everything it is filed under and, when given, the
+// idempotency record of the request, in one transaction: either all of it exists afterwards
+// or none of it. defsVersion is the version of the custom field definitions the client was
+// validated against: if they changed meanwhile the write fails with ErrDefinitionsChanged.
+// It fails with domain.ErrEmailTaken, domain.ErrCodeTaken or ErrIdempotencyKeyUsed.
+func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *Idempotency) error {
 	// The idempotency record goes first: when a retry finds its key used, that is the answer,
 	// even though the first request's email and code claims now fail too.
 	var writes []write
@@ -118,19 +386,25 @@ func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Clien
 		}
 		writes = append(writes, w)
 	}
-	writes = append(writes, write{err: fmt.Errorf("client id %s already exists", c.ID), item: types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}})
-	for _, u := range uniqueClaims {
-		if v := u.of(c); v != "" {
-			writes = append(writes, s.claim(tenant, u, v, c.ID))
-		}
+	plan, err := s.plan(tenant, nil, newFiled(c, defs))
+	if err != nil {
+		return err
 	}
+	writes = append(writes, plan...)
+	writes = append(writes, s.definitionsCheck(tenant, defsVersion))
 	return s.transact(ctx, writes)
 }
 
 // GetClient reads a client with a strongly consistent read.
 func (s *Store) GetClient(ctx context.Context, tenant, id string) (*domain.Client, error) {
+	it, err := s.getClientItem(ctx, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	return &it.Client, nil
+}
+
+func (s *Store) getClientItem(ctx context.Context, tenant, id string) (*clientItem, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table),
 		Key:            key(clientPK(tenant, id), clientSK),
@@ -142,38 +416,64 @@ func (s *Store) GetClient(ctx context.Context, tenant, id string) (*domain.Clien
 	if out.Item == nil {
 		return nil, domain.ErrClientNotFound
 	}
-	return unmarshalClient(out.Item)
+	return unmarshalClientItem(out.Item)
+}
+
+// GetClientWithDefinitions reads a client and the tenant's custom field definitions in one
+// request, both strongly consistent.
+func (s *Store) GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error) {
+	out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.table: {Keys: []map[string]types.AttributeValue{key(clientPK(tenant, id), clientSK), key(fieldsPK(tenant), fieldsSK)},
+			ConsistentRead: aws.Bool(true)},
+	}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("get client: %w", err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return nil, nil, &domain.Error{Code: domain.CodeUnavailable}
+	}
+	var c *domain.Client
+	var defs domain.Definitions
+	for _, item := range out.Responses[s.table] {
+		switch attrString(item, Schema.Keys.Sort) {
+		case clientSK:
+			it, err := unmarshalClientItem(item)
+			if err != nil {
+				return nil, nil, err
+			}
+			c = &it.Client
+		case fieldsSK:
+			d, err := unmarshalDefinitions(item)
+			if err != nil {
+				return nil, nil, err
+			}
+			defs = d.Defs
+		}
+	}
+	if c == nil {
+		return nil, nil, domain.ErrClientNotFound
+	}
+	return c, defs, nil
+}
+
+func attrString(item map[string]types.AttributeValue, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
 }
 
 // UpdateClient replaces old by next, on condition that the stored version is still old's.
 // It fails with domain.ErrPreconditionFailed when another write came first, and with
 // domain.ErrEmailTaken or domain.ErrCodeTaken when a changed value belongs to another client.
-func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *domain.Client) error {
-	item, err := marshalClient(tenant, next)
+func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions) error {
+	writes, err := s.plan(tenant, newFiled(old, defs), newFiled(next, defs))
 	if err != nil {
 		return err
 	}
-	put := types.Put{
-		TableName:                 aws.String(s.table),
-		Item:                      item,
-		ConditionExpression:       aws.String("version = :v"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": versionValue(old.Version)},
-	}
-	writes := []write{{err: domain.ErrPreconditionFailed, item: types.TransactWriteItem{Put: &put}}}
-	for _, u := range uniqueClaims {
-		before, after := u.of(old), u.of(next)
-		if before == after {
-			continue
-		}
-		if before != "" {
-			writes = append(writes, s.release(tenant, u, before, old.ID))
-		}
-		if after != "" {
-			writes = append(writes, s.claim(tenant, u, after, old.ID))
-		}
-	}
 	if len(writes) == 1 {
-		// A plain conditional Put costs half of a one-item transaction.
+		// Nothing else changes: a plain conditional Put costs half of a one-item transaction.
+		put := writes[0].item.Put
 		_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
 			ConditionExpression: put.ConditionExpression, ExpressionAttributeValues: put.ExpressionAttributeValues})
 		var ccf *types.ConditionalCheckFailedException
@@ -188,27 +488,22 @@ func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *doma
 	return s.transact(ctx, writes)
 }
 
-// DeleteClient deletes a client and frees its email and code. When allowed is not nil, the
-// stored version must satisfy it (If-Match). It fails with domain.ErrClientNotFound or
-// domain.ErrPreconditionFailed.
+// DeleteClient deletes a client with everything it is filed under, and frees its email and
+// code. When allowed is not nil, the stored version must satisfy it (If-Match). It fails with
+// domain.ErrClientNotFound or domain.ErrPreconditionFailed.
 func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed func(version int64) bool) error {
-	c, err := s.GetClient(ctx, tenant, id)
+	it, err := s.getClientItem(ctx, tenant, id)
 	if err != nil {
 		return err
 	}
-	if allowed != nil && !allowed(c.Version) {
+	if allowed != nil && !allowed(it.Version) {
 		return domain.ErrPreconditionFailed
 	}
-	writes := []write{{err: domain.ErrPreconditionFailed, item: types.TransactWriteItem{Delete: &types.Delete{
-		TableName:                 aws.String(s.table),
-		Key:                       key(clientPK(tenant, id), clientSK),
-		ConditionExpression:       aws.String("version = :v"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": versionValue(c.Version)},
-	}}}}
-	for _, u := range uniqueClaims {
-		if v := u.of(c); v != "" {
-			writes = append(writes, s.release(tenant, u, v, id))
-		}
+	// What the client is filed under is read from the item, as it was written.
+	old := &filed{client: &it.Client, terms: it.Terms, tagKeys: it.TagKeys}
+	writes, err := s.plan(tenant, old, nil)
+	if err != nil {
+		return err
 	}
 	return s.transact(ctx, writes)
 }

@@ -1,7 +1,12 @@
 package store
 
 import (
+	"strings"
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
 // Every key starts with the tenant, which comes from the caller's verified token: a request can
@@ -11,17 +16,56 @@ const (
 	clientSK      = "C"
 	uniqueSK      = "U"
 	idempotencySK = "I"
+	fieldsSK      = "F"
+	statsShards   = 10
 )
+
+func tenantPrefix(tenant string) string { return "T#" + tenant + "#" }
 
 func clientPK(tenant, id string) string { return "T#" + tenant + "#C#" + id }
 
-// listPK partitions a tenant's clients by the list tab they appear in.
-func listPK(tenant string, archived bool) string {
+// tabPK partitions a tenant's clients by the list tab they appear in.
+func tabPK(tenant string, archived bool) string {
 	if archived {
 		return "T#" + tenant + "#CL#A1"
 	}
 	return "T#" + tenant + "#CL#A0"
 }
+
+// statusPK partitions a tab's clients by status.
+func statusPK(tenant string, status domain.Status, archived bool) string {
+	return tabPK(tenant, archived) + "#S#" + string(status)
+}
+
+// nameKey sorts by last name, then first name, then company, ignoring case and accents.
+func nameKey(c *domain.Client) string {
+	var parts []string
+	for _, s := range []string{c.LastName, c.FirstName, c.CompanyName} {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, domain.Fold(s))
+		}
+	}
+	name := strings.Join(parts, " ")
+	if len(name) > 300 {
+		name = name[:300]
+	}
+	return name + "#" + c.ID
+}
+
+// updatedKey sorts by update time; the fixed-width format sorts as text.
+func updatedKey(c *domain.Client) string {
+	return c.UpdatedAt.UTC().Format(timeKeyLayout) + "#" + c.ID
+}
+
+const timeKeyLayout = "2006-01-02T15:04:05.000Z"
+
+// termsPK holds one item per (word, client): the search index of a tenant.
+func termsPK(tenant string) string { return "T#" + tenant + "#W" }
+
+func termSK(term, id string) string { return term + "#" + id }
+
+// tagPK holds one item per client carrying a tag (folded).
+func tagPK(tenant, tagKey string) string { return "T#" + tenant + "#TAG#" + tagKey }
 
 // uniquePK claims a value (an email, a client code) for one client of a tenant.
 func uniquePK(tenant, kind, value string) string { return "T#" + tenant + "#U#" + kind + "#" + value }
@@ -30,9 +74,38 @@ func idempotencyPK(tenant, scope, key string) string {
 	return "T#" + tenant + "#I#" + scope + "#" + key
 }
 
+func fieldsPK(tenant string) string { return "T#" + tenant + "#FIELDS" }
+
+// statsPK holds the counters of a tenant, in shards so that concurrent writes rarely meet.
+func statsPK(tenant string) string { return "T#" + tenant + "#STATS" }
+
+func statsSK(shard int) string { return "S#" + string(rune('0'+shard)) }
+
+// statsAttr names the counter of a status in a tab.
+func statsAttr(status domain.Status, archived bool) string {
+	if archived {
+		return string(status) + "_a1"
+	}
+	return string(status) + "_a0"
+}
+
 func key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
 		Schema.Keys.Partition: &types.AttributeValueMemberS{Value: pk},
 		Schema.Keys.Sort:      &types.AttributeValueMemberS{Value: sk},
 	}
+}
+
+// idBound is the smallest UUIDv7 text at or after t: ids begin with their creation time in
+// milliseconds, so a time range is a key range.
+func idBound(t time.Time) string {
+	ms := uint64(t.UnixMilli())
+	const hex = "0123456789abcdef"
+	var b [13]byte
+	for i := 11; i >= 0; i-- {
+		b[i] = hex[ms&0xf]
+		ms >>= 4
+	}
+	// 48 bits of milliseconds: 8 hex digits, a dash, 4 hex digits.
+	return string(b[0:8]) + "-" + string(b[8:12])
 }

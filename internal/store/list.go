@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -11,60 +15,450 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-// ListQuery selects a page of clients. Limit must already be within bounds.
+// Sort orders of the list.
+const (
+	SortNewest        = "-created_at"
+	SortOldest        = "created_at"
+	SortName          = "name"
+	SortNameDesc      = "-name"
+	SortUpdated       = "updated_at"
+	SortRecentlyTouch = "-updated_at"
+)
+
+// Sorts lists the sort orders a caller may ask for.
+var Sorts = []string{SortNewest, SortOldest, SortName, SortNameDesc, SortUpdated, SortRecentlyTouch}
+
+// ListQuery selects a page of clients. The API layer has checked every value's syntax.
 type ListQuery struct {
-	Limit  int
-	Cursor string
+	// Q is a search: every word must begin a word of the client (see domain.QueryWords).
+	Q        string
+	Statuses []domain.Status
+	Archived bool
+	Tag      string
+	// CreatedAfter and CreatedBefore bound the creation time (zero: unbounded), after
+	// inclusive, before exclusive.
+	CreatedAfter  time.Time
+	CreatedBefore time.Time
+	Sort          string
+	Limit         int
+	Cursor        string
+	// WithDefinitions also reads the custom field definitions (when the page shows custom
+	// fields): one more item in the same request when clients are fetched by key, one more
+	// request otherwise.
+	WithDefinitions bool
 }
 
-// fingerprint of the query's selection (not its page size): a cursor carries it.
-func (q ListQuery) selection() string { return "clients:newest" }
-
-// Page is a page of clients and the cursor of the next one ("" on the last page).
+// Page is a page of clients, the cursor of the next one ("" on the last page) and, when
+// asked for, the tenant's custom field definitions.
 type Page struct {
-	Items      []*domain.Client
-	NextCursor string
+	Items       []*domain.Client
+	NextCursor  string
+	Definitions domain.Definitions
 }
 
-// ListClients returns a page of the tenant's clients, newest first, in one Query.
-// It reads Limit+1 items so that the last page is known to be last.
+// Requests a page may take when a filter discards entries, before it returns what it has
+// (possibly fewer than Limit) with a cursor to go on.
+const maxPageRequests = 5
+
+// selection identifies what the query selects and in which order, not its page size: a
+// cursor carries it, so it cannot be replayed with other filters.
+func (q ListQuery) selection() string {
+	statuses := make([]string, len(q.Statuses))
+	for i, s := range q.Statuses {
+		statuses[i] = string(s)
+	}
+	slices.Sort(statuses)
+	ms := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return strconv.FormatInt(t.UnixMilli(), 10)
+	}
+	return strings.Join([]string{"q=" + strings.Join(domain.QueryWords(q.Q), " "), "status=" + strings.Join(statuses, ","),
+		"archived=" + strconv.FormatBool(q.Archived), "tag=" + domain.Fold(q.Tag), "after=" + ms(q.CreatedAfter),
+		"before=" + ms(q.CreatedBefore), "sort=" + q.sort()}, "|")
+}
+
+func (q ListQuery) sort() string {
+	if q.Sort == "" {
+		return SortNewest
+	}
+	return q.Sort
+}
+
+// Compatible reports which parameter, if any, cannot be combined with the others: search
+// results and tag lists come in their own order (by word, then by creation), so they only
+// take the creation-time sorts.
+func (q ListQuery) Compatible() string {
+	if (q.Q != "" || q.Tag != "") && q.sort() != SortNewest && q.sort() != SortOldest {
+		return "sort"
+	}
+	if q.Q != "" && q.sort() == SortOldest {
+		return "sort"
+	}
+	return ""
+}
+
+// ListClients returns a page of the tenant's clients. The plan depends on the query:
+//   - a search Queries the word index for the most selective word and filters the rest;
+//   - a tag Queries the tag's members;
+//   - otherwise one index of the tab serves the sort (and a single status).
+//
+// Search and tag pages then read the clients with one BatchGetItem (the definitions ride in
+// the same request); index pages carry whole clients already.
 func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Page, error) {
-	ix := Schema.Indexes[0]
-	in := &dynamodb.QueryInput{
-		TableName:                aws.String(s.table),
-		IndexName:                aws.String(ix.Name),
-		KeyConditionExpression:   aws.String("#pk = :pk"),
-		ExpressionAttributeNames: map[string]string{"#pk": ix.Keys.Partition},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: listPK(tenant, false)},
-		},
-		ScanIndexForward: aws.Bool(false),
-		Limit:            aws.Int32(int32(q.Limit + 1)),
+	if p := q.Compatible(); p != "" {
+		return Page{}, domain.Errorf(domain.CodeInvalidParameter, p)
+	}
+	var p plan
+	words := domain.QueryWords(q.Q)
+	switch {
+	case len(words) > 0:
+		p = s.searchPlan(tenant, q, words)
+	case q.Tag != "":
+		p = s.tagPlan(tenant, q)
+	default:
+		p = s.indexPlan(tenant, q)
 	}
 	if q.Cursor != "" {
-		after, err := decodeCursor(tenant, q.selection(), q.Cursor)
+		pos, err := decodeCursor(tenant, q.selection(), q.Cursor)
 		if err != nil {
 			return Page{}, err
 		}
-		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk < :after")
-		in.ExpressionAttributeNames["#sk"] = ix.Keys.Sort
-		in.ExpressionAttributeValues[":after"] = &types.AttributeValueMemberS{Value: after}
+		for name, want := range p.partition {
+			if pos[name] != want {
+				return Page{}, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+			}
+		}
+		for name := range pos {
+			if !slices.Contains(p.keyAttrs, name) {
+				return Page{}, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+			}
+		}
+		p.in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for name, v := range pos {
+			p.in.ExclusiveStartKey[name] = &types.AttributeValueMemberS{Value: v}
+		}
 	}
-	out, err := s.db.Query(ctx, in)
+	items, position, err := s.collect(ctx, p, q.Limit)
 	if err != nil {
-		return Page{}, fmt.Errorf("list clients: %w", err)
+		return Page{}, err
 	}
-	page := Page{Items: make([]*domain.Client, 0, min(len(out.Items), q.Limit))}
-	for i, item := range out.Items {
-		if i == q.Limit {
-			page.NextCursor = encodeCursor(tenant, q.selection(), page.Items[i-1].ID)
-			break
+	page := Page{}
+	if position != nil {
+		page.NextCursor = encodeCursor(tenant, q.selection(), position)
+	}
+	if p.byKey {
+		ids := make([]string, len(items))
+		for i, it := range items {
+			ids[i] = attrString(it, "client_id")
 		}
-		c, err := unmarshalClient(item)
+		page.Items, page.Definitions, err = s.batchGetClients(ctx, tenant, ids, q.WithDefinitions)
+		return page, err
+	}
+	for _, it := range items {
+		ci, err := unmarshalClientItem(it)
 		if err != nil {
 			return Page{}, err
 		}
-		page.Items = append(page.Items, c)
+		page.Items = append(page.Items, &ci.Client)
 	}
-	return page, nil
+	// The definitions only matter to clients that hold custom values.
+	if q.WithDefinitions && slices.ContainsFunc(page.Items, func(c *domain.Client) bool { return len(c.CustomFields) > 0 }) {
+		page.Definitions, _, err = s.GetDefinitions(ctx, tenant)
+	}
+	return page, err
+}
+
+// plan is one Query, repeated from page to page.
+type plan struct {
+	in *dynamodb.QueryInput
+	// keyAttrs are the attributes of a position in this Query (the cursor's content).
+	keyAttrs []string
+	// partition holds the partition key the position must keep.
+	partition map[string]string
+	// accept, when set, decides whether an entry counts (search: a client once).
+	accept func(map[string]types.AttributeValue) bool
+	// byKey: entries name clients (client_id) to be read by key.
+	byKey bool
+	// filtered: a filter expression may discard entries, so read more than a page at once.
+	filtered bool
+}
+
+// filters gathers a filter expression's parts and values.
+type filters struct {
+	parts  []string
+	names  map[string]string
+	values map[string]types.AttributeValue
+}
+
+func newFilters() *filters {
+	return &filters{names: map[string]string{}, values: map[string]types.AttributeValue{}}
+}
+
+func (f *filters) value(v types.AttributeValue) string {
+	name := ":f" + strconv.Itoa(len(f.values))
+	f.values[name] = v
+	return name
+}
+
+func (f *filters) name(attr string) string {
+	n := "#f" + strconv.Itoa(len(f.names))
+	f.names[n] = attr
+	return n
+}
+
+func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func (f *filters) statuses(attr string, statuses []domain.Status) {
+	if len(statuses) == 0 {
+		return
+	}
+	var vals []string
+	for _, st := range statuses {
+		vals = append(vals, f.value(str(string(st))))
+	}
+	f.parts = append(f.parts, f.name(attr)+" IN ("+strings.Join(vals, ", ")+")")
+}
+
+func (f *filters) idRange(attr string, q ListQuery) {
+	if !q.CreatedAfter.IsZero() {
+		f.parts = append(f.parts, f.name(attr)+" >= "+f.value(str(idBound(q.CreatedAfter))))
+	}
+	if !q.CreatedBefore.IsZero() {
+		f.parts = append(f.parts, f.name(attr)+" < "+f.value(str(idBound(q.CreatedBefore))))
+	}
+}
+
+// apply sets the filter on in; the names and values merge with the key condition's.
+func (f *filters) apply(in *dynamodb.QueryInput) bool {
+	for k, v := range f.names {
+		in.ExpressionAttributeNames[k] = v
+	}
+	for k, v := range f.values {
+		in.ExpressionAttributeValues[k] = v
+	}
+	if len(f.parts) == 0 {
+		return false
+	}
+	in.FilterExpression = aws.String(strings.Join(f.parts, " AND "))
+	return true
+}
+
+func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": Schema.Keys.Partition},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+		ScanIndexForward:          aws.Bool(forward),
+	}
+}
+
+// searchPlan: the word index, for the longest word (the most selective, usually); the other
+// words, the tab, the statuses, the tag and the dates are filters on the entries, which carry
+// them. Each client counts once, on its first matching word.
+func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
+	key := words[0]
+	for _, w := range words[1:] {
+		if len(w) > len(key) {
+			key = w
+		}
+	}
+	in := s.query(termsPK(tenant), true)
+	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :w)")
+	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
+	in.ExpressionAttributeValues[":w"] = str(key)
+	f := newFilters()
+	f.parts = append(f.parts, f.name("archived")+" = "+f.value(&types.AttributeValueMemberBOOL{Value: q.Archived}))
+	f.statuses("status", q.Statuses)
+	if q.Tag != "" {
+		f.parts = append(f.parts, "contains("+f.name("tags")+", "+f.value(str(domain.Fold(q.Tag)))+")")
+	}
+	f.idRange("client_id", q)
+	for _, w := range words {
+		if w != key {
+			f.parts = append(f.parts, "contains("+f.name("text")+", "+f.value(str(" "+w))+")")
+		}
+	}
+	f.apply(in)
+	accept := func(item map[string]types.AttributeValue) bool {
+		sk, text := attrString(item, Schema.Keys.Sort), attrString(item, "text")
+		term := sk[:max(strings.LastIndexByte(sk, '#'), 0)]
+		i := strings.Index(text, " "+key)
+		if i < 0 {
+			return false
+		}
+		first := text[i+1:]
+		if j := strings.IndexByte(first, ' '); j >= 0 {
+			first = first[:j]
+		}
+		return first == term
+	}
+	return plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, accept: accept, byKey: true, filtered: true}
+}
+
+// tagPlan: the tag's members, by creation time; the tab and statuses are filters.
+func (s *Store) tagPlan(tenant string, q ListQuery) plan {
+	pk := tagPK(tenant, domain.Fold(q.Tag))
+	in := s.query(pk, q.sort() == SortOldest)
+	keyRange(in, Schema.Keys.Sort, q)
+	f := newFilters()
+	f.parts = append(f.parts, f.name("archived")+" = "+f.value(&types.AttributeValueMemberBOOL{Value: q.Archived}))
+	f.statuses("status", q.Statuses)
+	f.apply(in)
+	return plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, filtered: true}
+}
+
+// indexPlan: the tab's index for the sort. Sorted by creation with one status, the status
+// index serves the filter too; otherwise statuses are a filter.
+func (s *Store) indexPlan(tenant string, q ListQuery) plan {
+	sort := q.sort()
+	ixName := ByCreated
+	switch sort {
+	case SortName, SortNameDesc:
+		ixName = ByName
+	case SortUpdated, SortRecentlyTouch:
+		ixName = ByUpdated
+	}
+	pk := tabPK(tenant, q.Archived)
+	if ixName == ByCreated && len(q.Statuses) == 1 {
+		ixName, pk = ByStatus, statusPK(tenant, q.Statuses[0], q.Archived)
+	}
+	ix := Schema.Index(ixName)
+	forward := sort == SortOldest || sort == SortName || sort == SortUpdated
+	in := s.query(pk, forward)
+	in.IndexName = aws.String(ix.Name)
+	in.ExpressionAttributeNames["#pk"] = ix.Keys.Partition
+	f := newFilters()
+	if ixName == ByCreated || ixName == ByStatus {
+		keyRange(in, ix.Keys.Sort, q)
+	} else {
+		f.idRange("GSI1SK", q)
+	}
+	if ixName != ByStatus {
+		f.statuses("status", q.Statuses)
+	}
+	filtered := f.apply(in)
+	return plan{in: in, filtered: filtered,
+		keyAttrs:  []string{Schema.Keys.Partition, Schema.Keys.Sort, ix.Keys.Partition, ix.Keys.Sort},
+		partition: map[string]string{ix.Keys.Partition: pk}}
+}
+
+// keyRange narrows a Query whose sort key is a client id to a creation-time range.
+func keyRange(in *dynamodb.QueryInput, sortAttr string, q ListQuery) {
+	if q.CreatedAfter.IsZero() && q.CreatedBefore.IsZero() {
+		return
+	}
+	in.ExpressionAttributeNames["#sk"] = sortAttr
+	switch {
+	case !q.CreatedAfter.IsZero() && !q.CreatedBefore.IsZero():
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+		in.ExpressionAttributeValues[":lo"] = str(idBound(q.CreatedAfter))
+		// BETWEEN is inclusive: the bound just before CreatedBefore's millisecond.
+		in.ExpressionAttributeValues[":hi"] = str(idBound(q.CreatedBefore.Add(-time.Millisecond)) + "~")
+	case !q.CreatedAfter.IsZero():
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk >= :lo")
+		in.ExpressionAttributeValues[":lo"] = str(idBound(q.CreatedAfter))
+	default:
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk < :hi")
+		in.ExpressionAttributeValues[":hi"] = str(idBound(q.CreatedBefore))
+	}
+}
+
+// collect runs the plan's Query until it has limit entries plus one (to know whether a next
+// page exists), the index is exhausted, or the request budget is spent. It returns the
+// entries and the position after the last one returned (nil when there is nothing more).
+func (s *Store) collect(ctx context.Context, p plan, limit int) ([]map[string]types.AttributeValue, map[string]string, error) {
+	want := limit + 1
+	p.in.Limit = aws.Int32(int32(want))
+	if p.filtered {
+		p.in.Limit = aws.Int32(int32(min(2*want, 1000)))
+	}
+	var got []map[string]types.AttributeValue
+	for range maxPageRequests {
+		out, err := s.db.Query(ctx, p.in)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list clients: %w", err)
+		}
+		for _, item := range out.Items {
+			if p.accept != nil && !p.accept(item) {
+				continue
+			}
+			got = append(got, item)
+			if len(got) == want {
+				return got[:limit], position(got[limit-1], p.keyAttrs), nil
+			}
+		}
+		if out.LastEvaluatedKey == nil {
+			return got, nil, nil
+		}
+		p.in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+	// Budget spent: a short page, and a cursor where the reading stopped.
+	return got, position(p.in.ExclusiveStartKey, p.keyAttrs), nil
+}
+
+func position(item map[string]types.AttributeValue, attrs []string) map[string]string {
+	pos := map[string]string{}
+	for _, a := range attrs {
+		pos[a] = attrString(item, a)
+	}
+	return pos
+}
+
+// batchGetClients reads clients by id, in the given order, and the definitions if asked, in
+// as few BatchGetItem requests as the 100-key limit allows.
+func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string, withDefs bool) ([]*domain.Client, domain.Definitions, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(ids)+1)
+	for _, id := range ids {
+		keys = append(keys, key(clientPK(tenant, id), clientSK))
+	}
+	if withDefs {
+		keys = append(keys, key(fieldsPK(tenant), fieldsSK))
+	}
+	byID := map[string]*domain.Client{}
+	var defs domain.Definitions
+	for len(keys) > 0 {
+		n := min(len(keys), 100)
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
+		keys = keys[n:]
+		for attempt := 0; len(pending) > 0; attempt++ {
+			if attempt > 0 {
+				if attempt > maxConflictRetries {
+					return nil, nil, &domain.Error{Code: domain.CodeUnavailable}
+				}
+				time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+			}
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return nil, nil, fmt.Errorf("read clients: %w", err)
+			}
+			for _, item := range out.Responses[s.table] {
+				if attrString(item, Schema.Keys.Sort) == fieldsSK {
+					d, err := unmarshalDefinitions(item)
+					if err != nil {
+						return nil, nil, err
+					}
+					defs = d.Defs
+					continue
+				}
+				ci, err := unmarshalClientItem(item)
+				if err != nil {
+					return nil, nil, err
+				}
+				byID[ci.ID] = &ci.Client
+			}
+			pending = out.UnprocessedKeys
+		}
+	}
+	clients := make([]*domain.Client, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			clients = append(clients, c)
+		}
+	}
+	return clients, defs, nil
 }

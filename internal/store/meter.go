@@ -64,7 +64,13 @@ func (m *Meter) record(op string, params, result any) {
 		}
 	case *dynamodb.TransactWriteItemsInput:
 		if result != nil {
-			written = len(p.TransactItems)
+			for _, it := range p.TransactItems {
+				if it.ConditionCheck != nil {
+					read++
+				} else {
+					written++
+				}
+			}
 		}
 	case *dynamodb.BatchWriteItemInput:
 		if r, ok := result.(*dynamodb.BatchWriteItemOutput); ok {

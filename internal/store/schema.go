@@ -1,6 +1,8 @@
 package store
 
 import (
+	"slices"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -29,20 +31,50 @@ type TableSchema struct {
 	TTLAttribute string
 }
 
-// Schema is the table's definition.
+// Index names.
+const (
+	// ByCreated lists a tab (archived or not) by client id, that is by creation time.
+	ByCreated = "GSI1"
+	// ByName lists a tab by folded name.
+	ByName = "GSI2"
+	// ByUpdated lists a tab by last update.
+	ByUpdated = "GSI3"
+	// ByStatus lists a tab's clients of one status by creation time.
+	ByStatus = "GSI4"
+)
+
+// Schema is the table's definition. The indexes are sparse: only client items carry their
+// keys. They share attributes: the tab partition (GSI1PK) and the id sort key (GSI1SK).
 var Schema = TableSchema{
 	Keys: KeySchema{Partition: "PK", Sort: "SK"},
 	Indexes: []Index{
-		{Name: "GSI1", Keys: KeySchema{Partition: "GSI1PK", Sort: "GSI1SK"}},
+		{Name: ByCreated, Keys: KeySchema{Partition: "GSI1PK", Sort: "GSI1SK"}},
+		{Name: ByName, Keys: KeySchema{Partition: "GSI1PK", Sort: "GSI2SK"}},
+		{Name: ByUpdated, Keys: KeySchema{Partition: "GSI1PK", Sort: "GSI3SK"}},
+		{Name: ByStatus, Keys: KeySchema{Partition: "GSI4PK", Sort: "GSI1SK"}},
 	},
 	TTLAttribute: "expires_at",
 }
 
-// KeyAttributes lists every attribute used in a key of the table or an index.
+// Index returns the index called name.
+func (s TableSchema) Index(name string) Index {
+	for _, ix := range s.Indexes {
+		if ix.Name == name {
+			return ix
+		}
+	}
+	panic("store: no index " + name)
+}
+
+// KeyAttributes lists every attribute used in a key of the table or an index, once.
 func (s TableSchema) KeyAttributes() []string {
 	attrs := []string{s.Keys.Partition, s.Keys.Sort}
 	for _, ix := range s.Indexes {
-		attrs = append(attrs, ix.Keys.Partition, ix.Keys.Sort)
+		for _, a := range []string{ix.Keys.Partition, ix.Keys.Sort} {
+			if !slices.Contains(attrs, a) {
+				attrs = append(attrs, a)
+			}
+		}
 	}
 	return attrs
 }

@@ -47,10 +47,12 @@ func TestClientLifecycle(t *testing.T) {
 		CustomFields: map[string]any{"budget": 1200.5, "vat": "FR1", "ok": true}})
 
 	m.Reset()
-	if err := s.CreateClient(ctx, "t1", c, nil); err != nil {
+	if err := s.CreateClient(ctx, "t1", c, nil, 0, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := m.Snapshot(); got.Requests != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 3 {
+	// The client, its email and code claims, 8 search terms, 1 tag membership and the counter,
+	// plus a check of the definitions' version: one transaction.
+	if got := m.Snapshot(); got.Requests != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 13 || got.ItemsRead != 1 {
 		t.Fatalf("create cost %+v", got)
 	}
 
@@ -81,14 +83,14 @@ func TestClientLifecycle(t *testing.T) {
 
 	t.Run("email and code are unique per tenant ignoring case", func(t *testing.T) {
 		dupEmail := newClient(t, domain.Fields{CompanyName: "X", Email: "HELENE@example.FR"})
-		if err := s.CreateClient(ctx, "t1", dupEmail, nil); !errors.Is(err, domain.ErrEmailTaken) {
+		if err := s.CreateClient(ctx, "t1", dupEmail, nil, 0, nil); !errors.Is(err, domain.ErrEmailTaken) {
 			t.Fatal(err)
 		}
 		dupCode := newClient(t, domain.Fields{CompanyName: "X", Code: "c-1"})
-		if err := s.CreateClient(ctx, "t1", dupCode, nil); !errors.Is(err, domain.ErrCodeTaken) {
+		if err := s.CreateClient(ctx, "t1", dupCode, nil, 0, nil); !errors.Is(err, domain.ErrCodeTaken) {
 			t.Fatal(err)
 		}
-		if err := s.CreateClient(ctx, "t2", dupEmail, nil); err != nil {
+		if err := s.CreateClient(ctx, "t2", dupEmail, nil, 0, nil); err != nil {
 			t.Fatalf("other tenant may use the same email: %v", err)
 		}
 		if _, err := s.GetClient(ctx, "t1", dupEmail.ID); !errors.Is(err, domain.ErrClientNotFound) {
@@ -99,27 +101,27 @@ func TestClientLifecycle(t *testing.T) {
 	t.Run("update is conditional on the version", func(t *testing.T) {
 		next := got.Revise(domain.Fields{CompanyName: "Dufour SA", Email: "contact@dufour.fr", Locale: "fr"}, now.Add(time.Minute))
 		m.Reset()
-		if err := s.UpdateClient(ctx, "t1", got, next); err != nil {
+		if err := s.UpdateClient(ctx, "t1", got, next, nil); err != nil {
 			t.Fatal(err)
 		}
 		if c := m.Snapshot(); c.Requests != 1 {
 			t.Fatalf("update cost %+v", c)
 		}
-		if err := s.UpdateClient(ctx, "t1", got, next); !errors.Is(err, domain.ErrPreconditionFailed) {
+		if err := s.UpdateClient(ctx, "t1", got, next, nil); !errors.Is(err, domain.ErrPreconditionFailed) {
 			t.Fatalf("stale update: %v", err)
 		}
 		// The old email and code are free again, the new email is taken.
 		other := newClient(t, domain.Fields{CompanyName: "Y", Email: "helene@example.fr", Code: "C-1"})
-		if err := s.CreateClient(ctx, "t1", other, nil); err != nil {
+		if err := s.CreateClient(ctx, "t1", other, nil, 0, nil); err != nil {
 			t.Fatalf("old values not released: %v", err)
 		}
 		taken := newClient(t, domain.Fields{CompanyName: "Z", Email: "CONTACT@dufour.fr"})
-		if err := s.CreateClient(ctx, "t1", taken, nil); !errors.Is(err, domain.ErrEmailTaken) {
+		if err := s.CreateClient(ctx, "t1", taken, nil, 0, nil); !errors.Is(err, domain.ErrEmailTaken) {
 			t.Fatal(err)
 		}
 		// Moving to an email that another client holds fails and changes nothing.
 		stolen := next.Revise(domain.Fields{CompanyName: "Dufour SA", Email: "helene@example.fr"}, now)
-		if err := s.UpdateClient(ctx, "t1", next, stolen); !errors.Is(err, domain.ErrEmailTaken) {
+		if err := s.UpdateClient(ctx, "t1", next, stolen, nil); !errors.Is(err, domain.ErrEmailTaken) {
 			t.Fatal(err)
 		}
 		if cur, _ := s.GetClient(ctx, "t1", c.ID); cur.Version != next.Version || cur.Email != next.Email {
@@ -143,7 +145,7 @@ func TestClientLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		again := newClient(t, domain.Fields{CompanyName: "Again", Email: "contact@dufour.fr"})
-		if err := s.CreateClient(ctx, "t1", again, nil); err != nil {
+		if err := s.CreateClient(ctx, "t1", again, nil, 0, nil); err != nil {
 			t.Fatalf("email not freed: %v", err)
 		}
 		if err := s.DeleteClient(ctx, "t1", c.ID, nil); !errors.Is(err, domain.ErrClientNotFound) {
@@ -158,7 +160,7 @@ func TestListPagination(t *testing.T) {
 	var ids []string
 	for i := range 7 {
 		c := newClient(t, domain.Fields{CompanyName: fmt.Sprintf("Company %d", i)})
-		if err := s.CreateClient(ctx, "t1", c, nil); err != nil {
+		if err := s.CreateClient(ctx, "t1", c, nil, 0, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids = append([]string{c.ID}, ids...) // newest first
@@ -205,11 +207,11 @@ func TestIdempotencyRecord(t *testing.T) {
 	ctx := context.Background()
 	rec := &store.Idempotency{Scope: "createClient", Key: "k1", RequestHash: "h", Status: 201,
 		Headers: map[string]string{"Location": "/v1/clients/x"}, Body: `{"id":"x"}`, ExpiresAt: now.Add(24 * time.Hour).Unix()}
-	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "A"}), rec); err != nil {
+	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "A"}), nil, 0, rec); err != nil {
 		t.Fatal(err)
 	}
 	second := newClient(t, domain.Fields{CompanyName: "B"})
-	if err := s.CreateClient(ctx, "t1", second, rec); !errors.Is(err, store.ErrIdempotencyKeyUsed) {
+	if err := s.CreateClient(ctx, "t1", second, nil, 0, rec); !errors.Is(err, store.ErrIdempotencyKeyUsed) {
 		t.Fatal(err)
 	}
 	if _, err := s.GetClient(ctx, "t1", second.ID); !errors.Is(err, domain.ErrClientNotFound) {
@@ -225,7 +227,7 @@ func TestIdempotencyRecord(t *testing.T) {
 	// An expired record that TTL has not removed yet neither replays nor blocks the key.
 	old := *rec
 	old.Key, old.ExpiresAt = "k2", now.Add(-time.Second).Unix()
-	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "C"}), &old); err != nil {
+	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "C"}), nil, 0, &old); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.GetIdempotency(ctx, "t1", "createClient", "k2"); got != nil {
@@ -233,7 +235,7 @@ func TestIdempotencyRecord(t *testing.T) {
 	}
 	fresh := old
 	fresh.ExpiresAt = now.Add(time.Hour).Unix()
-	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "D"}), &fresh); err != nil {
+	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "D"}), nil, 0, &fresh); err != nil {
 		t.Fatalf("expired record blocks its key: %v", err)
 	}
 }

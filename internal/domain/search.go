@@ -1,0 +1,142 @@
+package domain
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxSearchTerms bounds the words a client is indexed under (and so the items a write costs).
+const MaxSearchTerms = 40
+
+// MaxQueryLen is the longest search a caller may send, in characters.
+const MaxQueryLen = 200
+
+var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss", "ø", "o", "Ø", "o",
+	"ł", "l", "Ł", "l", "đ", "d", "Đ", "d", "ı", "i")
+
+// Fold lower-cases s and strips its accents: "Hélène" and "helene" fold alike.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, ligatures.Replace(s))
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}
+
+// Words splits folded text into words: runs of letters and digits.
+func Words(s string) []string {
+	return strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// SearchTerms are the words a client can be found by, folded: its names, company, email
+// (words of the local part and of the domain, without the top-level domain), phone numbers
+// (E.164 digits and national digits), code, tags and searchable custom field values. A word
+// that begins another is dropped, since any search it answers the longer one answers too.
+func SearchTerms(c *Client, searchable func(key string) bool) []string {
+	var words []string
+	add := func(s string) { words = append(words, Words(s)...) }
+	add(c.FirstName)
+	add(c.LastName)
+	add(c.CompanyName)
+	add(c.Code)
+	if local, domain, ok := strings.Cut(c.Email, "@"); ok {
+		add(local)
+		if i := strings.LastIndexByte(domain, '.'); i > 0 {
+			domain = domain[:i]
+		}
+		add(domain)
+	}
+	for _, p := range c.Phones {
+		words = append(words, PhoneForms(p)...)
+	}
+	for _, t := range c.Tags {
+		add(t)
+	}
+	for _, k := range sortedKeys(c.CustomFields) {
+		if s, ok := c.CustomFields[k].(string); ok && searchable != nil && searchable(k) {
+			add(s)
+		}
+	}
+	return reduceTerms(words)
+}
+
+func reduceTerms(words []string) []string {
+	slices.Sort(words)
+	words = slices.Compact(words)
+	out := words[:0]
+	for i, w := range words {
+		// Sorted: a word that begins another is followed by it, or by words that sort between.
+		if i+1 < len(words) && strings.HasPrefix(words[i+1], w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	if len(out) > MaxSearchTerms {
+		out = out[:MaxSearchTerms]
+	}
+	return out
+}
+
+// PhoneForms returns the forms of an E.164 number that a search by digits should find: the
+// international digits (33612345678) and the national ones as dialled at home (0612345678;
+// without the leading 0 in the North American plan).
+func PhoneForms(e164 string) []string {
+	digits := strings.TrimPrefix(e164, "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return nil
+	}
+	n := callingCodeLen(digits)
+	if n >= len(digits) {
+		return []string{digits}
+	}
+	national := digits[n:]
+	if digits[:n] != "1" {
+		national = "0" + national
+	}
+	return []string{digits, national}
+}
+
+// Country calling codes are prefix-free: these are the one- and two-digit ones; all others
+// have three digits (ITU-T E.164 assignments).
+var twoDigitCodes = "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98"
+
+func callingCodeLen(digits string) int {
+	switch {
+	case digits[0] == '1' || digits[0] == '7':
+		return 1
+	case len(digits) >= 2 && strings.Contains(twoDigitCodes, digits[:2]):
+		return 2
+	default:
+		return 3
+	}
+}
+
+// QueryWords turns a search into the words that must each begin a word of a client. A search
+// made only of phone characters ("06 12 34 56 78", "+33 6 12…") is one number: its digits,
+// with an international 00 prefix read as +.
+func QueryWords(q string) []string {
+	trimmed := strings.TrimSpace(q)
+	if trimmed != "" && strings.Trim(trimmed, "0123456789 +-.()/") == "" && strings.ContainsAny(trimmed, "0123456789") {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, trimmed)
+		if strings.HasPrefix(trimmed, "00") {
+			digits = digits[2:]
+		}
+		if digits != "" {
+			return []string{digits}
+		}
+	}
+	words := Words(q)
+	slices.Sort(words)
+	return reduceTerms(slices.Compact(words))
+}
