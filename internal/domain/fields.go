@@ -40,8 +40,8 @@ const (
 
 // Localized is a text in each language.
 type Localized struct {
-	FR string `json:"fr,omitempty"`
-	EN string `json:"en,omitempty"`
+	FR string `json:"fr"`
+	EN string `json:"en"`
 }
 
 // FieldDefinition is a custom field of a tenant's clients (MainWP's "client fields", typed).

@@ -41,10 +41,25 @@ func Words(s string) []string {
 func SearchTerms(c *Client, searchable func(key string) bool) []string {
 	var words []string
 	add := func(s string) { words = append(words, Words(s)...) }
+	// Numbers written in groups ("123 456 789", "FR-12-345") are also filed whole, so that a
+	// search typed as one number finds them.
+	addNumber := func(s string) {
+		ws := Words(s)
+		add(s)
+		var digits []string
+		for _, w := range ws {
+			if strings.Trim(w, "0123456789") == "" {
+				digits = append(digits, w)
+			}
+		}
+		if len(digits) > 1 {
+			words = append(words, strings.Join(digits, ""))
+		}
+	}
 	add(c.FirstName)
 	add(c.LastName)
 	add(c.CompanyName)
-	add(c.Code)
+	addNumber(c.Code)
 	if local, domain, ok := strings.Cut(c.Email, "@"); ok {
 		add(local)
 		if i := strings.LastIndexByte(domain, '.'); i > 0 {
@@ -60,7 +75,7 @@ func SearchTerms(c *Client, searchable func(key string) bool) []string {
 	}
 	for _, k := range sortedKeys(c.CustomFields) {
 		if s, ok := c.CustomFields[k].(string); ok && searchable != nil && searchable(k) {
-			add(s)
+			addNumber(s)
 		}
 	}
 	return reduceTerms(words)

@@ -20,11 +20,12 @@ func TestSearchTerms(t *testing.T) {
 		Email: "h.dufour@atelier-dufour.co.uk", Phones: []string{"+33612345678", "+16502530000"}, Code: "C-0042",
 		Tags: []string{"VIP", "Île-de-France"}, CustomFields: map[string]any{"siret": "123 456", "secret": "hidden", "n": 3.0}}}
 	got := domain.SearchTerms(c, func(k string) bool { return k == "siret" })
-	want := []string{"0042", "0612345678", "123", "16502530000", "33612345678", "456", "6502530000", "atelier", "co", "de", "dufour", "fils", "france", "helene", "ile", "vip"}
+	want := []string{"0042", "0612345678", "123456", "16502530000", "33612345678", "456", "6502530000", "atelier", "co", "de", "dufour", "fils", "france", "helene", "ile", "vip"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}
-	// "h" begins "helene" and "c" begins "co": both are dropped.
+	// "h" begins "helene", "c" begins "co", "123" begins "123456" (the number filed whole):
+	// all three are dropped.
 }
 
 func TestQueryWords(t *testing.T) {

@@ -97,6 +97,9 @@ type termItem struct {
 	// entries whose text contains " word" for each other word.
 	Text string   `json:"text"`
 	Tags []string `json:"tags,omitempty" dynamodbav:",stringset"`
+	// Custom says the client holds custom values: a page shows them only with the
+	// definitions, which are then read along with the clients.
+	Custom bool `json:"custom,omitempty"`
 }
 
 // tagItem files a client under one of its tags.
@@ -106,7 +109,10 @@ type tagItem struct {
 	ClientID string        `json:"client_id"`
 	Status   domain.Status `json:"status"`
 	Archived bool          `json:"archived"`
+	Custom   bool          `json:"custom,omitempty"`
 }
+
+func (f *filed) custom() bool { return len(f.client.CustomFields) > 0 }
 
 func (f *filed) text() string {
 	b := []byte{' '}
@@ -272,14 +278,15 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 		return writes, nil
 	}
 	rewriteAll := old == nil || !slices.Equal(before, after) || old.client.Status != next.client.Status ||
-		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys)
+		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys) ||
+		old.custom() != next.custom()
 	text := next.text()
 	for _, t := range after {
 		if !rewriteAll {
 			break
 		}
 		item, err := attributevalue.MarshalMapWithOptions(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys}, withJSONTags)
+			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom()}, withJSONTags)
 		if err != nil {
 			return nil, err
 		}
@@ -305,13 +312,14 @@ func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) 
 	if next == nil {
 		return writes, nil
 	}
-	moved := old == nil || old.client.Status != next.client.Status || old.client.Archived != next.client.Archived
+	moved := old == nil || old.client.Status != next.client.Status || old.client.Archived != next.client.Archived ||
+		old.custom() != next.custom()
 	for _, t := range after {
 		if !moved && slices.Contains(before, t) {
 			continue
 		}
 		item, err := attributevalue.MarshalMapWithOptions(tagItem{PK: tagPK(tenant, t), SK: id, ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived}, withJSONTags)
+			Status: next.client.Status, Archived: next.client.Archived, Custom: next.custom()}, withJSONTags)
 		if err != nil {
 			return nil, err
 		}

@@ -20,8 +20,6 @@ const (
 	statsShards   = 10
 )
 
-func tenantPrefix(tenant string) string { return "T#" + tenant + "#" }
-
 func clientPK(tenant, id string) string { return "T#" + tenant + "#C#" + id }
 
 // tabPK partitions a tenant's clients by the list tab they appear in.

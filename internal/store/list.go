@@ -144,16 +144,19 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	if err != nil {
 		return Page{}, err
 	}
+	withDefs := q.WithDefinitions
 	page := Page{}
 	if position != nil {
 		page.NextCursor = encodeCursor(tenant, q.selection(), position)
 	}
 	if p.byKey {
 		ids := make([]string, len(items))
+		custom := false
 		for i, it := range items {
 			ids[i] = attrString(it, "client_id")
+			custom = custom || attrBool(it, "custom")
 		}
-		page.Items, page.Definitions, err = s.batchGetClients(ctx, tenant, ids, q.WithDefinitions)
+		page.Items, page.Definitions, err = s.batchGetClients(ctx, tenant, ids, withDefs && custom)
 		return page, err
 	}
 	for _, it := range items {
@@ -164,7 +167,7 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 		page.Items = append(page.Items, &ci.Client)
 	}
 	// The definitions only matter to clients that hold custom values.
-	if q.WithDefinitions && slices.ContainsFunc(page.Items, func(c *domain.Client) bool { return len(c.CustomFields) > 0 }) {
+	if withDefs && slices.ContainsFunc(page.Items, func(c *domain.Client) bool { return len(c.CustomFields) > 0 }) {
 		page.Definitions, _, err = s.GetDefinitions(ctx, tenant)
 	}
 	return page, err
@@ -177,72 +180,59 @@ type plan struct {
 	keyAttrs []string
 	// partition holds the partition key the position must keep.
 	partition map[string]string
-	// accept, when set, decides whether an entry counts (search: a client once).
-	accept func(map[string]types.AttributeValue) bool
+	// keep decides whether an entry counts: the filters that the key cannot express, and for a
+	// search, each client once. The store applies them to what each Query returns rather than
+	// as a FilterExpression: DynamoDB bills every item a Query evaluates either way, and this
+	// way the position after the last entry kept is exact.
+	keep []func(map[string]types.AttributeValue) bool
 	// byKey: entries name clients (client_id) to be read by key.
 	byKey bool
-	// filtered: a filter expression may discard entries, so read more than a page at once.
-	filtered bool
+	// noLookAhead: stop at a full page instead of reading one entry more to learn whether
+	// another page exists (a last page may then come back empty). For plans whose every
+	// entry costs a second read by key, this keeps a page at two reads per client.
+	noLookAhead bool
 }
 
-// filters gathers a filter expression's parts and values.
-type filters struct {
-	parts  []string
-	names  map[string]string
-	values map[string]types.AttributeValue
-}
+func (p *plan) filtered() bool { return len(p.keep) > 0 }
 
-func newFilters() *filters {
-	return &filters{names: map[string]string{}, values: map[string]types.AttributeValue{}}
-}
-
-func (f *filters) value(v types.AttributeValue) string {
-	name := ":f" + strconv.Itoa(len(f.values))
-	f.values[name] = v
-	return name
-}
-
-func (f *filters) name(attr string) string {
-	n := "#f" + strconv.Itoa(len(f.names))
-	f.names[n] = attr
-	return n
+func (p *plan) keeps(item map[string]types.AttributeValue) bool {
+	for _, k := range p.keep {
+		if !k(item) {
+			return false
+		}
+	}
+	return true
 }
 
 func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 
-func (f *filters) statuses(attr string, statuses []domain.Status) {
+func attrBool(item map[string]types.AttributeValue, name string) bool {
+	v, ok := item[name].(*types.AttributeValueMemberBOOL)
+	return ok && v.Value
+}
+
+func (p *plan) archived(archived bool) {
+	p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool { return attrBool(it, "archived") == archived })
+}
+
+func (p *plan) statuses(statuses []domain.Status) {
 	if len(statuses) == 0 {
 		return
 	}
-	var vals []string
-	for _, st := range statuses {
-		vals = append(vals, f.value(str(string(st))))
-	}
-	f.parts = append(f.parts, f.name(attr)+" IN ("+strings.Join(vals, ", ")+")")
+	p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool {
+		return slices.Contains(statuses, domain.Status(attrString(it, "status")))
+	})
 }
 
-func (f *filters) idRange(attr string, q ListQuery) {
+func (p *plan) idRange(attr string, q ListQuery) {
 	if !q.CreatedAfter.IsZero() {
-		f.parts = append(f.parts, f.name(attr)+" >= "+f.value(str(idBound(q.CreatedAfter))))
+		lo := idBound(q.CreatedAfter)
+		p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool { return attrString(it, attr) >= lo })
 	}
 	if !q.CreatedBefore.IsZero() {
-		f.parts = append(f.parts, f.name(attr)+" < "+f.value(str(idBound(q.CreatedBefore))))
+		hi := idBound(q.CreatedBefore)
+		p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool { return attrString(it, attr) < hi })
 	}
-}
-
-// apply sets the filter on in; the names and values merge with the key condition's.
-func (f *filters) apply(in *dynamodb.QueryInput) bool {
-	for k, v := range f.names {
-		in.ExpressionAttributeNames[k] = v
-	}
-	for k, v := range f.values {
-		in.ExpressionAttributeValues[k] = v
-	}
-	if len(f.parts) == 0 {
-		return false
-	}
-	in.FilterExpression = aws.String(strings.Join(f.parts, " AND "))
-	return true
 }
 
 func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
@@ -256,7 +246,7 @@ func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
 }
 
 // searchPlan: the word index, for the longest word (the most selective, usually); the other
-// words, the tab, the statuses, the tag and the dates are filters on the entries, which carry
+// words, the tab, the statuses, the tag and the dates are checked on the entries, which carry
 // them. Each client counts once, on its first matching word.
 func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
 	key := words[0]
@@ -269,21 +259,28 @@ func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
 	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :w)")
 	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
 	in.ExpressionAttributeValues[":w"] = str(key)
-	f := newFilters()
-	f.parts = append(f.parts, f.name("archived")+" = "+f.value(&types.AttributeValueMemberBOOL{Value: q.Archived}))
-	f.statuses("status", q.Statuses)
+	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, byKey: true}
+	p.archived(q.Archived)
+	p.statuses(q.Statuses)
 	if q.Tag != "" {
-		f.parts = append(f.parts, "contains("+f.name("tags")+", "+f.value(str(domain.Fold(q.Tag)))+")")
+		tag := domain.Fold(q.Tag)
+		p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool {
+			ss, ok := it["tags"].(*types.AttributeValueMemberSS)
+			return ok && slices.Contains(ss.Value, tag)
+		})
 	}
-	f.idRange("client_id", q)
+	p.idRange("client_id", q)
 	for _, w := range words {
 		if w != key {
-			f.parts = append(f.parts, "contains("+f.name("text")+", "+f.value(str(" "+w))+")")
+			p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool {
+				return strings.Contains(attrString(it, "text"), " "+w)
+			})
 		}
 	}
-	f.apply(in)
-	accept := func(item map[string]types.AttributeValue) bool {
-		sk, text := attrString(item, Schema.Keys.Sort), attrString(item, "text")
+	// Once per client: on the entry of its first word that begins with the key word.
+	p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool {
+		sk, text := attrString(it, Schema.Keys.Sort), attrString(it, "text")
 		term := sk[:max(strings.LastIndexByte(sk, '#'), 0)]
 		i := strings.Index(text, " "+key)
 		if i < 0 {
@@ -294,26 +291,24 @@ func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
 			first = first[:j]
 		}
 		return first == term
-	}
-	return plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
-		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, accept: accept, byKey: true, filtered: true}
+	})
+	return p
 }
 
-// tagPlan: the tag's members, by creation time; the tab and statuses are filters.
+// tagPlan: the tag's members, by creation time; the tab and statuses are checked on them.
 func (s *Store) tagPlan(tenant string, q ListQuery) plan {
 	pk := tagPK(tenant, domain.Fold(q.Tag))
 	in := s.query(pk, q.sort() == SortOldest)
 	keyRange(in, Schema.Keys.Sort, q)
-	f := newFilters()
-	f.parts = append(f.parts, f.name("archived")+" = "+f.value(&types.AttributeValueMemberBOOL{Value: q.Archived}))
-	f.statuses("status", q.Statuses)
-	f.apply(in)
-	return plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
-		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, filtered: true}
+	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true}
+	p.archived(q.Archived)
+	p.statuses(q.Statuses)
+	return p
 }
 
 // indexPlan: the tab's index for the sort. Sorted by creation with one status, the status
-// index serves the filter too; otherwise statuses are a filter.
+// index serves the filter too; otherwise statuses are checked on the clients read.
 func (s *Store) indexPlan(tenant string, q ListQuery) plan {
 	sort := q.sort()
 	ixName := ByCreated
@@ -332,19 +327,17 @@ func (s *Store) indexPlan(tenant string, q ListQuery) plan {
 	in := s.query(pk, forward)
 	in.IndexName = aws.String(ix.Name)
 	in.ExpressionAttributeNames["#pk"] = ix.Keys.Partition
-	f := newFilters()
+	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort, ix.Keys.Partition, ix.Keys.Sort},
+		partition: map[string]string{ix.Keys.Partition: pk}}
 	if ixName == ByCreated || ixName == ByStatus {
 		keyRange(in, ix.Keys.Sort, q)
 	} else {
-		f.idRange("GSI1SK", q)
+		p.idRange("GSI1SK", q)
 	}
 	if ixName != ByStatus {
-		f.statuses("status", q.Statuses)
+		p.statuses(q.Statuses)
 	}
-	filtered := f.apply(in)
-	return plan{in: in, filtered: filtered,
-		keyAttrs:  []string{Schema.Keys.Partition, Schema.Keys.Sort, ix.Keys.Partition, ix.Keys.Sort},
-		partition: map[string]string{ix.Keys.Partition: pk}}
+	return p
 }
 
 // keyRange narrows a Query whose sort key is a client id to a creation-time range.
@@ -368,27 +361,35 @@ func keyRange(in *dynamodb.QueryInput, sortAttr string, q ListQuery) {
 	}
 }
 
-// collect runs the plan's Query until it has limit entries plus one (to know whether a next
-// page exists), the index is exhausted, or the request budget is spent. It returns the
-// entries and the position after the last one returned (nil when there is nothing more).
+// collect runs the plan's Query until it has a page of entries (plus one, to know whether a
+// next page exists, unless the plan says otherwise), the index is exhausted, or the request
+// budget is spent. It returns the entries and the position after the last one returned (nil
+// when there is nothing more). When entries may be discarded, later requests read more at a
+// time.
 func (s *Store) collect(ctx context.Context, p plan, limit int) ([]map[string]types.AttributeValue, map[string]string, error) {
 	want := limit + 1
-	p.in.Limit = aws.Int32(int32(want))
-	if p.filtered {
-		p.in.Limit = aws.Int32(int32(min(2*want, 1000)))
+	if p.noLookAhead {
+		want = limit
 	}
+	p.in.Limit = aws.Int32(int32(want))
 	var got []map[string]types.AttributeValue
 	for range maxPageRequests {
 		out, err := s.db.Query(ctx, p.in)
 		if err != nil {
 			return nil, nil, fmt.Errorf("list clients: %w", err)
 		}
-		for _, item := range out.Items {
-			if p.accept != nil && !p.accept(item) {
+		for i, item := range out.Items {
+			if !p.keeps(item) {
 				continue
 			}
 			got = append(got, item)
 			if len(got) == want {
+				if p.noLookAhead {
+					if i == len(out.Items)-1 && out.LastEvaluatedKey == nil {
+						return got, nil, nil
+					}
+					return got, position(got[limit-1], p.keyAttrs), nil
+				}
 				return got[:limit], position(got[limit-1], p.keyAttrs), nil
 			}
 		}
@@ -396,6 +397,7 @@ func (s *Store) collect(ctx context.Context, p plan, limit int) ([]map[string]ty
 			return got, nil, nil
 		}
 		p.in.ExclusiveStartKey = out.LastEvaluatedKey
+		p.in.Limit = aws.Int32(int32(min(4*(want-len(got)), 1000)))
 	}
 	// Budget spent: a short page, and a cursor where the reading stopped.
 	return got, position(p.in.ExclusiveStartKey, p.keyAttrs), nil
