@@ -149,27 +149,41 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	e := start(t)
 	owner := e.token("tenant-a", "alice", "admin")
 	intruder := e.token("tenant-b", "mallory", "admin")
-	created := e.do("POST", "/v1/clients", owner, `{"company_name":"Secret SA","email":"ceo@secret.fr","code":"S-1"}`)
+	if r := e.do("POST", "/v1/client-fields", owner, `{"key":"secret_code","label":{"en":"Secret"},"type":"text","searchable":true}`); r.status != 201 {
+		t.Fatalf("field: %d %s", r.status, r.body)
+	}
+	created := e.do("POST", "/v1/clients", owner, `{"company_name":"Secret SA","email":"ceo@secret.fr","code":"S-1","tags":["vip"],"custom_fields":{"secret_code":"Secret-42"}}`)
 	id := created.json(t)["id"].(string)
 
 	for _, r := range routes.All {
-		if r.Public || !strings.Contains(r.Path, "{id}") {
+		if r.Public || !strings.Contains(r.Path, "{") {
 			continue
 		}
-		path := strings.ReplaceAll(r.Path, "{id}", id)
+		path := strings.NewReplacer("{id}", id, "{key}", "secret_code").Replace(r.Path)
 		body := ""
 		headers := []string{"If-Match", "*"}
 		if r.Method == "PATCH" {
-			body = `{"company_name":"Pwned"}`
+			body = `{"company_name":"Pwned","label":{"en":"Pwned"}}`
+			if strings.Contains(r.Path, "{key}") {
+				body = `{"label":{"en":"Pwned"}}`
+			}
 		}
 		got := e.do(r.Method, path, intruder, body, headers...)
 		if got.status != 404 || bytes.Contains(got.body, []byte("Secret")) {
 			t.Errorf("%s as another tenant: %d %s", r.Key(), got.status, got.body)
 		}
 	}
-	list := e.do("GET", "/v1/clients", intruder, "")
-	if items := list.json(t)["items"].([]any); len(items) != 0 {
-		t.Errorf("another tenant lists %d clients", len(items))
+	for _, q := range []string{"", "?q=secret", "?tag=vip", "?sort=name", "?status=prospect", "?archived=false"} {
+		list := e.do("GET", "/v1/clients"+q, intruder, "")
+		if items := list.json(t)["items"].([]any); len(items) != 0 {
+			t.Errorf("another tenant lists %d clients with %q", len(items), q)
+		}
+	}
+	if stats := e.do("GET", "/v1/clients/stats", intruder, "").json(t); stats["total"] != 0.0 {
+		t.Errorf("another tenant counts %v clients", stats["total"])
+	}
+	if fields := e.do("GET", "/v1/client-fields", intruder, "").json(t); len(fields["items"].([]any)) != 0 {
+		t.Errorf("another tenant sees the field definitions: %v", fields)
 	}
 	// The same email and code are free in another tenant, and the owner's record is intact.
 	if r := e.do("POST", "/v1/clients", intruder, `{"company_name":"Other","email":"CEO@secret.fr","code":"s-1"}`); r.status != 201 {
@@ -177,6 +191,9 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 	if r := e.do("GET", "/v1/clients/"+id, owner, ""); r.status != 200 || r.json(t)["company_name"] != "Secret SA" {
 		t.Errorf("owner's client changed: %s", r.body)
+	}
+	if r := e.do("GET", "/v1/client-fields/secret_code", owner, ""); r.status != 200 || r.json(t)["version"] != 1.0 {
+		t.Errorf("owner's field changed: %s", r.body)
 	}
 }
 
