@@ -43,7 +43,8 @@ sizes: build
 
 ## bench: DynamoDB cost per operation, handler overhead, binary sizes
 bench: sizes
-	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/...
+	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/api/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
 
 ## synth: the CloudFormation template of the whole service into cdk.out/, offline
 synth: build $(CDK)

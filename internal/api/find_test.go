@@ -218,6 +218,18 @@ func TestFiltersAndSorts(t *testing.T) {
 	if len(raw.Items) != 1 || len(raw.Items[0]) > 3 || raw.Items[0]["id"] == nil || raw.Items[0]["status"] == nil {
 		t.Errorf("fields: %s", resp.Body)
 	}
+	// Archiving a tagged client moves it to the archived tab's tag list, and back.
+	h.set(ids["helene"], domain.StatusProspect, true)
+	if got := names(ids, h.all(map[string]string{"tag": "vip", "archived": "true"})); !slices.Equal(got, []string{"helene"}) {
+		t.Errorf("archived tag list: %v", got)
+	}
+	if got := names(ids, h.all(map[string]string{"tag": "vip"})); !slices.Equal(got, []string{"heloise"}) {
+		t.Errorf("tag list after archiving: %v", got)
+	}
+	h.set(ids["helene"], domain.StatusProspect, false)
+	if got := names(ids, h.all(map[string]string{"tag": "vip", "archived": "true"})); len(got) != 0 {
+		t.Errorf("archived tag list after unarchiving: %v", got)
+	}
 	// A cursor only works with the query that made it.
 	_, page := h.list(map[string]string{"limit": "1", "sort": "name"})
 	for _, other := range []map[string]string{{"sort": "-name"}, {"sort": "name", "status": "invited"}, {"sort": "name", "archived": "true"}} {

@@ -304,21 +304,22 @@ func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) 
 		after = next.tagKeys
 	}
 	var writes []write
+	// Archiving moves the memberships to the other tab's partitions.
+	retabbed := old != nil && next != nil && old.client.Archived != next.client.Archived
 	for _, t := range before {
-		if !slices.Contains(after, t) {
-			writes = append(writes, s.del(tagPK(tenant, t), id))
+		if !slices.Contains(after, t) || retabbed {
+			writes = append(writes, s.del(tagPK(tenant, t, old.client.Archived), id))
 		}
 	}
 	if next == nil {
 		return writes, nil
 	}
-	moved := old == nil || old.client.Status != next.client.Status || old.client.Archived != next.client.Archived ||
-		old.custom() != next.custom()
+	moved := old == nil || old.client.Status != next.client.Status || retabbed || old.custom() != next.custom()
 	for _, t := range after {
 		if !moved && slices.Contains(before, t) {
 			continue
 		}
-		item, err := attributevalue.MarshalMapWithOptions(tagItem{PK: tagPK(tenant, t), SK: id, ClientID: id,
+		item, err := attributevalue.MarshalMapWithOptions(tagItem{PK: tagPK(tenant, t, next.client.Archived), SK: id, ClientID: id,
 			Status: next.client.Status, Archived: next.client.Archived, Custom: next.custom()}, withJSONTags)
 		if err != nil {
 			return nil, err

@@ -4,54 +4,80 @@
 //
 // # Table
 //
-// One table (Schema): string keys PK and SK, one global secondary index GSI1 (GSI1PK, GSI1SK,
-// projecting all attributes), and a TTL attribute expires_at. Every partition key starts with
-// "T#<tenant>#", the tenant taken from the verified token, so no request can name another
-// tenant's item: isolation holds by construction, not by a filter.
+// One table (Schema): string keys PK and SK, four sparse global secondary indexes that only
+// client items carry keys for, and a TTL attribute expires_at. Every partition key starts
+// with "T#<tenant>#", the tenant taken from the verified token, so no request can name
+// another tenant's item: isolation holds by construction, not by a filter.
 //
-//	item              PK                                SK      GSI1PK               GSI1SK
-//	client            T#<t>#C#<client id>               C       T#<t>#CL#A0|A1       <client id>
-//	unique email      T#<t>#U#email#<lower-cased email> U       -                    -
-//	unique code       T#<t>#U#code#<lower-cased code>   U       -                    -
-//	idempotency       T#<t>#I#<operation>#<key>         I       -                    -
+//	item             PK                               SK                 index keys
+//	client           T#<t>#C#<id>                     C                  GSI1PK=T#<t>#CL#A0|A1 (tab)
+//	                                                                     GSI1SK=<id>  GSI2SK=<folded name>#<id>
+//	                                                                     GSI3SK=<updated_at>#<id>
+//	                                                                     GSI4PK=T#<t>#CL#A0|A1#S#<status>
+//	search term      T#<t>#W                          <word>#<id>        -
+//	tag membership   T#<t>#CL#A0|A1#TAG#<folded tag>  <id>               -
+//	counters         T#<t>#STATS                      S#0 … S#9          -
+//	field defs       T#<t>#FIELDS                     F                  -
+//	unique email     T#<t>#U#email#<lower-cased>      U                  -
+//	unique code      T#<t>#U#code#<lower-cased>       U                  -
+//	idempotency      T#<t>#I#<operation>#<key>        I                  -
+//
+//	index  partition  sort    serves
+//	GSI1   GSI1PK     GSI1SK  a tab newest or oldest first; created_after/before as a key range
+//	GSI2   GSI1PK     GSI2SK  a tab by name (last, first, company; case and accents folded)
+//	GSI3   GSI1PK     GSI3SK  a tab by last update
+//	GSI4   GSI4PK     GSI1SK  one status of a tab, by creation (the list's status tabs)
 //
 // Client ids are UUIDv7: their text sorts by creation time, so "newest first" is a descending
-// Query on GSI1SK and created_after/created_before are key conditions on it.
+// Query and a date range is a key range.
 //
-// # Access patterns of the whole roadmap (MISSION.md), and what serves each; none uses Scan
+// # Search
 //
-//	#  pattern                                         served by                                           requests
-//	1  get a client                                    GetItem PK=T#t#C#id, SK=C (consistent)              1
-//	2  list newest first, by tab (archived or not)     Query GSI1 GSI1PK=T#t#CL#A0, descending, Limit n+1  1
-//	3  create with unique email and code, idempotent   TransactWriteItems: Put client + Put U#email +      1
-//	                                                   Put U#code + Put I#… all attribute_not_exists
-//	4  update (If-Match)                               GetItem, then Put with version = :v (a transaction  2
-//	                                                   when email or code change: swap the U# items)
-//	5  delete, freeing email and code                  GetItem, then TransactWriteItems Delete client      2
-//	                                                   (version = :v) + Delete U# items
-//	6  replay an idempotent create                     GetItem PK=T#t#I#op#key (after the transaction      +1
-//	                                                   is cancelled on that item)
-//	7  filter by status (tabs), counts per status      planned: GSI2 GSI2PK=T#t#ST#<status>#A0|A1 sorted   1
-//	                                                   by id; counters item PK=T#t#STATS updated in the
-//	                                                   same transaction as every client write
-//	8  sort by name or updated_at                      planned: further indexes with the tab's partition   1
-//	                                                   key and a sort key of the normalized name or
-//	                                                   update time
-//	9  search any word (name, company, email, phone,   planned: term items PK=T#t#W#<first letters>,       ≤2
-//	   code, searchable custom fields), accents        SK=<folded word>#<client id>; a begins_with Query,
-//	   ignored                                         then BatchGetItem of the matching clients
-//	10 clients with a tag / of a site                  planned: membership items PK=T#t#TAG#<tag> or       2
-//	                                                   T#t#SITE#<site>, SK=<client id>; Query + BatchGet
-//	11 sites of a client, team of a client, timeline   planned: items in the client's own collection:     1
-//	                                                   PK=T#t#C#id, SK=SITE#…, TEAM#…, EV#<time>
-//	12 custom field definitions of a tenant            planned: PK=T#t#FIELDS, SK=<key>; one Query         1
-//	13 invitation token lookup (public route)          planned: PK=INV#<sha256(token)>, SK=I; the tenant   1
-//	                                                   is read from the item, not from a token
-//	14 export jobs and import jobs of a tenant         planned: PK=T#t#JOB#<job id>, GSI1 T#t#JOBS by id   1
-//	15 export every client matching a filter           the same Query as the list (2, 7, 9, 10), paged     n/1MB
+// A client is filed under each of its words (domain.SearchTerms: names, company, email local
+// part and domain, phone digits in E.164 and national form, code, tags, searchable custom
+// values; folded; a word that begins another is dropped). Each word is one small item in the
+// tenant's term partition, sorted by word, carrying what a search filters on: status, tab,
+// tags, and the client's whole text. A search Queries begins_with(SK, word) for its longest
+// word, keeps the entries whose text holds every other word at a word start and that pass the
+// filters, counts each client once (on its first matching word), then reads the page's
+// clients with one BatchGetItem. Filters are applied by the store to the entries each Query
+// returns: DynamoDB bills every item a Query evaluates, with or without a FilterExpression,
+// and this way the position after the last entry kept is exact (and minidyn, which
+// miscounts Limit under a FilterExpression, measures the same reads as DynamoDB).
+//
+// Write amplification: a create writes the client, its email and code claims, one item per
+// word (8 to 12 for a typical client), one per tag and one counter update, in one
+// transaction; an update writes only what changes (the client alone for most edits).
+// BenchmarkWriteAmplification reports the figures.
+//
+// # Access patterns of the roadmap (MISSION.md), and what serves each; none uses Scan
+//
+//	#  pattern                                    served by                                          requests
+//	1  get a client (with field definitions)      BatchGetItem: client + definitions, consistent     1
+//	2  list a tab, any sort, or one status        Query on GSI1, GSI2, GSI3 or GSI4 (+ GetItem of    1 (2)
+//	                                              the definitions when a client has custom values)
+//	3  list by tag                                Query the tag partition + BatchGetItem             2
+//	4  search (with any filters)                  Query the term partition + BatchGetItem            2
+//	5  counts per status and tab                  Query the 10 counter shards                        1
+//	6  create (unique email and code, idempotent) TransactWriteItems: client, claims, terms, tags,   1
+//	                                              counter, idempotency record, and a check that the
+//	                                              definitions the client was validated against stand
+//	7  update (If-Match)                          BatchGetItem client + definitions, then a          2
+//	                                              conditional Put, or a transaction when what the
+//	                                              client is filed under changes
+//	8  delete, freeing email and code             GetItem, then TransactWriteItems removing all       2
+//	9  custom field definitions                   one item per tenant, versioned                     1
+//	10 sites of a client, team, timeline          planned: items in the client's own collection,     1
+//	                                              PK=T#t#C#id, SK=SITE#…, TEAM#…, EV#<time>
+//	11 clients of a site                          planned: membership items like tags                 2
+//	12 invitation token lookup (public route)     planned: PK=INV#<sha256(token)>; the tenant is     1
+//	                                              read from the item, never from the request
+//	13 export and import jobs of a tenant         planned: PK=T#t#JOB#<id>, listed by a Query        1
+//	14 export every client matching a filter      the list's plans, page after page                  n/1MB
 //
 // Optimistic concurrency: every client item carries a version; each write is conditioned on
 // the version it read, so a stale write fails (412) instead of losing an update. Uniqueness
-// is enforced by the U# items written in the same transaction as the client, never by a
-// read-then-write.
+// is enforced by the claim items written in the same transaction as the client, never by a
+// read-then-write. Counters are sharded by client id so that concurrent writes rarely meet on
+// one item; they move in the same transactions as the clients, so they stay exact.
 package store

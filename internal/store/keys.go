@@ -62,8 +62,9 @@ func termsPK(tenant string) string { return "T#" + tenant + "#W" }
 
 func termSK(term, id string) string { return term + "#" + id }
 
-// tagPK holds one item per client carrying a tag (folded).
-func tagPK(tenant, tagKey string) string { return "T#" + tenant + "#TAG#" + tagKey }
+// tagPK holds one item per client of a tab carrying a tag (folded): a tag's page needs no
+// filter on the tab.
+func tagPK(tenant, tagKey string, archived bool) string { return tabPK(tenant, archived) + "#TAG#" + tagKey }
 
 // uniquePK claims a value (an email, a client code) for one client of a tenant.
 func uniquePK(tenant, kind, value string) string { return "T#" + tenant + "#U#" + kind + "#" + value }

@@ -295,14 +295,13 @@ func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
 	return p
 }
 
-// tagPlan: the tag's members, by creation time; the tab and statuses are checked on them.
+// tagPlan: the tag's members in the tab, by creation time; statuses are checked on them.
 func (s *Store) tagPlan(tenant string, q ListQuery) plan {
-	pk := tagPK(tenant, domain.Fold(q.Tag))
+	pk := tagPK(tenant, domain.Fold(q.Tag), q.Archived)
 	in := s.query(pk, q.sort() == SortOldest)
 	keyRange(in, Schema.Keys.Sort, q)
 	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
 		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true}
-	p.archived(q.Archived)
 	p.statuses(q.Statuses)
 	return p
 }
