@@ -64,7 +64,9 @@ func termSK(term, id string) string { return term + "#" + id }
 
 // tagPK holds one item per client of a tab carrying a tag (folded): a tag's page needs no
 // filter on the tab.
-func tagPK(tenant, tagKey string, archived bool) string { return tabPK(tenant, archived) + "#TAG#" + tagKey }
+func tagPK(tenant, tagKey string, archived bool) string {
+	return tabPK(tenant, archived) + "#TAG#" + tagKey
+}
 
 // uniquePK claims a value (an email, a client code) for one client of a tenant.
 func uniquePK(tenant, kind, value string) string { return "T#" + tenant + "#U#" + kind + "#" + value }
