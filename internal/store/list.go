@@ -193,8 +193,6 @@ type plan struct {
 	noLookAhead bool
 }
 
-func (p *plan) filtered() bool { return len(p.keep) > 0 }
-
 func (p *plan) keeps(item map[string]types.AttributeValue) bool {
 	for _, k := range p.keep {
 		if !k(item) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
-	"github.com/truora/minidyn/server"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
@@ -171,19 +169,4 @@ func startDynalite(tb testing.TB) (*Store, *Meter) {
 		tb.Fatal(err)
 	}
 	return New(db, "bench", time.Now), m
-}
-
-// newTestStore starts minidyn with the table (the emulators package would import this one).
-func newTestStore(tb testing.TB) (*Store, *Meter, *server.Server) {
-	tb.Helper()
-	srv := server.NewServer()
-	hs := httptest.NewServer(srv)
-	tb.Cleanup(hs.Close)
-	m := &Meter{}
-	db := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}, m.Attach)
-	if _, err := db.CreateTable(context.Background(), Schema.CreateTableInput("bench")); err != nil {
-		tb.Fatal(err)
-	}
-	return New(db, "bench", time.Now), m, srv
 }
