@@ -39,7 +39,7 @@ build:
 
 sizes: build
 	@echo "function binary sizes (linux/arm64, stripped):"
-	@for f in $(FUNCTIONS); do stat -c '%s' build/$$f/bootstrap | awk -v f=$$f '{ printf "  %-16s %6.2f MB\n", f, $$1 / 1e6 }'; done
+	@for f in $(FUNCTIONS); do stat -c '%s' build/$$f/bootstrap | awk -v f=$$f '{ printf "  %-22s %6.2f MB\n", f, $$1 / 1e6 }'; done
 
 ## bench: DynamoDB cost per operation, handler overhead, binary sizes
 bench: sizes
