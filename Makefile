@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 .PHONY: dev test lint unit build sizes bench synth deploy clean
 
 ## dev: run the whole service locally on emulators (API on http://127.0.0.1:$(PORT))
-dev:
+dev: $(CDK)
 	PORT=$(PORT) $(GO) run ./internal/cmd/dev
 
 ## test: every test: static checks, unit, integration against the emulators, the stack's
@@ -27,7 +27,8 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-unit:
+# The emulators that run as Node processes (SES) come from infra/package.json.
+unit: $(CDK)
 	$(GO) test -race -count=1 ./...
 
 ## build: one bootstrap per function, linux/arm64, for provided.al2023
@@ -42,7 +43,7 @@ sizes: build
 	@for f in $(FUNCTIONS); do stat -c '%s' build/$$f/bootstrap | awk -v f=$$f '{ printf "  %-22s %6.2f MB\n", f, $$1 / 1e6 }'; done
 
 ## bench: DynamoDB cost per operation, handler overhead, binary sizes
-bench: sizes
+bench: sizes $(CDK)
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/api/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
 

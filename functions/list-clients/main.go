@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	a, err := service.FromEnv()
+	a, _, err := service.FromEnv()
 	if err != nil {
 		slog.Error("init failed", "error", err)
 		os.Exit(1)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -24,6 +23,11 @@ import (
 // Handler is the signature lambda.Start receives and the local server calls.
 type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
+// Mailer sends one e-mail and returns the provider's message id.
+type Mailer interface {
+	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
+}
+
 // ClientStore is what the client operations need from storage.
 type ClientStore interface {
 	CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *store.Idempotency) error
@@ -34,6 +38,11 @@ type ClientStore interface {
 	GetStats(ctx context.Context, tenant string) (store.Stats, error)
 	GetIdempotency(ctx context.Context, tenant, scope, key string) (*store.Idempotency, error)
 	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
+	ChangeAccess(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, t store.Transition) error
+	PrepareInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
+	AbandonInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
+	GetInvitation(ctx context.Context, hash string) (*store.Invitation, error)
+	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
 	PutDefinitions(ctx context.Context, tenant string, defs domain.Definitions, version int64, idem *store.Idempotency) error
 }
 
@@ -47,6 +56,18 @@ type API struct {
 	Now    func() time.Time
 	NewID  func() (string, error)
 	Log    *slog.Logger
+
+	// What only some functions link and wire (see Handler's checks):
+	// SetupURL is the front end's page where a client opens a link (#token=… follows).
+	SetupURL string
+	// Zone is the IANA time zone that e-mails write dates in.
+	Zone string
+	// RenderInvitation writes an invitation e-mail (package invitemail).
+	RenderInvitation func(domain.InvitationMail) (domain.RenderedMail, error)
+	// Mail sends e-mail (package mail).
+	Mail Mailer
+	// HashPassword hashes a client's new password (package password).
+	HashPassword func(string) (string, error)
 
 	// definitions caches each tenant's custom field definitions for creates, which check
 	// the cached version inside their transaction (see createClient).
@@ -89,14 +110,34 @@ func (a *API) Handler(op string) Handler {
 	if !ok {
 		panic(fmt.Sprintf("api: no handler for operation %q", op))
 	}
-	if slices.Contains(parsesPhones, op) && a.Phones == nil {
-		panic(fmt.Sprintf("api: operation %q needs a phone parser (API.Phones)", op))
+	for _, need := range a.needs()[op] {
+		if !need.wired {
+			panic(fmt.Sprintf("api: operation %q needs %s", op, need.what))
+		}
 	}
 	return a.wrap(route, fn)
 }
 
-// parsesPhones are the operations that validate client fields.
-var parsesPhones = []string{routes.CreateClient, routes.UpdateClient}
+type need struct {
+	what  string
+	wired bool
+}
+
+// needs lists, by operation, what its function must wire beyond the store: a missing piece
+// stops the function at init, not at its first request.
+func (a *API) needs() map[string][]need {
+	phones := need{"a phone parser (API.Phones)", a.Phones != nil}
+	links := need{"the setup page URL (API.SetupURL)", a.SetupURL != ""}
+	render := need{"the invitation templates (API.RenderInvitation) and a time zone", a.RenderInvitation != nil && a.Zone != ""}
+	return map[string][]need{
+		routes.CreateClient:      {phones},
+		routes.UpdateClient:      {phones},
+		routes.CreateSetupLink:   {links},
+		routes.PreviewInvitation: {links, render},
+		routes.SendInvitation:    {links, render, {"a mailer (API.Mail)", a.Mail != nil}},
+		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
+	}
+}
 
 func (a *API) operations() map[string]operation {
 	return map[string]operation{
@@ -106,12 +147,22 @@ func (a *API) operations() map[string]operation {
 		routes.UpdateClient: a.updateClient,
 		routes.DeleteClient: a.deleteClient,
 		routes.GetStats:     a.getClientStats,
-		routes.ListFields:   a.listClientFields,
-		routes.CreateField:  a.createClientField,
-		routes.GetField:     a.getClientField,
-		routes.UpdateField:  a.updateClientField,
-		routes.DeleteField:  a.deleteClientField,
-		routes.GetOpenAPI:   getOpenAPI,
+
+		routes.CreateSetupLink:   a.createSetupLink,
+		routes.PreviewInvitation: a.previewInvitation,
+		routes.SendInvitation:    a.sendInvitation,
+		routes.RevokeInvitation:  a.revokeInvitation,
+		routes.SuspendClient:     a.suspendClient,
+		routes.ReactivateClient:  a.reactivateClient,
+		routes.GetInvitation:     a.getInvitation,
+		routes.AcceptInvitation:  a.acceptInvitation,
+
+		routes.ListFields:  a.listClientFields,
+		routes.CreateField: a.createClientField,
+		routes.GetField:    a.getClientField,
+		routes.UpdateField: a.updateClientField,
+		routes.DeleteField: a.deleteClientField,
+		routes.GetOpenAPI:  getOpenAPI,
 	}
 }
 
@@ -144,7 +195,8 @@ func (a *API) wrap(route routes.Route, fn operation) Handler {
 			if err != nil {
 				return a.problem(r, err), nil
 			}
-			if route.Access == routes.Write && !who.CanWrite() || route.AdminOnly && who.Role != auth.Admin {
+			if route.Access == routes.Write && !who.CanWrite() || route.AdminOnly && who.Role != auth.Admin ||
+				route.EditorsOnly && !who.AtLeast(auth.Editor) {
 				return a.problem(r, &domain.Error{Code: domain.CodeForbidden}), nil
 			}
 			r.who = who

@@ -83,8 +83,8 @@ func (a *API) replay(ctx context.Context, r *request, idem *store.Idempotency) (
 	if err != nil {
 		return nil, err
 	}
-	if prev == nil {
-		// The record expired between the failed write and this read: the caller may retry.
+	if prev == nil || prev.Pending {
+		// Still under way (or expired between the failed write and this read): retry later.
 		return nil, &domain.Error{Code: domain.CodeIdempotencyInFlight}
 	}
 	if prev.RequestHash != idem.RequestHash {

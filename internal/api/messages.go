@@ -48,6 +48,33 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeFieldExists: {
 		text{"Custom field already exists", "Champ personnalisé déjà existant"},
 		text{"A custom field already has this key.", "Un champ personnalisé porte déjà cette clé."}},
+	domain.CodeInvitationNotFound: {
+		text{"Invitation not found", "Invitation introuvable"},
+		text{"This link is not valid: it may have expired, been used or replaced. Ask for a new invitation.", "Ce lien n’est pas valide\u00a0: il a peut-être expiré, déjà servi ou été remplacé. Demandez une nouvelle invitation."}},
+	domain.CodeNoEmail: {
+		text{"Client has no email", "Client sans adresse e-mail"},
+		text{"Add the client’s email first: it becomes their username.", "Renseignez d’abord l’e-mail du client\u00a0: il devient son identifiant."}},
+	domain.CodeClientArchived: {
+		text{"Client archived", "Client archivé"},
+		text{"Unarchive the client before giving access.", "Désarchivez le client avant de lui donner accès."}},
+	domain.CodeClientSuspended: {
+		text{"Client suspended", "Client suspendu"},
+		text{"The client’s access is suspended: reactivate it first.", "L’accès du client est suspendu\u00a0: réactivez-le d’abord."}},
+	domain.CodeAlreadyActive: {
+		text{"Client already active", "Client déjà actif"},
+		text{"The client has already set a password.", "Le client a déjà choisi son mot de passe."}},
+	domain.CodeNoPendingLink: {
+		text{"No pending invitation", "Aucune invitation en attente"},
+		text{"The client has no pending setup link or invitation.", "Le client n’a aucun lien d’accès ni invitation en attente."}},
+	domain.CodeNoAccess: {
+		text{"Client has no access", "Client sans accès"},
+		text{"Only an invited or active client can be suspended.", "Seul un client invité ou actif peut être suspendu."}},
+	domain.CodeNotSuspended: {
+		text{"Client not suspended", "Client non suspendu"},
+		text{"The client is not suspended.", "Le client n’est pas suspendu."}},
+	domain.CodeMailFailed: {
+		text{"E-mail not sent", "E-mail non envoyé"},
+		text{"The e-mail service did not accept the message; nothing changed. Retry in a moment.", "Le service d’e-mail n’a pas accepté le message\u00a0; rien n’a changé. Réessayez dans un instant."}},
 	domain.CodeEmailTaken: {
 		text{"Email already in use", "Adresse e-mail déjà utilisée"},
 		text{"Another client already has this email address.", "Un autre client a déjà cette adresse e-mail."}},
@@ -88,21 +115,24 @@ var problemTexts = map[domain.Code]problemText{
 
 // fieldTexts: one entry per field error code. %s receives the code's parameter.
 var fieldTexts = map[domain.Code]text{
-	domain.FieldRequired:      {"This value is required.", "Cette valeur est obligatoire."},
-	domain.FieldNameRequired:  {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},
-	domain.FieldTooLong:       {"At most %s characters.", "%s caractères au maximum."},
-	domain.FieldTooMany:       {"At most %s values.", "%s valeurs au maximum."},
-	domain.FieldUnknown:       {"Unknown field.", "Champ inconnu."},
-	domain.FieldReadOnly:      {"This field is set by the server and cannot be written.", "Ce champ est géré par le serveur et ne peut pas être modifié."},
-	domain.FieldImmutable:     {"The email cannot change once the client has been invited: it is their login.", "L’e-mail ne peut plus changer une fois le client invité\u00a0: c’est son identifiant de connexion."},
-	domain.FieldInvalidType:   {"Expected %s.", "Type attendu\u00a0: %s."},
-	domain.FieldInvalidEmail:  {"Not a valid email address.", "Adresse e-mail invalide."},
-	domain.FieldInvalidPhone:  {"Not a valid phone number.", "Numéro de téléphone invalide."},
-	domain.FieldPhoneRegion:   {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
-	domain.FieldInvalidCounty: {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
-	domain.FieldInvalidURL:    {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
-	domain.FieldInvalidKey:    {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
-	domain.FieldInvalidValue:  {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
-	domain.FieldControlChars:  {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
-	domain.FieldDuplicate:     {"This value appears twice.", "Cette valeur apparaît deux fois."},
+	domain.FieldRequired:       {"This value is required.", "Cette valeur est obligatoire."},
+	domain.FieldNameRequired:   {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},
+	domain.FieldTooLong:        {"At most %s characters.", "%s caractères au maximum."},
+	domain.FieldTooMany:        {"At most %s values.", "%s valeurs au maximum."},
+	domain.FieldUnknown:        {"Unknown field.", "Champ inconnu."},
+	domain.FieldReadOnly:       {"This field is set by the server and cannot be written.", "Ce champ est géré par le serveur et ne peut pas être modifié."},
+	domain.FieldImmutable:      {"The email cannot change once the client has been invited: it is their login.", "L’e-mail ne peut plus changer une fois le client invité\u00a0: c’est son identifiant de connexion."},
+	domain.FieldInvalidType:    {"Expected %s.", "Type attendu\u00a0: %s."},
+	domain.FieldInvalidEmail:   {"Not a valid email address.", "Adresse e-mail invalide."},
+	domain.FieldInvalidPhone:   {"Not a valid phone number.", "Numéro de téléphone invalide."},
+	domain.FieldPhoneRegion:    {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
+	domain.FieldInvalidCounty:  {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
+	domain.FieldInvalidURL:     {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
+	domain.FieldInvalidKey:     {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
+	domain.FieldInvalidValue:   {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
+	domain.FieldControlChars:   {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
+	domain.FieldDuplicate:      {"This value appears twice.", "Cette valeur apparaît deux fois."},
+	domain.FieldPasswordShort:  {"At least %s characters.", "%s caractères au minimum."},
+	domain.FieldPasswordEmail:  {"The password cannot be your username.", "Le mot de passe ne peut pas être votre identifiant."},
+	domain.FieldPasswordCommon: {"This password is among the most common ones: choose another.", "Ce mot de passe fait partie des plus courants\u00a0: choisissez-en un autre."},
 }

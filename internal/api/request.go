@@ -73,6 +73,14 @@ func (r *request) body(accepted ...string) ([]byte, error) {
 	return raw, nil
 }
 
+// bodyOptional is body for operations whose body may be left out entirely.
+func (r *request) bodyOptional(accepted ...string) ([]byte, error) {
+	if r.Body == "" {
+		return nil, nil
+	}
+	return r.body(accepted...)
+}
+
 // clientID reads the {id} path parameter: a UUID in its canonical lower-case form.
 func (r *request) clientID() (string, error) {
 	raw := r.PathParameters["id"]

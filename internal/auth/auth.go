@@ -30,16 +30,33 @@ var Roles = []Role{Admin, Editor, Viewer}
 type ClaimNames struct {
 	Tenant string
 	Roles  string
+	// TenantName, optional, carries the tenant's display name.
+	TenantName string
 }
 
 // DefaultClaimNames are Cognito's.
-var DefaultClaimNames = ClaimNames{Tenant: "custom:tenant_id", Roles: "cognito:groups"}
+var DefaultClaimNames = ClaimNames{Tenant: "custom:tenant_id", Roles: "cognito:groups", TenantName: "custom:tenant_name"}
 
 // Identity is the verified caller.
 type Identity struct {
 	Subject string
 	Tenant  string
 	Role    Role
+	// TenantName is the tenant's display name, or its id when the token has none.
+	TenantName string
+}
+
+// AtLeast reports whether the caller's role is role or a more powerful one.
+func (id Identity) AtLeast(role Role) bool {
+	for _, r := range Roles {
+		if r == id.Role {
+			return true
+		}
+		if r == role {
+			return false
+		}
+	}
+	return false
 }
 
 // CanWrite reports whether the caller may change data.
@@ -62,6 +79,10 @@ func FromRequest(rc events.APIGatewayV2HTTPRequestContext, names ClaimNames) (Id
 	}
 	if !tenantPattern.MatchString(id.Tenant) {
 		return Identity{}, &domain.Error{Code: domain.CodeForbidden, Param: names.Tenant}
+	}
+	id.TenantName = strings.TrimSpace(claims[names.TenantName])
+	if id.TenantName == "" || len(id.TenantName) > 200 {
+		id.TenantName = id.Tenant
 	}
 	held := ParseRoles(claims[names.Roles])
 	for _, r := range Roles {

@@ -18,6 +18,19 @@ type Config struct {
 	Claims auth.ClaimNames
 	// Endpoint points every AWS client at an emulator instead of AWS (local runs only).
 	Endpoint string
+	// SESEndpoint points the mail client at the SES emulator (local runs only).
+	SESEndpoint string
+	// TenantNameClaim names the claim with the tenant's display name (e-mails, setup page).
+	TenantNameClaim string
+	// SetupURL is the front end's page where a client opens a link; the token follows in
+	// the fragment (#token=…), which browsers never send to servers.
+	SetupURL string
+	// MailFrom and MailReplyTo address invitations; MailConfigurationSet tracks them.
+	MailFrom             string
+	MailReplyTo          string
+	MailConfigurationSet string
+	// TimeZone is the tenant's zone for dates in e-mails (IANA name).
+	TimeZone string
 }
 
 // Environment variable names.
@@ -26,14 +39,35 @@ const (
 	EnvTenantClaim = "TENANT_CLAIM"
 	EnvRolesClaim  = "ROLES_CLAIM"
 	EnvEndpoint    = "AWS_ENDPOINT_URL"
+	EnvSESEndpoint = "SES_ENDPOINT_URL"
+	EnvTenantName  = "TENANT_NAME_CLAIM"
+	EnvSetupURL    = "SETUP_URL"
+	EnvMailFrom    = "MAIL_FROM"
+	EnvMailReplyTo = "MAIL_REPLY_TO"
+	EnvMailConfig  = "MAIL_CONFIGURATION_SET"
+	EnvTimeZone    = "TIME_ZONE"
 )
 
 // Load reads the configuration through getenv (os.Getenv in a function).
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		TableName: strings.TrimSpace(getenv(EnvTableName)),
-		Claims:    auth.DefaultClaimNames,
-		Endpoint:  strings.TrimSpace(getenv(EnvEndpoint)),
+		TableName:            strings.TrimSpace(getenv(EnvTableName)),
+		Claims:               auth.DefaultClaimNames,
+		Endpoint:             strings.TrimSpace(getenv(EnvEndpoint)),
+		SESEndpoint:          strings.TrimSpace(getenv(EnvSESEndpoint)),
+		TenantNameClaim:      "custom:tenant_name",
+		SetupURL:             strings.TrimSpace(getenv(EnvSetupURL)),
+		MailFrom:             strings.TrimSpace(getenv(EnvMailFrom)),
+		MailReplyTo:          strings.TrimSpace(getenv(EnvMailReplyTo)),
+		MailConfigurationSet: strings.TrimSpace(getenv(EnvMailConfig)),
+		TimeZone:             "Europe/Paris",
+	}
+	if v := strings.TrimSpace(getenv(EnvTenantName)); v != "" {
+		c.TenantNameClaim = v
+	}
+	c.Claims.TenantName = c.TenantNameClaim
+	if v := strings.TrimSpace(getenv(EnvTimeZone)); v != "" {
+		c.TimeZone = v
 	}
 	if v := strings.TrimSpace(getenv(EnvTenantClaim)); v != "" {
 		c.Claims.Tenant = v
@@ -49,9 +83,32 @@ func Load(getenv func(string) string) (Config, error) {
 
 // Env is the environment that produces c, for the stack to give each function.
 func (c Config) Env() map[string]string {
-	env := map[string]string{EnvTableName: c.TableName, EnvTenantClaim: c.Claims.Tenant, EnvRolesClaim: c.Claims.Roles}
-	if c.Endpoint != "" {
-		env[EnvEndpoint] = c.Endpoint
+	env := map[string]string{EnvTableName: c.TableName, EnvTenantClaim: c.Claims.Tenant, EnvRolesClaim: c.Claims.Roles,
+		EnvTenantName: c.TenantNameClaim, EnvTimeZone: c.TimeZone}
+	for name, v := range map[string]string{EnvEndpoint: c.Endpoint, EnvSESEndpoint: c.SESEndpoint, EnvSetupURL: c.SetupURL,
+		EnvMailFrom: c.MailFrom, EnvMailReplyTo: c.MailReplyTo, EnvMailConfig: c.MailConfigurationSet} {
+		if v != "" {
+			env[name] = v
+		}
 	}
 	return env
+}
+
+// RequireLinks checks what the functions that make setup links need.
+func (c Config) RequireLinks() error {
+	if !strings.HasPrefix(c.SetupURL, "https://") && !strings.HasPrefix(c.SetupURL, "http://") {
+		return fmt.Errorf("config: %s must be the front end's setup page URL", EnvSetupURL)
+	}
+	return nil
+}
+
+// RequireMail checks what the functions that send mail need.
+func (c Config) RequireMail() error {
+	if err := c.RequireLinks(); err != nil {
+		return err
+	}
+	if c.MailFrom == "" {
+		return fmt.Errorf("config: %s is not set", EnvMailFrom)
+	}
+	return nil
 }

@@ -60,24 +60,17 @@ type Fields struct {
 type Client struct {
 	ID string `json:"id"`
 	Fields
-	Status    Status     `json:"status"`
-	Archived  bool       `json:"archived"`
-	InvitedAt *time.Time `json:"invited_at,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	Version   int64      `json:"version"`
+	Status    Status    `json:"status"`
+	Archived  bool      `json:"archived"`
+	Access    Access    `json:"access"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"version"`
 }
 
 // EmailLocked reports whether the email has become the client's login and so cannot change.
 func (c *Client) EmailLocked() bool {
-	if c.InvitedAt != nil {
-		return true
-	}
-	switch c.Status {
-	case StatusInvited, StatusActive:
-		return true
-	}
-	return false
+	return c.Access.InvitedAt != nil || c.Access.AcceptedAt != nil
 }
 
 // ETag is the entity tag of this version of the record (a strong validator).
@@ -96,7 +89,7 @@ func CodeKey(code string) string { return strings.ToLower(strings.TrimSpace(code
 // NewClient starts a record from validated fields.
 func NewClient(id string, f Fields, now time.Time) *Client {
 	now = now.UTC().Truncate(time.Millisecond)
-	return &Client{ID: id, Fields: f, Status: StatusProspect, CreatedAt: now, UpdatedAt: now, Version: 1}
+	return &Client{ID: id, Fields: f, Status: StatusProspect, Access: Access{Status: AccessNone}, CreatedAt: now, UpdatedAt: now, Version: 1}
 }
 
 // Revise returns the next version of c carrying the new fields.

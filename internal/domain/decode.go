@@ -8,7 +8,7 @@ import (
 
 // readOnly are the members of a client that the server owns: present in responses,
 // refused in request bodies with a field error rather than silently ignored.
-var readOnly = []string{"id", "status", "archived", "invited_at", "created_at", "updated_at", "version"}
+var readOnly = []string{"id", "status", "archived", "access", "created_at", "updated_at", "version"}
 
 // DecodeFields reads a JSON object into Fields and reports every problem at once: a member
 // that is unknown, read-only or of the wrong type each gets its own field error. Bytes that are

@@ -210,7 +210,7 @@ func TestApplyPatch(t *testing.T) {
 			c := base()
 			if tt.invited {
 				at := now.Add(-time.Minute)
-				c.InvitedAt, c.Status = &at, domain.StatusInvited
+				c.Access.InvitedAt, c.Status = &at, domain.StatusInvited
 			}
 			got, err := domain.ApplyPatch(c, []byte(tt.patch), now, rules(""))
 			if codes := fieldCodes(t, err); !reflect.DeepEqual(codes, tt.want) {

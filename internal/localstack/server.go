@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/routes"
 )
 
@@ -20,6 +21,7 @@ import (
 type Server struct {
 	handlers map[string]api.Handler
 	tokens   *Tokens
+	ses      *emulators.SES
 	// MaxPayload is API Gateway's request size limit.
 	MaxPayload int64
 }
@@ -41,6 +43,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case r.URL.Path == "/local/token" && r.Method == http.MethodPost:
 		s.issueToken(w, r)
+		return
+	case r.URL.Path == "/local/mail" && r.Method == http.MethodGet:
+		s.mailbox(w, r)
+		return
+	case r.URL.Path == "/local/setup" && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(setupPage))
 		return
 	case r.URL.Path == "/local/.well-known/jwks.json" && r.Method == http.MethodGet:
 		jwks, err := s.tokens.JWKS()
@@ -100,6 +109,44 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 		h.Set("Access-Control-Max-Age", "600")
 	}
 }
+
+// mailbox: GET /local/mail, what the SES emulator received, newest first.
+func (s *Server) mailbox(w http.ResponseWriter, r *http.Request) {
+	if s.ses == nil {
+		writeJSON(w, http.StatusOK, []emulators.Mail{})
+		return
+	}
+	mails, err := s.ses.Mails(r.Context())
+	if err != nil {
+		gatewayError(w, http.StatusBadGateway, "SES emulator unavailable")
+		return
+	}
+	writeJSON(w, http.StatusOK, mails)
+}
+
+// setupPage stands in for the front end's setup page: it reads the token from the fragment,
+// shows the invitation and accepts it with a password.
+const setupPage = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>clientdesk: set your password</title></head>
+<body style="font-family:sans-serif;max-width:32em;margin:3em auto">
+<h1>Client portal</h1><p id="who">Reading the invitation…</p>
+<form id="f" hidden><label>Password (12 characters at least) <input type="password" id="p" required minlength="12"></label>
+<button>Activate my access</button></form><p id="out"></p>
+<script>
+const token = new URLSearchParams(location.hash.slice(1)).get("token");
+const show = (id, text) => document.getElementById(id).textContent = text;
+fetch("/v1/invitations/" + token).then(r => r.json()).then(inv => {
+  if (inv.code) { show("who", inv.detail); return; }
+  show("who", inv.tenant_name + " invites " + (inv.first_name || "you") + " (" + inv.email + ").");
+  document.getElementById("f").hidden = false;
+});
+document.getElementById("f").onsubmit = e => {
+  e.preventDefault();
+  fetch("/v1/invitations/" + token + "/accept", {method: "POST", headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({password: document.getElementById("p").value})})
+    .then(r => r.json()).then(res => show("out", res.code ? res.detail : "Done: you can sign in as " + res.username + "."));
+};
+</script></body></html>`
 
 type tokenRequest struct {
 	TenantID string   `json:"tenant_id"`

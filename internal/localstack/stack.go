@@ -6,9 +6,12 @@ import (
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/api"
-	"github.com/clientdesk/clientdesk/internal/auth"
 	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/emulators"
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/invitemail"
+	"github.com/clientdesk/clientdesk/internal/mail"
+	"github.com/clientdesk/clientdesk/internal/password"
 	"github.com/clientdesk/clientdesk/internal/phone"
 	"github.com/clientdesk/clientdesk/internal/service"
 	"github.com/clientdesk/clientdesk/internal/store"
@@ -25,6 +28,10 @@ type Options struct {
 	Issuer string
 	// Log receives the handlers' logs (default: discarded).
 	Log *slog.Logger
+	// Mail starts the SES emulator, for the invitation e-mails.
+	Mail bool
+	// SetupURL is where links point (default http://127.0.0.1:8080/local/setup).
+	SetupURL string
 }
 
 // Stack is the whole service on emulators.
@@ -35,6 +42,8 @@ type Stack struct {
 	Server   *Server
 	// Meter counts the DynamoDB requests the handlers make.
 	Meter *store.Meter
+	// SES is the mail emulator, when started.
+	SES *emulators.SES
 }
 
 // Start starts the emulators, creates the table from the shared schema and builds the
@@ -53,7 +62,17 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := config.Config{TableName: opts.Table, Claims: auth.DefaultClaimNames}
+	// The functions' own defaults, as config.Load gives them.
+	cfg, err := config.Load(func(name string) string {
+		if name == config.EnvTableName {
+			return opts.Table
+		}
+		return ""
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	tokens, err := NewTokens(opts.Issuer, Audience, ClaimNames{Tenant: cfg.Claims.Tenant, Roles: cfg.Claims.Roles})
 	if err != nil {
 		db.Close()
@@ -61,11 +80,46 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	meter := &store.Meter{}
 	a := service.New(cfg, db.Client(meter.Attach))
+	// Everything any function wires, since this one process serves every route.
 	a.Phones = phone.E164
 	a.Log = opts.Log
 	a.Now = time.Now
-	return &Stack{DynamoDB: db, Tokens: tokens, API: a, Server: NewServer(a, tokens), Meter: meter}, nil
+	a.SetupURL = opts.SetupURL
+	if a.SetupURL == "" {
+		a.SetupURL = "http://127.0.0.1:8080/local/setup"
+	}
+	a.Zone = cfg.TimeZone
+	a.RenderInvitation = invitemail.Render
+	a.HashPassword = password.Hash
+	st := &Stack{DynamoDB: db, Tokens: tokens, API: a, Meter: meter}
+	if opts.Mail {
+		ses, err := emulators.StartSES(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		st.SES = ses
+		a.Mail = &mail.SES{Client: ses.Client(), From: "Clientdesk <noreply@clientdesk.local>", ReplyTo: "support@clientdesk.local"}
+	} else {
+		a.Mail = unavailableMail{}
+	}
+	st.Server = NewServer(a, tokens)
+	st.Server.ses = st.SES
+	return st, nil
+}
+
+// unavailableMail stands in when the stack runs without the SES emulator: sending fails as
+// SES failing would (503, nothing changed).
+type unavailableMail struct{}
+
+func (unavailableMail) Send(context.Context, string, domain.RenderedMail) (string, error) {
+	return "", emulators.ErrNoSESEmulator
 }
 
 // Close stops the emulators.
-func (s *Stack) Close() { s.DynamoDB.Close() }
+func (s *Stack) Close() {
+	if s.SES != nil {
+		s.SES.Close()
+	}
+	s.DynamoDB.Close()
+}

@@ -36,6 +36,8 @@ type Route struct {
 	SendsMail bool
 	// AdminOnly operations refuse editors too (settings that shape every client).
 	AdminOnly bool
+	// EditorsOnly operations refuse viewers although they change nothing (an e-mail preview).
+	EditorsOnly bool
 }
 
 // Operation names, used by the functions' main packages to pick their handler.
@@ -47,6 +49,15 @@ const (
 	DeleteClient = "deleteClient"
 	GetStats     = "getClientStats"
 	GetOpenAPI   = "getOpenAPI"
+
+	CreateSetupLink   = "createSetupLink"
+	PreviewInvitation = "previewInvitation"
+	SendInvitation    = "sendInvitation"
+	RevokeInvitation  = "revokeInvitation"
+	SuspendClient     = "suspendClient"
+	ReactivateClient  = "reactivateClient"
+	GetInvitation     = "getInvitation"
+	AcceptInvitation  = "acceptInvitation"
 
 	ListFields  = "listClientFields"
 	CreateField = "createClientField"
@@ -63,6 +74,14 @@ var All = []Route{
 	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write, MemoryMB: 512},
 	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write},
 	{Operation: GetStats, Method: "GET", Path: "/v1/clients/stats", Access: Read},
+	{Operation: CreateSetupLink, Method: "POST", Path: "/v1/clients/{id}/setup-link", Access: Write},
+	{Operation: PreviewInvitation, Method: "GET", Path: "/v1/clients/{id}/invitation/preview", Access: Read, EditorsOnly: true},
+	{Operation: SendInvitation, Method: "POST", Path: "/v1/clients/{id}/invitation", Access: Write, SendsMail: true},
+	{Operation: RevokeInvitation, Method: "DELETE", Path: "/v1/clients/{id}/invitation", Access: Write},
+	{Operation: SuspendClient, Method: "POST", Path: "/v1/clients/{id}/suspend", Access: Write},
+	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write},
+	{Operation: GetInvitation, Method: "GET", Path: "/v1/invitations/{token}", Public: true, Access: Read},
+	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512},
 	{Operation: ListFields, Method: "GET", Path: "/v1/client-fields", Access: Read},
 	{Operation: CreateField, Method: "POST", Path: "/v1/client-fields", Access: Write, AdminOnly: true},
 	{Operation: GetField, Method: "GET", Path: "/v1/client-fields/{key}", Access: Read},

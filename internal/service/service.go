@@ -17,22 +17,28 @@ import (
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
+// Env is what a function read from its environment, for the wiring some functions add.
+type Env struct {
+	Config config.Config
+	AWS    aws.Config
+}
+
 // FromEnv builds the API from the process environment, as a Lambda function starts.
-func FromEnv() (*api.API, error) {
+func FromEnv() (*api.API, *Env, error) {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	awsCfg, err := lambdaAWSConfig(os.Getenv)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 	})
-	return New(cfg, db), nil
+	return New(cfg, db), &Env{Config: cfg, AWS: awsCfg}, nil
 }
 
 // lambdaAWSConfig reads the region and the execution role's credentials that Lambda puts in
@@ -54,5 +60,7 @@ func lambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 // pointed at the emulator).
 func New(cfg config.Config, db *dynamodb.Client) *api.API {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	return api.New(store.New(db, cfg.TableName, time.Now), cfg.Claims, log)
+	a := api.New(store.New(db, cfg.TableName, time.Now), cfg.Claims, log)
+	a.SetupURL, a.Zone = cfg.SetupURL, cfg.TimeZone
+	return a
 }

@@ -20,7 +20,7 @@ func TestLambdaAWSConfig(t *testing.T) {
 
 func TestFromEnvNeedsATable(t *testing.T) {
 	t.Setenv("TABLE_NAME", "")
-	if _, err := FromEnv(); err == nil {
+	if _, _, err := FromEnv(); err == nil {
 		t.Fatal("FromEnv without TABLE_NAME must fail at init")
 	}
 }

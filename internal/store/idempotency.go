@@ -23,6 +23,10 @@ type Idempotency struct {
 	Headers     map[string]string `json:"headers"`
 	Body        string            `json:"body"`
 	ExpiresAt   int64             `json:"expires_at"`
+	// Pending marks a claim taken before a side effect (an e-mail) whose response is not
+	// known yet; Claimed says this record replaces such a claim.
+	Pending bool `json:"pending,omitempty"`
+	Claimed bool `json:"-"`
 }
 
 // ErrIdempotencyKeyUsed means the key already has a live record: read it with GetIdempotency.
@@ -41,6 +45,14 @@ func (s *Store) idempotencyPut(tenant string, r *Idempotency) (write, error) {
 		PK: idempotencyPK(tenant, r.Scope, r.Key), SK: idempotencySK, Idempotency: *r}, withJSONTags)
 	if err != nil {
 		return write{}, err
+	}
+	if r.Claimed {
+		return write{err: ErrIdempotencyKeyUsed, item: types.TransactWriteItem{Put: &types.Put{
+			TableName:                 aws.String(s.table),
+			Item:                      item,
+			ConditionExpression:       aws.String("pending = :t"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
+		}}}, nil
 	}
 	return write{err: ErrIdempotencyKeyUsed, item: types.TransactWriteItem{Put: &types.Put{
 		TableName:                 aws.String(s.table),

@@ -38,7 +38,7 @@ func run() error {
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	stack, err := localstack.Start(ctx, localstack.Options{Issuer: base + "/local", Log: log})
+	stack, err := localstack.Start(ctx, localstack.Options{Issuer: base + "/local", Log: log, Mail: true, SetupURL: base + "/local/setup"})
 	if err != nil {
 		return err
 	}
@@ -66,11 +66,15 @@ Create a client:
     -d '{"first_name":"Hélène","last_name":"Dufour","email":"helene@example.fr","address":{"country":"FR"},"phones":["06 12 34 56 78"]}'
 
 List clients:      curl -s %[1]s/v1/clients -H "Authorization: Bearer $TOKEN"
-Contract:          %[1]s/v1/openapi.json
-Mailbox:           no e-mail is sent yet (invitations arrive with the access issue)
+Invite the client (use its id from the create above), then read the mail:
+  curl -s -X POST %[1]s/v1/clients/$ID/invitation -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"message":"Bienvenue !"}'
+  curl -s %[1]s/local/mail
+
+Mailbox (SES emulator): %[5]s    as JSON: %[1]s/local/mail
+Contract:               %[1]s/v1/openapi.json
 
 Ctrl-C stops everything.
-`, base, stack.DynamoDB.URL, stack.DynamoDB.Table, token)
+`, base, stack.DynamoDB.URL, stack.DynamoDB.Table, token, stack.SES.URL)
 
 	select {
 	case <-ctx.Done():

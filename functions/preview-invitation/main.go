@@ -1,0 +1,23 @@
+// Command preview-invitation is the Lambda function of the PreviewInvitation operation: wiring only.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/clientdesk/clientdesk/internal/invitemail"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() {
+	a, _, err := service.FromEnv()
+	if err != nil {
+		slog.Error("init failed", "error", err)
+		os.Exit(1)
+	}
+	a.RenderInvitation = invitemail.Render
+	lambda.Start(a.Handler(routes.PreviewInvitation))
+}

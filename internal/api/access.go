@@ -1,0 +1,115 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// changeAccess reads a client, lets change compute its next state and what goes with it, and
+// writes both in one transaction. These actions take no If-Match: on a concurrent edit the
+// client is read again and change re-applied, so its own rules see the news.
+func (a *API) changeAccess(ctx context.Context, tenant, id string,
+	change func(*domain.Client) (*domain.Client, store.Transition, error)) (*domain.Client, domain.Definitions, error) {
+	for attempt := 0; ; attempt++ {
+		c, defs, err := a.Clients.GetClientWithDefinitions(ctx, tenant, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		next, t, err := change(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		err = a.Clients.ChangeAccess(ctx, tenant, c, next, defs, t)
+		if errors.Is(err, domain.ErrPreconditionFailed) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return next, defs, nil
+	}
+}
+
+func (r *request) event(kind string, at time.Time, data map[string]string) store.Event {
+	return store.Event{Type: kind, Actor: "staff:" + r.who.Subject, At: at.UTC(), Data: data}
+}
+
+// setupURL is the link a client opens. The token rides in the fragment, which browsers do
+// not send to servers or put in Referer headers.
+func (a *API) setupURL(token string) string { return a.SetupURL + "#token=" + token }
+
+// clientResponse is a client as staff see it, with its new ETag.
+func clientResponse(status int, c *domain.Client, defs domain.Definitions, extra map[string]any) (*response, error) {
+	body := map[string]any{"client": domain.ClientView(view(c, defs))}
+	for k, v := range extra {
+		body[k] = v
+	}
+	return jsonResponse(status, body, map[string]string{"ETag": c.ETag()})
+}
+
+// decodeMembers reads a small JSON object whose members are all strings, refusing unknown
+// members and wrong types with a field error each.
+func decodeMembers(body []byte, allowed ...string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return out, nil
+	}
+	if !json.Valid(body) {
+		return nil, &domain.Error{Code: domain.CodeMalformedJSON}
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return nil, domain.Invalid([]domain.FieldError{{Pointer: "", Code: domain.FieldInvalidType, Param: "object"}})
+	}
+	var errs []domain.FieldError
+	for name, v := range raw {
+		if !slices.Contains(allowed, name) {
+			errs = append(errs, domain.FieldError{Pointer: "/" + name, Code: domain.FieldUnknown})
+			continue
+		}
+		if string(v) == "null" {
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			errs = append(errs, domain.FieldError{Pointer: "/" + name, Code: domain.FieldInvalidType, Param: "string"})
+			continue
+		}
+		out[name] = s
+	}
+	slices.SortFunc(errs, func(x, y domain.FieldError) int { return strings.Compare(x.Pointer, y.Pointer) })
+	return out, domain.Invalid(errs)
+}
+
+// invitationOptions reads the sender's message and the language of an invitation, from a
+// body or a query string: the message is plain text, the language fr or en (by default the
+// client's).
+func invitationOptions(in map[string]string, c *domain.Client, where func(string) error) (message, locale string, err error) {
+	message = strings.TrimSpace(strings.ReplaceAll(in["message"], "\r\n", "\n"))
+	if utf8.RuneCountInString(message) > domain.MaxMessageLen ||
+		strings.IndexFunc(message, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+		return "", "", where("message")
+	}
+	locale = in["locale"]
+	if locale == "" {
+		locale = c.Locale
+	}
+	if !slices.Contains(domain.Locales, locale) {
+		return "", "", where("locale")
+	}
+	return message, locale, nil
+}
+
+func (a *API) invitationMail(r *request, c *domain.Client, url, message, locale string, expires time.Time) (domain.RenderedMail, error) {
+	return a.RenderInvitation(domain.InvitationMail{Locale: locale, TenantName: r.who.TenantName, FirstName: c.FirstName,
+		Email: c.Email, URL: url, Message: message, Expires: expires, Zone: a.Zone})
+}

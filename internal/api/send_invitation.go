@@ -1,0 +1,127 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// claimWindow is how long an Idempotency-Key stays claimed while its e-mail is under way.
+const claimWindow = 2 * time.Minute
+
+// sendInvitation: POST /v1/clients/{id}/invitation {message, locale}. The order of the steps
+// is what makes it safe:
+//  1. the new link and, with an Idempotency-Key, a claim on the key are written first, so the
+//     link works as soon as the mail arrives and a retry cannot send a second mail meanwhile;
+//  2. the mail is sent through SES; if SES refuses, the link and the claim are removed, the
+//     client is unchanged, and the answer is 503;
+//  3. the client becomes invited, the previous link is removed, the event and the response
+//     are recorded, in one transaction.
+func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error) {
+	id, err := r.clientID()
+	if err != nil {
+		return nil, err
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := r.bodyOptional("application/json")
+	if err != nil {
+		return nil, err
+	}
+	in, err := decodeMembers(body, "message", "locale")
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		prev, err := a.Clients.GetIdempotency(ctx, r.who.Tenant, routes.SendInvitation, key)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			return a.replay(ctx, r, &store.Idempotency{Scope: routes.SendInvitation, Key: key, RequestHash: requestHash(append([]byte(id), body...))})
+		}
+	}
+	c, _, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	token, hash, err := domain.NewToken()
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	planned, err := domain.Invite(c, hash, now)
+	if err != nil {
+		return nil, err
+	}
+	message, locale, err := invitationOptions(in, c, func(p string) error {
+		return domain.Invalid([]domain.FieldError{{Pointer: "/" + p, Code: domain.FieldInvalidValue, Param: map[string]string{"message": "plain text, 2000 characters at most", "locale": "fr, en"}[p]}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	expires := *planned.Access.InvitationExpiresAt
+	inv := &store.Invitation{TokenHash: hash, Tenant: r.who.Tenant, TenantName: r.who.TenantName, ClientID: id,
+		Kind: "invitation", CreatedBy: r.who.Subject, CreatedAt: now.UTC(), ExpiresAt: expires.Unix()}
+	var claim *store.Idempotency
+	if key != "" {
+		claim = &store.Idempotency{Scope: routes.SendInvitation, Key: key, RequestHash: requestHash(append([]byte(id), body...)),
+			Pending: true, ExpiresAt: now.Add(claimWindow).Unix()}
+	}
+	m, err := a.invitationMail(r, c, a.setupURL(token), message, locale, expires)
+	if err != nil {
+		return nil, err
+	}
+	// 1.
+	if err := a.Clients.PrepareInvitation(ctx, inv, claim); err != nil {
+		if errors.Is(err, store.ErrIdempotencyKeyUsed) {
+			return a.replay(ctx, r, claim)
+		}
+		return nil, err
+	}
+	// 2.
+	messageID, err := a.Mail.Send(ctx, c.Email, m)
+	if err != nil {
+		a.Log.ErrorContext(ctx, "invitation not sent", "request_id", r.RequestContext.RequestID, "client", id, "error", err.Error())
+		if cleanup := a.Clients.AbandonInvitation(ctx, inv, claim); cleanup != nil {
+			a.Log.ErrorContext(ctx, "prepared invitation left behind", "client", id, "error", cleanup.Error())
+		}
+		return nil, &domain.Error{Code: domain.CodeMailFailed}
+	}
+	// 3.
+	var out *response
+	next, _, err := a.changeAccess(ctx, r.who.Tenant, id, func(cur *domain.Client) (*domain.Client, store.Transition, error) {
+		next, err := domain.Invite(cur, hash, now)
+		if err != nil {
+			return nil, store.Transition{}, err
+		}
+		out, err = clientResponse(http.StatusOK, next, nil, map[string]any{"sent_to": c.Email, "locale": locale, "expires_at": expires})
+		if err != nil {
+			return nil, store.Transition{}, err
+		}
+		t := store.Transition{Event: r.event("invited", now, map[string]string{"to": c.Email, "locale": locale, "message_id": messageID})}
+		if cur.Access.PendingToken != "" && cur.Access.PendingToken != hash {
+			t.Delete = cur.Access.PendingToken
+		}
+		if claim != nil {
+			final := *claim
+			final.Pending, final.Claimed = false, true
+			final.Status, final.Headers, final.Body = out.status, out.headers, string(out.body)
+			final.ExpiresAt = now.Add(IdempotencyWindow).Unix()
+			t.Idem = &final
+		}
+		return next, t, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	_ = next
+	return out, nil
+}

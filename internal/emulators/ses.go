@@ -1,0 +1,174 @@
+package emulators
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+)
+
+// SES is the aws-ses-v2-local emulator (infra/package.json), run as a child process: the SES
+// API for the real sesv2 client, and a mailbox to read what was sent.
+type SES struct {
+	URL string
+	cmd *exec.Cmd
+}
+
+// ErrNoSESEmulator means infra/node_modules lacks the emulator: make dev and make test
+// install it (npm ci in infra/).
+var ErrNoSESEmulator = errors.New("the SES emulator is not installed: run make dev or make test (they run npm ci in infra/)")
+
+// NodeTool finds a Node tool installed by infra/package.json, from any directory of the
+// repository.
+func NodeTool(name string) (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, "infra", "node_modules", ".bin", name)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return "", os.ErrNotExist
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
+
+// StartSES starts the emulator on a free loopback port and waits until it answers.
+func StartSES(ctx context.Context) (*SES, error) {
+	bin, err := NodeTool("aws-ses-v2-local")
+	if err != nil {
+		return nil, ErrNoSESEmulator
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("node", bin, "--host", "127.0.0.1", "--port", port)
+	cmd.Stdout, cmd.Stderr = nil, nil
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start SES emulator: %w", err)
+	}
+	s := &SES{URL: "http://127.0.0.1:" + port, cmd: cmd}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if _, err := s.Mails(ctx); err == nil {
+			return s, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			s.Close()
+			return nil, errors.New("the SES emulator did not start")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
+}
+
+// Client returns an sesv2 client for the emulator.
+func (s *SES) Client() *sesv2.Client {
+	return sesv2.New(sesv2.Options{Region: Region, BaseEndpoint: aws.String(s.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+}
+
+// Mail is one message the emulator received.
+type Mail struct {
+	ID      string    `json:"id"`
+	From    string    `json:"from"`
+	To      []string  `json:"to"`
+	ReplyTo []string  `json:"reply_to,omitempty"`
+	Subject string    `json:"subject"`
+	Text    string    `json:"text"`
+	HTML    string    `json:"html"`
+	At      time.Time `json:"at"`
+}
+
+// Mails returns what was sent, newest first.
+func (s *SES) Mails(ctx context.Context) ([]Mail, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/store", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("SES emulator store: %s", resp.Status)
+	}
+	var store struct {
+		Emails []struct {
+			MessageID   string   `json:"messageId"`
+			From        string   `json:"from"`
+			ReplyTo     []string `json:"replyTo"`
+			Destination struct {
+				To []string `json:"to"`
+			} `json:"destination"`
+			Subject string `json:"subject"`
+			Body    struct {
+				HTML string `json:"html"`
+				Text string `json:"text"`
+			} `json:"body"`
+			At int64 `json:"at"`
+		} `json:"emails"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&store); err != nil {
+		return nil, err
+	}
+	mails := make([]Mail, 0, len(store.Emails))
+	for _, e := range store.Emails {
+		mails = append(mails, Mail{ID: e.MessageID, From: e.From, To: e.Destination.To, ReplyTo: e.ReplyTo,
+			Subject: e.Subject, Text: e.Body.Text, HTML: e.Body.HTML, At: time.Unix(e.At, 0).UTC()})
+	}
+	slices.Reverse(mails)
+	return mails, nil
+}
+
+// MailTo returns the newest mail to an address, or nil.
+func (s *SES) MailTo(ctx context.Context, to string) (*Mail, error) {
+	mails, err := s.Mails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range mails {
+		if slices.ContainsFunc(m.To, func(t string) bool { return strings.EqualFold(t, to) }) {
+			return &m, nil
+		}
+	}
+	return nil, nil
+}
+
+// Close stops the emulator.
+func (s *SES) Close() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Kill()
+		_ = s.cmd.Wait()
+	}
+}
