@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
@@ -48,6 +50,12 @@ type StackProps struct {
 	FrontendOrigin string
 	// SenderIdentity is the SES identity (a domain or an address) mail is sent from.
 	SenderIdentity string
+	// MailFrom is the From of invitations (default noreply@ the identity's domain).
+	MailFrom string
+	// SetupURL is the front end's page where clients open their links.
+	SetupURL string
+	// TimeZone is the tenant's zone for dates in e-mails.
+	TimeZone string
 	// AlarmEmail, when set, subscribes to the alarm topic.
 	AlarmEmail string
 	// ExternalIssuer and ExternalAudience import an existing identity provider instead of
@@ -64,6 +72,9 @@ func PropsFromContext(app awscdk.App) StackProps {
 		AssetDir:         contextString(app, "assetDir", "build"),
 		FrontendOrigin:   contextString(app, "frontendOrigin", "http://localhost:5173"),
 		SenderIdentity:   contextString(app, "senderIdentity", "example.com"),
+		MailFrom:         contextString(app, "mailFrom", ""),
+		SetupURL:         contextString(app, "setupUrl", "https://app.example.com/setup"),
+		TimeZone:         contextString(app, "timeZone", "Europe/Paris"),
 		AlarmEmail:       contextString(app, "alarmEmail", ""),
 		ExternalIssuer:   contextString(app, "jwtIssuer", ""),
 		ExternalAudience: contextString(app, "jwtAudience", ""),
@@ -102,6 +113,15 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	if props.Claims == (auth.ClaimNames{}) {
 		props.Claims = auth.DefaultClaimNames
 	}
+	if props.TimeZone == "" {
+		props.TimeZone = "Europe/Paris"
+	}
+	if props.SetupURL == "" {
+		props.SetupURL = "https://app.example.com/setup"
+	}
+	if props.SenderIdentity == "" {
+		props.SenderIdentity = "example.com"
+	}
 
 	s.Table = newTable(stack)
 	issuer, audience := identity(stack, props)
@@ -110,7 +130,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
 	})
 
-	s.API = httpAPI(stack, props, issuer, audience, s.Table, s.Functions)
+	s.API = httpAPI(stack, props, issuer, audience, s.Table, s.Functions, configSet)
 	alarms(stack, props, s)
 	grantMail(stack, props, configSet, s.Functions)
 
@@ -166,6 +186,9 @@ func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string) {
 		CustomAttributes: &map[string]awscognito.ICustomAttribute{
 			"tenant_id": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
 				MinLen: jsii.Number(1), MaxLen: jsii.Number(64), Mutable: jsii.Bool(false)}),
+			// The agency's display name, for e-mails and the setup page.
+			"tenant_name": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
+				MinLen: jsii.Number(1), MaxLen: jsii.Number(200), Mutable: jsii.Bool(true)}),
 		},
 		PasswordPolicy: &awscognito.PasswordPolicy{
 			MinLength: jsii.Number(12), RequireDigits: jsii.Bool(true), RequireLowercase: jsii.Bool(true),
@@ -189,7 +212,7 @@ func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string) {
 		// The front end may read the tenant but write none of the attributes that decide access.
 		ReadAttributes: awscognito.NewClientAttributes().
 			WithStandardAttributes(&awscognito.StandardAttributesMask{Email: jsii.Bool(true), EmailVerified: jsii.Bool(true), GivenName: jsii.Bool(true), FamilyName: jsii.Bool(true)}).
-			WithCustomAttributes(jsii.String("tenant_id")),
+			WithCustomAttributes(jsii.String("tenant_id"), jsii.String("tenant_name")),
 		WriteAttributes: awscognito.NewClientAttributes().
 			WithStandardAttributes(&awscognito.StandardAttributesMask{GivenName: jsii.Bool(true), FamilyName: jsii.Bool(true)}),
 		IdTokenValidity:            awscdk.Duration_Hours(jsii.Number(1)),
@@ -252,7 +275,7 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 }
 
 // httpAPI makes the HTTP API and one function and route per route-table entry.
-func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, table awsdynamodb.Table, fns map[string]awslambda.Function) awsapigatewayv2.HttpApi {
+func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, table awsdynamodb.Table, fns map[string]awslambda.Function, configSet awsses.ConfigurationSet) awsapigatewayv2.HttpApi {
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		CorsPreflight: &awsapigatewayv2.CorsPreflightOptions{
 			AllowOrigins:  jsii.Strings(props.FrontendOrigin),
@@ -280,9 +303,27 @@ func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, tab
 
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("Jwt"), issuer,
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: &[]*string{audience}})
-	env := config.Config{TableName: "", Claims: props.Claims}.Env()
+	from := props.MailFrom
+	if from == "" {
+		domainPart := props.SenderIdentity
+		if _, d, ok := strings.Cut(domainPart, "@"); ok {
+			domainPart = d
+		}
+		from = "noreply@" + domainPart
+	}
+	env := config.Config{TableName: "", Claims: props.Claims, TenantNameClaim: props.Claims.TenantName,
+		SetupURL: props.SetupURL, TimeZone: props.TimeZone}.Env()
+	mailEnv := config.Config{MailFrom: from}.Env()
 	for _, r := range routes.All {
-		fn := newFunction(stack, props, r.Function(), r.MemoryMB, r.TimeoutSeconds, env, table)
+		fnEnv := env
+		if r.SendsMail {
+			fnEnv = maps.Clone(env)
+			fnEnv[config.EnvMailFrom] = mailEnv[config.EnvMailFrom]
+		}
+		fn := newFunction(stack, props, r.Function(), r.MemoryMB, r.TimeoutSeconds, fnEnv, table)
+		if r.SendsMail {
+			fn.AddEnvironment(jsii.String(config.EnvMailConfig), configSet.ConfigurationSetName(), nil)
+		}
 		fns[r.Function()] = fn
 		switch r.Access {
 		case routes.Read:

@@ -44,7 +44,7 @@ var (
 func defaultStack(t *testing.T) *synthesized {
 	t.Helper()
 	defaultOnce.Do(func() {
-		defaultSyn = synth(t, StackProps{FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com"})
+		defaultSyn = synth(t, StackProps{FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com", SetupURL: "https://app.example.com/setup", TimeZone: "Europe/Paris"})
 	})
 	if defaultSyn == nil {
 		t.Fatal("synthesis failed")
@@ -144,8 +144,12 @@ func TestOneFunctionAndOneRoutePerRouteTableEntry(t *testing.T) {
 			t.Errorf("%s: function properties %v", r.Key(), p)
 		}
 		env := p["Environment"].(map[string]any)["Variables"].(map[string]any)
-		if env["TABLE_NAME"] == nil || env["TENANT_CLAIM"] != auth.DefaultClaimNames.Tenant || env["ROLES_CLAIM"] != auth.DefaultClaimNames.Roles {
+		if env["TABLE_NAME"] == nil || env["TENANT_CLAIM"] != auth.DefaultClaimNames.Tenant || env["ROLES_CLAIM"] != auth.DefaultClaimNames.Roles ||
+			env["SETUP_URL"] != "https://app.example.com/setup" || env["TIME_ZONE"] != "Europe/Paris" {
 			t.Errorf("%s: environment %v", r.Key(), env)
+		}
+		if r.SendsMail != (env["MAIL_FROM"] == "noreply@mail.example.com" && env["MAIL_CONFIGURATION_SET"] != nil) {
+			t.Errorf("%s: mail settings %v", r.Key(), env)
 		}
 		var route *resource
 		for _, ar := range apiRoutes {
@@ -364,6 +368,7 @@ func TestLeastPrivilege(t *testing.T) {
 	// Actions that AWS offers on no narrower resource than "*".
 	starOnly := []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 	seen := map[string]bool{}
+	mailGrant := map[string]bool{}
 	for id, p := range s.ofType("AWS::IAM::Policy") {
 		roles := fmt.Sprint(p.Properties["Roles"])
 		var fn string
@@ -392,6 +397,13 @@ func TestLeastPrivilege(t *testing.T) {
 				if strings.HasPrefix(a, "ses:") && !r.SendsMail {
 					t.Errorf("%s sends no mail but may %s", fn, a)
 				}
+				if a == "ses:SendEmail" {
+					res := fmt.Sprint(stmt["Resource"])
+					if !strings.Contains(res, "identity/mail.example.com") || !strings.Contains(res, "configuration-set/") || len(resources) != 2 {
+						t.Errorf("%s may send mail through %s, not only the configured identity", fn, res)
+					}
+					mailGrant[fn] = true
+				}
 				if strings.HasPrefix(a, "sqs:Send") || strings.HasPrefix(a, "s3:Put") {
 					t.Errorf("%s may %s; only the export functions may", fn, a)
 				}
@@ -406,6 +418,9 @@ func TestLeastPrivilege(t *testing.T) {
 	for _, r := range routes.All {
 		if !seen[r.Function()] {
 			t.Errorf("%s has no policy at all (cannot reach its table)", r.Function())
+		}
+		if r.SendsMail != mailGrant[r.Function()] {
+			t.Errorf("%s: sends mail %v, may send %v", r.Function(), r.SendsMail, mailGrant[r.Function()])
 		}
 	}
 	// No function runs with an AWS-managed policy.

@@ -49,7 +49,7 @@ func (a *API) setupURL(token string) string { return a.SetupURL + "#token=" + to
 
 // clientResponse is a client as staff see it, with its new ETag.
 func clientResponse(status int, c *domain.Client, defs domain.Definitions, extra map[string]any) (*response, error) {
-	body := map[string]any{"client": domain.ClientView(view(c, defs))}
+	body := map[string]any{"client": view(c, defs)}
 	for k, v := range extra {
 		body[k] = v
 	}

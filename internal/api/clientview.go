@@ -14,11 +14,11 @@ var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "c
 	"updated_at", "version"}
 
 // view is a client as a reader sees it: custom values without a current definition are left
-// out (see domain.Definitions.Visible).
+// out (see domain.Definitions.Visible), and so is the server's private access state.
 func view(c *domain.Client, defs domain.Definitions) *domain.Client {
-	v := *c
+	v := domain.ClientView(c)
 	v.CustomFields = defs.Visible(c.CustomFields)
-	return &v
+	return v
 }
 
 // parseFields reads the fields parameter: a comma-separated list of members; id is always

@@ -44,5 +44,5 @@ func (a *API) updateClient(ctx context.Context, r *request) (*response, error) {
 	if err := a.Clients.UpdateClient(ctx, r.who.Tenant, current, next, defs); err != nil {
 		return nil, err
 	}
-	return jsonResponse(http.StatusOK, next, map[string]string{"ETag": next.ETag()})
+	return jsonResponse(http.StatusOK, view(next, defs), map[string]string{"ETag": next.ETag()})
 }

@@ -75,8 +75,8 @@ var frenchMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin
 func FormatDate(t time.Time, lang string, zone *time.Location) string {
 	t = t.In(zone)
 	if lang == "fr" {
-		// 21 décembre 2026 à 09 h 14 (heure de Europe/Paris)
-		return fmt.Sprintf("%d %s %d à %02d\u00a0h\u00a0%02d (heure de %s)", t.Day(), frenchMonths[t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone.String())
+		// 21 décembre 2026 à 09 h 14 (fuseau Europe/Paris)
+		return fmt.Sprintf("%d %s %d à %02d\u00a0h\u00a0%02d (fuseau %s)", t.Day(), frenchMonths[t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone.String())
 	}
 	return fmt.Sprintf("%d %s %d at %02d:%02d (%s time)", t.Day(), t.Month(), t.Year(), t.Hour(), t.Minute(), zone.String())
 }

@@ -275,7 +275,7 @@ func TestTokenVerification(t *testing.T) {
 	forged := parts[0] + "." + b64(tamperedClaims) + "." + parts[2]
 	none := b64([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + b64(tamperedClaims) + "."
 	foreign, _ := localstack.NewTokens(e.stack.Tokens.Issuer, localstack.Audience, localstack.ClaimNames{Tenant: "custom:tenant_id", Roles: "cognito:groups"})
-	foreignToken, _ := foreign.Issue("acme", "alice", []string{"admin"})
+	foreignToken, _ := foreign.Issue("acme", "", "alice", []string{"admin"})
 	expired := signWith(t, e.stack.Tokens, jwt.MapClaims{"exp": time.Now().Add(-time.Minute).Unix()})
 	wrongAud := signWith(t, e.stack.Tokens, jwt.MapClaims{"aud": "someone-else"})
 	wrongIss := signWith(t, e.stack.Tokens, jwt.MapClaims{"iss": "https://evil.example"})

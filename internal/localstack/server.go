@@ -149,9 +149,10 @@ document.getElementById("f").onsubmit = e => {
 </script></body></html>`
 
 type tokenRequest struct {
-	TenantID string   `json:"tenant_id"`
-	Sub      string   `json:"sub"`
-	Roles    []string `json:"roles"`
+	TenantID   string   `json:"tenant_id"`
+	TenantName string   `json:"tenant_name"`
+	Sub        string   `json:"sub"`
+	Roles      []string `json:"roles"`
 }
 
 var localTenant = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
@@ -175,7 +176,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	token, err := s.tokens.Issue(req.TenantID, req.Sub, req.Roles)
+	token, err := s.tokens.Issue(req.TenantID, req.TenantName, req.Sub, req.Roles)
 	if err != nil {
 		gatewayError(w, http.StatusInternalServerError, "Internal Server Error")
 		return

@@ -73,7 +73,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		db.Close()
 		return nil, err
 	}
-	tokens, err := NewTokens(opts.Issuer, Audience, ClaimNames{Tenant: cfg.Claims.Tenant, Roles: cfg.Claims.Roles})
+	tokens, err := NewTokens(opts.Issuer, Audience, ClaimNames{Tenant: cfg.Claims.Tenant, Roles: cfg.Claims.Roles, TenantName: cfg.Claims.TenantName})
 	if err != nil {
 		db.Close()
 		return nil, err

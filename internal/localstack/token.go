@@ -30,7 +30,7 @@ type Tokens struct {
 }
 
 // ClaimNames are the claims a token carries its tenant and roles in.
-type ClaimNames struct{ Tenant, Roles string }
+type ClaimNames struct{ Tenant, Roles, TenantName string }
 
 // NewTokens makes a signing key. issuer is the URL the tokens name as their issuer.
 func NewTokens(issuer, audience string, claims ClaimNames) (*Tokens, error) {
@@ -46,14 +46,18 @@ func NewTokens(issuer, audience string, claims ClaimNames) (*Tokens, error) {
 		Claims: claims, TTL: time.Hour, now: time.Now}, nil
 }
 
-// Issue signs an access token for a staff member of a tenant.
-func (t *Tokens) Issue(tenant, subject string, roles []string) (string, error) {
+// Issue signs a token for a staff member of a tenant (tenantName optional).
+func (t *Tokens) Issue(tenant, tenantName, subject string, roles []string) (string, error) {
 	now := t.now()
-	return t.Sign(jwt.MapClaims{
+	claims := jwt.MapClaims{
 		"iss": t.Issuer, "aud": t.Audience, "sub": subject, "iat": now.Unix(), "nbf": now.Unix(),
-		"exp": now.Add(t.TTL).Unix(), "token_use": "access",
+		"exp": now.Add(t.TTL).Unix(), "token_use": "id",
 		t.Claims.Tenant: tenant, t.Claims.Roles: roles,
-	})
+	}
+	if tenantName != "" && t.Claims.TenantName != "" {
+		claims[t.Claims.TenantName] = tenantName
+	}
+	return t.Sign(claims)
 }
 
 // Sign signs arbitrary claims with the local key (tests use it to make invalid tokens).

@@ -514,6 +514,11 @@ func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed fun
 	if err != nil {
 		return err
 	}
+	// Its portal password and pending link go with it.
+	writes = append(writes, s.del(clientPK(tenant, id), credentialSK))
+	if it.Access.PendingToken != "" {
+		writes = append(writes, s.del(invitationPK(it.Access.PendingToken), invitationSK))
+	}
 	return s.transact(ctx, writes)
 }
 

@@ -48,7 +48,7 @@ func run() error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	token, err := stack.Tokens.Issue("demo", "alice", []string{"admin"})
+	token, err := stack.Tokens.Issue("demo", "Agence Démo", "alice", []string{"admin"})
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func run() error {
 clientdesk is running on %[1]s (DynamoDB: minidyn at %[2]s, table %[3]q)
 
 Get a token (tenant, subject, roles: admin | editor | viewer):
-  curl -s -X POST %[1]s/local/token -d '{"tenant_id":"demo","sub":"alice","roles":["admin"]}'
+  curl -s -X POST %[1]s/local/token -d '{"tenant_id":"demo","tenant_name":"Agence Démo","sub":"alice","roles":["admin"]}'
 
 Or use this one (tenant demo, admin, valid 1 h):
   export TOKEN=%[4]s
