@@ -19,7 +19,6 @@ import (
 //go:embed templates
 var files embed.FS
 
-
 var (
 	subjects = map[string]*texttemplate.Template{}
 	texts    = map[string]*texttemplate.Template{}

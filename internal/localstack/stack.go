@@ -7,8 +7,8 @@ import (
 
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/config"
-	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/password"
