@@ -1,0 +1,54 @@
+package domain
+
+import "time"
+
+// ExportStatus is where an export job stands.
+type ExportStatus string
+
+const (
+	ExportQueued  ExportStatus = "queued"
+	ExportRunning ExportStatus = "running"
+	ExportReady   ExportStatus = "ready"
+	ExportFailed  ExportStatus = "failed"
+)
+
+// ExportJob is a request to export the clients a list query selects, and its progress.
+type ExportJob struct {
+	ID          string            `json:"id"`
+	Status      ExportStatus      `json:"status"`
+	Filters     map[string]string `json:"filters"`
+	Columns     []string          `json:"columns,omitempty"`
+	Locale      string            `json:"locale"`
+	RequestedBy string            `json:"requested_by"`
+	CreatedAt   time.Time         `json:"created_at"`
+	StartedAt   *time.Time        `json:"started_at,omitempty"`
+	FinishedAt  *time.Time        `json:"finished_at,omitempty"`
+	RowsWritten int64             `json:"rows_written"`
+	Bytes       int64             `json:"bytes,omitempty"`
+	SHA256      string            `json:"sha256,omitempty"`
+	FileName    string            `json:"file_name,omitempty"`
+	// Error is the problem code of a failed job.
+	Error string `json:"error,omitempty"`
+
+	// Kept by the server, not shown (see ExportView).
+	RequesterEmail string `json:"requester_email,omitempty"`
+	TenantName     string `json:"tenant_name,omitempty"`
+	ObjectKey      string `json:"object_key,omitempty"`
+	Attempt        int    `json:"attempt,omitempty"`
+	RunID          string `json:"run_id,omitempty"`
+	Notified       bool   `json:"notified,omitempty"`
+}
+
+// Export problem codes.
+const (
+	CodeExportNotFound Code = "export_not_found"
+	CodeTooManyExports Code = "too_many_exports"
+	CodeExportFailed   Code = "export_failed"
+)
+
+// ExportView is a job as staff read it.
+func ExportView(j *ExportJob) *ExportJob {
+	v := *j
+	v.RequesterEmail, v.TenantName, v.ObjectKey, v.RunID, v.Attempt, v.Notified = "", "", "", "", 0, false
+	return &v
+}

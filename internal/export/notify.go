@@ -1,0 +1,65 @@
+package export
+
+import (
+	"bytes"
+	"embed"
+	"html"
+	"strings"
+	"text/template"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+//go:embed templates
+var files embed.FS
+
+var notices = map[string][2]*template.Template{}
+
+func init() {
+	for _, lang := range []string{"fr", "en"} {
+		notices[lang] = [2]*template.Template{
+			template.Must(template.ParseFS(files, "templates/"+lang+".subject.txt")),
+			template.Must(template.ParseFS(files, "templates/"+lang+".txt")),
+		}
+	}
+}
+
+// Notice is the e-mail that tells the requester the export is ready or failed.
+func Notice(j *domain.ExportJob, url string) (domain.RenderedMail, error) {
+	lang := j.Locale
+	if lang != "fr" {
+		lang = "en"
+	}
+	data := map[string]any{"Ready": j.Status == domain.ExportReady, "TenantName": j.TenantName, "Rows": j.RowsWritten,
+		"FileName": j.FileName, "URL": url, "JobID": j.ID}
+	var subject, text bytes.Buffer
+	if err := notices[lang][0].Execute(&subject, data); err != nil {
+		return domain.RenderedMail{}, err
+	}
+	if err := notices[lang][1].Execute(&text, data); err != nil {
+		return domain.RenderedMail{}, err
+	}
+	body := text.String()
+	if lang == "fr" {
+		body = strings.NewReplacer(" :", "\u00a0:", " ;", "\u202f;", " !", "\u202f!", " ?", "\u202f?").Replace(body)
+	}
+	// The HTML part is the text, escaped, its link made clickable.
+	var h strings.Builder
+	h.WriteString("<!DOCTYPE html><html><body style=\"font-family:Helvetica,Arial,sans-serif\">")
+	for _, para := range strings.Split(strings.TrimSpace(body), "\n\n") {
+		h.WriteString("<p>")
+		for i, line := range strings.Split(para, "\n") {
+			if i > 0 {
+				h.WriteString("<br>")
+			}
+			if line == url && url != "" {
+				h.WriteString(`<a href="` + html.EscapeString(url) + `">` + html.EscapeString(url) + `</a>`)
+				continue
+			}
+			h.WriteString(html.EscapeString(line))
+		}
+		h.WriteString("</p>")
+	}
+	h.WriteString("</body></html>")
+	return domain.RenderedMail{Subject: strings.TrimSpace(subject.String()), HTML: h.String(), Text: body}, nil
+}

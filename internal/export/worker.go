@@ -1,0 +1,203 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/uuid"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// Jobs is what the worker needs from storage.
+type Jobs interface {
+	GetExport(ctx context.Context, tenant, id string) (*domain.ExportJob, error)
+	ClaimExport(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.ExportJob, error)
+	ExportProgress(ctx context.Context, tenant, id, runID string, rows int64) error
+	FinishExport(ctx context.Context, tenant string, j *domain.ExportJob, runID string) error
+	MarkExportNotified(ctx context.Context, tenant, id string) (bool, error)
+	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
+	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
+}
+
+// Mailer sends one e-mail.
+type Mailer interface {
+	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
+}
+
+// Message is the body of an export queue message.
+type Message struct {
+	Tenant string `json:"tenant"`
+	JobID  string `json:"job_id"`
+}
+
+// Worker runs export jobs from SQS messages. Build it once per process.
+type Worker struct {
+	Jobs   Jobs
+	S3     *s3.Client
+	Bucket string
+	Mail   Mailer
+	// DownloadURL is the link the ready e-mail gives for a job.
+	DownloadURL func(tenant, jobID string) string
+	Now         func() time.Time
+	Log         *slog.Logger
+	// PageSize is the clients read per list request; MaxAttempts the runs before a job fails
+	// (the queue's maxReceiveCount).
+	PageSize    int
+	MaxAttempts int
+}
+
+// Handle is the Lambda handler: each message is one job; only the messages whose job failed
+// for a reason worth retrying come back as batch item failures.
+func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	var resp events.SQSEventResponse
+	for _, rec := range ev.Records {
+		if err := w.process(ctx, rec); err != nil {
+			w.Log.ErrorContext(ctx, "export failed", "message", rec.MessageId, "error", err.Error())
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
+		}
+	}
+	return resp, nil
+}
+
+func (w *Worker) process(ctx context.Context, rec events.SQSMessage) error {
+	var msg Message
+	if err := json.Unmarshal([]byte(rec.Body), &msg); err != nil || msg.Tenant == "" || msg.JobID == "" {
+		// A message no run could ever process: acknowledge it rather than loop.
+		w.Log.WarnContext(ctx, "unreadable export message, dropped", "message", rec.MessageId)
+		return nil
+	}
+	job, err := w.Jobs.GetExport(ctx, msg.Tenant, msg.JobID)
+	if err != nil {
+		return err
+	}
+	if job == nil || job.Status == domain.ExportReady || job.Status == domain.ExportFailed {
+		return nil // unknown or finished: a duplicate delivery
+	}
+	runID := uuid.NewString()
+	job, err = w.Jobs.ClaimExport(ctx, msg.Tenant, msg.JobID, runID, w.Now())
+	if errors.Is(err, store.ErrExportFinished) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	runErr := w.run(ctx, msg.Tenant, job, runID)
+	if runErr == nil {
+		job.Status = domain.ExportReady
+	} else if job.Attempt >= w.MaxAttempts {
+		job.Status, job.Error = domain.ExportFailed, string(domain.CodeExportFailed)
+	} else {
+		return runErr // the message comes back; the next run starts clean
+	}
+	finished := w.Now().UTC()
+	job.FinishedAt = &finished
+	if err := w.Jobs.FinishExport(ctx, msg.Tenant, job, runID); err != nil {
+		if errors.Is(err, store.ErrExportRun) {
+			return nil // another run took over and will finish
+		}
+		return err
+	}
+	w.notify(ctx, msg.Tenant, job)
+	return runErr // a failed job's message goes on to the dead-letter queue
+}
+
+// run writes the file of one run. Any error aborts the multipart upload: no object appears.
+func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, runID string) (err error) {
+	q, err := store.ParseListParams(job.Filters)
+	if err != nil {
+		return fmt.Errorf("filters: %w", err)
+	}
+	// The clients as the list shows them when the export starts: later ones are left out.
+	if q.CreatedBefore.IsZero() || job.StartedAt.Before(q.CreatedBefore) {
+		q.CreatedBefore = *job.StartedAt
+	}
+	q.Limit, q.WithDefinitions = w.PageSize, true
+	defs, _, err := w.Jobs.GetDefinitions(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	columns, bad := Columns(defs, job.Columns)
+	if bad != "" {
+		return fmt.Errorf("column %q no longer exists", bad)
+	}
+	name := FileName(tenant, *job.StartedAt)
+	key := "exports/" + tenant + "/" + job.ID + "/" + runID + ".zip"
+	up, err := NewUpload(ctx, w.S3, w.Bucket, key, "application/zip")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if aerr := up.Abort(); aerr != nil {
+				w.Log.ErrorContext(ctx, "abort upload", "key", key, "error", aerr.Error())
+			}
+		}
+	}()
+	cw, err := NewWriter(up, name+".csv", columns, job.Locale)
+	if err != nil {
+		return err
+	}
+	for pages := 0; ; pages++ {
+		page, err := w.Jobs.ListClients(ctx, tenant, q)
+		if err != nil {
+			return err
+		}
+		for _, c := range page.Items {
+			v := domain.ClientView(c)
+			v.CustomFields = page.Definitions.Visible(c.CustomFields)
+			if err := cw.Write(v); err != nil {
+				return err
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+		if pages%4 == 3 {
+			if err := w.Jobs.ExportProgress(ctx, tenant, job.ID, runID, cw.Rows); err != nil {
+				return err
+			}
+		}
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	if err := up.Close(); err != nil {
+		return err
+	}
+	job.RowsWritten, job.Bytes, job.SHA256, job.ObjectKey, job.FileName = cw.Rows, up.Size, up.SHA256(), key, name+".zip"
+	return nil
+}
+
+// notify e-mails the requester once, whatever the number of deliveries.
+func (w *Worker) notify(ctx context.Context, tenant string, job *domain.ExportJob) {
+	if job.RequesterEmail == "" || w.Mail == nil {
+		return
+	}
+	first, err := w.Jobs.MarkExportNotified(ctx, tenant, job.ID)
+	if err != nil || !first {
+		return
+	}
+	m, err := Notice(job, w.DownloadURL(tenant, job.ID))
+	if err == nil {
+		_, err = w.Mail.Send(ctx, job.RequesterEmail, m)
+	}
+	if err != nil {
+		// Never retried: a second attempt could be a second e-mail. The job shows its state.
+		w.Log.ErrorContext(ctx, "export notice not sent", "job", job.ID, "error", err.Error())
+	}
+}
+
+// FileName names a tenant's export of a day.
+func FileName(tenant string, at time.Time) string {
+	return "clients-" + strings.ToLower(tenant) + "-" + at.UTC().Format("2006-01-02")
+}
