@@ -23,6 +23,16 @@ import (
 // Handler is the signature lambda.Start receives and the local server calls.
 type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
+// ExportQueue hands an export job to the worker (package export, over SQS).
+type ExportQueue interface {
+	SendExport(ctx context.Context, tenant, jobID string) error
+}
+
+// Downloads signs short-lived links to export files (package export, over S3).
+type Downloads interface {
+	DownloadURL(ctx context.Context, key, fileName string) (string, error)
+}
+
 // Mailer sends one e-mail and returns the provider's message id.
 type Mailer interface {
 	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
@@ -43,6 +53,9 @@ type ClientStore interface {
 	AbandonInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
 	GetInvitation(ctx context.Context, hash string) (*store.Invitation, error)
 	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
+	CreateExport(ctx context.Context, tenant string, j *domain.ExportJob, max int, idem *store.Idempotency) error
+	GetExport(ctx context.Context, tenant, id string) (*domain.ExportJob, error)
+	ListExports(ctx context.Context, tenant string, limit int) ([]*domain.ExportJob, error)
 	PutDefinitions(ctx context.Context, tenant string, defs domain.Definitions, version int64, idem *store.Idempotency) error
 }
 
@@ -68,6 +81,11 @@ type API struct {
 	Mail Mailer
 	// HashPassword hashes a client's new password (package password).
 	HashPassword func(string) (string, error)
+	// Exports queues export jobs; Downloads signs links to their files; MaxRunningExports
+	// bounds a tenant's unfinished exports.
+	Exports           ExportQueue
+	Downloads         Downloads
+	MaxRunningExports int
 
 	// definitions caches each tenant's custom field definitions for creates, which check
 	// the cached version inside their transaction (see createClient).
@@ -136,6 +154,8 @@ func (a *API) needs() map[string][]need {
 		routes.PreviewInvitation: {links, render},
 		routes.SendInvitation:    {links, render, {"a mailer (API.Mail)", a.Mail != nil}},
 		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
+		routes.CreateExport:      {{"the export queue (API.Exports) and a limit", a.Exports != nil && a.MaxRunningExports > 0}},
+		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},
 	}
 }
 
@@ -156,6 +176,9 @@ func (a *API) operations() map[string]operation {
 		routes.ReactivateClient:  a.reactivateClient,
 		routes.GetInvitation:     a.getInvitation,
 		routes.AcceptInvitation:  a.acceptInvitation,
+		routes.CreateExport:      a.createExport,
+		routes.GetExport:         a.getExport,
+		routes.ListExports:       a.listExports,
 
 		routes.ListFields:  a.listClientFields,
 		routes.CreateField: a.createClientField,

@@ -75,6 +75,15 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeMailFailed: {
 		text{"E-mail not sent", "E-mail non envoyé"},
 		text{"The e-mail service did not accept the message; nothing changed. Retry in a moment.", "Le service d’e-mail n’a pas accepté le message\u00a0; rien n’a changé. Réessayez dans un instant."}},
+	domain.CodeExportNotFound: {
+		text{"Export not found", "Export introuvable"},
+		text{"No export has this id.", "Aucun export ne porte cet identifiant."}},
+	domain.CodeTooManyExports: {
+		text{"Too many exports running", "Trop d’exports en cours"},
+		text{"Wait for one of your exports to finish, then try again.", "Attendez la fin d’un de vos exports, puis réessayez."}},
+	domain.CodeExportFailed: {
+		text{"Export failed", "Export échoué"},
+		text{"The export could not be completed; start it again.", "L’export n’a pas pu aboutir\u00a0; relancez-le."}},
 	domain.CodeEmailTaken: {
 		text{"Email already in use", "Adresse e-mail déjà utilisée"},
 		text{"Another client already has this email address.", "Un autre client a déjà cette adresse e-mail."}},

@@ -58,6 +58,9 @@ var status = map[domain.Code]int{
 	domain.CodeNoAccess:            http.StatusConflict,
 	domain.CodeNotSuspended:        http.StatusConflict,
 	domain.CodeMailFailed:          http.StatusServiceUnavailable,
+	domain.CodeExportNotFound:      http.StatusNotFound,
+	domain.CodeTooManyExports:      http.StatusTooManyRequests,
+	domain.CodeExportFailed:        http.StatusInternalServerError,
 	domain.CodeCodeTaken:           http.StatusConflict,
 	domain.CodePreconditionNeeded:  http.StatusPreconditionRequired,
 	domain.CodePreconditionFailed:  http.StatusPreconditionFailed,
@@ -130,8 +133,11 @@ func problemResponse(p Problem, lang string) events.APIGatewayV2HTTPResponse {
 		"Cache-Control":    "no-store",
 		"X-Request-Id":     p.RequestID,
 	}
-	if p.Status == http.StatusServiceUnavailable {
+	switch p.Status {
+	case http.StatusServiceUnavailable:
 		h["Retry-After"] = "1"
+	case http.StatusTooManyRequests:
+		h["Retry-After"] = "60"
 	}
 	if p.Status == http.StatusUnauthorized {
 		h["WWW-Authenticate"] = `Bearer`

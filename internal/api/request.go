@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"mime"
@@ -158,3 +159,5 @@ func jsonResponse(status int, v any, headers map[string]string) (*response, erro
 	}
 	return &response{status: status, body: b, headers: headers}, nil
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

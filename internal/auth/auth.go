@@ -44,6 +44,8 @@ type Identity struct {
 	Role    Role
 	// TenantName is the tenant's display name, or its id when the token has none.
 	TenantName string
+	// Email is the staff member's address (the ID token's email claim), when the token has it.
+	Email string
 }
 
 // AtLeast reports whether the caller's role is role or a more powerful one.
@@ -80,6 +82,7 @@ func FromRequest(rc events.APIGatewayV2HTTPRequestContext, names ClaimNames) (Id
 	if !tenantPattern.MatchString(id.Tenant) {
 		return Identity{}, &domain.Error{Code: domain.CodeForbidden, Param: names.Tenant}
 	}
+	id.Email = strings.TrimSpace(claims["email"])
 	id.TenantName = strings.TrimSpace(claims[names.TenantName])
 	if id.TenantName == "" || len(id.TenantName) > 200 {
 		id.TenantName = id.Tenant

@@ -27,9 +27,9 @@ func TestFromRequest(t *testing.T) {
 		{"tenant with key separator", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t#1", "cognito:groups": "[admin]"}), Identity{}, domain.CodeForbidden, false},
 		{"no role", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1"}), Identity{}, domain.CodeForbidden, false},
 		{"unknown role", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[owner]"}), Identity{}, domain.CodeForbidden, false},
-		{"viewer", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[viewer]"}), Identity{"u1", "t1", Viewer, "t1"}, "", false},
-		{"editor and viewer", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[viewer editor]"}), Identity{"u1", "t1", Editor, "t1"}, "", true},
-		{"comma separated", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "viewer,Admin"}), Identity{"u1", "t1", Admin, "t1"}, "", true},
+		{"viewer", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[viewer]"}), Identity{"u1", "t1", Viewer, "t1", ""}, "", false},
+		{"editor and viewer", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "[viewer editor]"}), Identity{"u1", "t1", Editor, "t1", ""}, "", true},
+		{"comma separated", ctx(map[string]string{"sub": "u1", "custom:tenant_id": "t1", "cognito:groups": "viewer,Admin"}), Identity{"u1", "t1", Admin, "t1", ""}, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

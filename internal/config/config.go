@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/clientdesk/clientdesk/internal/auth"
@@ -31,6 +32,13 @@ type Config struct {
 	MailConfigurationSet string
 	// TimeZone is the tenant's zone for dates in e-mails (IANA name).
 	TimeZone string
+	// ExportsQueueURL and ExportsBucket carry exports; MaxRunningExports bounds a tenant's
+	// unfinished exports; AppURL is the front end, whose /exports/<id> page the ready
+	// e-mail links to.
+	ExportsQueueURL   string
+	ExportsBucket     string
+	MaxRunningExports int
+	AppURL            string
 }
 
 // Environment variable names.
@@ -46,6 +54,10 @@ const (
 	EnvMailReplyTo = "MAIL_REPLY_TO"
 	EnvMailConfig  = "MAIL_CONFIGURATION_SET"
 	EnvTimeZone    = "TIME_ZONE"
+	EnvQueueURL    = "EXPORTS_QUEUE_URL"
+	EnvBucket      = "EXPORTS_BUCKET"
+	EnvMaxExports  = "MAX_RUNNING_EXPORTS"
+	EnvAppURL      = "APP_URL"
 )
 
 // Load reads the configuration through getenv (os.Getenv in a function).
@@ -66,6 +78,17 @@ func Load(getenv func(string) string) (Config, error) {
 		c.TenantNameClaim = v
 	}
 	c.Claims.TenantName = c.TenantNameClaim
+	c.ExportsQueueURL = strings.TrimSpace(getenv(EnvQueueURL))
+	c.ExportsBucket = strings.TrimSpace(getenv(EnvBucket))
+	c.AppURL = strings.TrimSpace(getenv(EnvAppURL))
+	c.MaxRunningExports = 3
+	if v := strings.TrimSpace(getenv(EnvMaxExports)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("config: %s must be a positive number", EnvMaxExports)
+		}
+		c.MaxRunningExports = n
+	}
 	if v := strings.TrimSpace(getenv(EnvTimeZone)); v != "" {
 		c.TimeZone = v
 	}
@@ -85,8 +108,12 @@ func Load(getenv func(string) string) (Config, error) {
 func (c Config) Env() map[string]string {
 	env := map[string]string{EnvTableName: c.TableName, EnvTenantClaim: c.Claims.Tenant, EnvRolesClaim: c.Claims.Roles,
 		EnvTenantName: c.TenantNameClaim, EnvTimeZone: c.TimeZone}
+	if c.MaxRunningExports > 0 {
+		env[EnvMaxExports] = strconv.Itoa(c.MaxRunningExports)
+	}
 	for name, v := range map[string]string{EnvEndpoint: c.Endpoint, EnvSESEndpoint: c.SESEndpoint, EnvSetupURL: c.SetupURL,
-		EnvMailFrom: c.MailFrom, EnvMailReplyTo: c.MailReplyTo, EnvMailConfig: c.MailConfigurationSet} {
+		EnvMailFrom: c.MailFrom, EnvMailReplyTo: c.MailReplyTo, EnvMailConfig: c.MailConfigurationSet,
+		EnvQueueURL: c.ExportsQueueURL, EnvBucket: c.ExportsBucket, EnvAppURL: c.AppURL} {
 		if v != "" {
 			env[name] = v
 		}

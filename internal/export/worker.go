@@ -125,7 +125,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 	if err != nil {
 		return err
 	}
-	columns, bad := Columns(defs, job.Columns)
+	columns, bad := domain.ExportColumns(defs, job.Columns)
 	if bad != "" {
 		return fmt.Errorf("column %q no longer exists", bad)
 	}

@@ -3,12 +3,16 @@ package localstack
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/config"
+
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
+	"github.com/clientdesk/clientdesk/internal/export"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/password"
@@ -32,6 +36,9 @@ type Options struct {
 	Mail bool
 	// SetupURL is where links point (default http://127.0.0.1:8080/local/setup).
 	SetupURL string
+	// ExportRetryAfter is the queue's visibility timeout: how soon a failed export run is
+	// tried again (default 30 s, as short as a test likes).
+	ExportRetryAfter time.Duration
 }
 
 // Stack is the whole service on emulators.
@@ -44,7 +51,17 @@ type Stack struct {
 	Meter *store.Meter
 	// SES is the mail emulator, when started.
 	SES *emulators.SES
+	// S3, Queue and Worker carry exports; the poller feeds the worker like Lambda's event
+	// source mapping.
+	S3     *emulators.S3
+	Queue  emulators.Queue
+	Worker *export.Worker
+	stop   context.CancelFunc
+	done   chan struct{}
 }
+
+// ExportsBucket is the local bucket of export files.
+const ExportsBucket = "clientdesk-exports"
 
 // Start starts the emulators, creates the table from the shared schema and builds the
 // handlers exactly as the functions do, with the phone parser that the writing functions link.
@@ -103,9 +120,47 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	} else {
 		a.Mail = unavailableMail{}
 	}
+	if err := st.startExports(ctx, opts); err != nil {
+		st.Close()
+		return nil, err
+	}
 	st.Server = NewServer(a, tokens)
 	st.Server.ses = st.SES
 	return st, nil
+}
+
+func (st *Stack) startExports(ctx context.Context, opts Options) error {
+	s3e, err := emulators.StartS3(ctx, ExportsBucket)
+	if err != nil {
+		return err
+	}
+	st.S3 = s3e
+	retry := opts.ExportRetryAfter
+	if retry == 0 {
+		retry = 30 * time.Second
+	}
+	sqsE := emulators.StartSQS()
+	st.Queue, err = sqsE.CreateQueue(ctx, "exports", retry, 3)
+	if err != nil {
+		return err
+	}
+	a := st.API
+	a.Exports = &export.Queue{Client: sqsE.Client(), URL: st.Queue.URL}
+	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client()), Bucket: ExportsBucket}
+	a.MaxRunningExports = 3
+	st.Worker = &export.Worker{Jobs: a.Clients.(*store.Store), S3: s3e.Client(), Bucket: ExportsBucket, Mail: a.Mail,
+		DownloadURL: func(tenant, id string) string {
+			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
+		},
+		Now: func() time.Time { return a.Now() }, Log: opts.Log, PageSize: 500, MaxAttempts: 3}
+	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	st.stop, st.done = stop, make(chan struct{})
+	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Handler: st.Worker.Handle, Log: opts.Log}
+	go func() {
+		defer close(st.done)
+		poller.Run(pollCtx)
+	}()
+	return nil
 }
 
 // unavailableMail stands in when the stack runs without the SES emulator: sending fails as
@@ -116,8 +171,15 @@ func (unavailableMail) Send(context.Context, string, domain.RenderedMail) (strin
 	return "", emulators.ErrNoSESEmulator
 }
 
-// Close stops the emulators.
+// Close stops the worker and the emulators.
 func (s *Stack) Close() {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+	}
+	if s.S3 != nil {
+		s.S3.Close()
+	}
 	if s.SES != nil {
 		s.SES.Close()
 	}

@@ -38,6 +38,18 @@ type Route struct {
 	AdminOnly bool
 	// EditorsOnly operations refuse viewers although they change nothing (an e-mail preview).
 	EditorsOnly bool
+	// SendsToQueue may send to the export queue; ReadsExports may read (sign links to) the
+	// export files.
+	SendsToQueue bool
+	ReadsExports bool
+}
+
+// Worker is a function no route invokes: it consumes the export queue, writes the exports
+// bucket, reads and updates the table, and sends mail.
+type Worker struct {
+	Function       string
+	MemoryMB       int
+	TimeoutSeconds int
 }
 
 // Operation names, used by the functions' main packages to pick their handler.
@@ -58,6 +70,10 @@ const (
 	ReactivateClient  = "reactivateClient"
 	GetInvitation     = "getInvitation"
 	AcceptInvitation  = "acceptInvitation"
+
+	CreateExport = "createExport"
+	GetExport    = "getExport"
+	ListExports  = "listExports"
 
 	ListFields  = "listClientFields"
 	CreateField = "createClientField"
@@ -87,11 +103,16 @@ var All = []Route{
 	{Operation: GetField, Method: "GET", Path: "/v1/client-fields/{key}", Access: Read},
 	{Operation: UpdateField, Method: "PATCH", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true},
 	{Operation: DeleteField, Method: "DELETE", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true},
+	{Operation: CreateExport, Method: "POST", Path: "/v1/exports", Access: Write, SendsToQueue: true},
+	{Operation: GetExport, Method: "GET", Path: "/v1/exports/{id}", Access: Read, ReadsExports: true},
+	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read},
 	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
 }
 
 // Workers are the functions under functions/ that no route invokes (queue consumers).
-var Workers = []string{}
+var Workers = []Worker{
+	{Function: "export-worker", MemoryMB: 1024, TimeoutSeconds: 900},
+}
 
 // Key is the API Gateway route key, "GET /v1/clients/{id}".
 func (r Route) Key() string { return r.Method + " " + r.Path }

@@ -21,6 +21,7 @@ import (
 type Env struct {
 	Config config.Config
 	AWS    aws.Config
+	Store  *store.Store
 }
 
 // FromEnv builds the API from the process environment, as a Lambda function starts.
@@ -38,7 +39,8 @@ func FromEnv() (*api.API, *Env, error) {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 	})
-	return New(cfg, db), &Env{Config: cfg, AWS: awsCfg}, nil
+	a := New(cfg, db)
+	return a, &Env{Config: cfg, AWS: awsCfg, Store: a.Clients.(*store.Store)}, nil
 }
 
 // lambdaAWSConfig reads the region and the execution role's credentials that Lambda puts in
@@ -61,6 +63,6 @@ func lambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 func New(cfg config.Config, db *dynamodb.Client) *api.API {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	a := api.New(store.New(db, cfg.TableName, time.Now), cfg.Claims, log)
-	a.SetupURL, a.Zone = cfg.SetupURL, cfg.TimeZone
+	a.SetupURL, a.Zone, a.MaxRunningExports = cfg.SetupURL, cfg.TimeZone, cfg.MaxRunningExports
 	return a
 }

@@ -59,7 +59,7 @@ func TestFunctionFoldersMatchRoutes(t *testing.T) {
 		}
 	}
 	for _, f := range folders {
-		if !slices.ContainsFunc(routes.All, func(r routes.Route) bool { return r.Function() == f }) && !slices.Contains(routes.Workers, f) {
+		if !slices.ContainsFunc(routes.All, func(r routes.Route) bool { return r.Function() == f }) && !slices.ContainsFunc(routes.Workers, func(w routes.Worker) bool { return w.Function == f }) {
 			t.Errorf("functions/%s is wired to no route or worker", f)
 		}
 	}

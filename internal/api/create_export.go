@@ -1,0 +1,109 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// exportRequest is POST /v1/exports's body.
+type exportRequest struct {
+	Filters map[string]string `json:"filters"`
+	Columns []string          `json:"columns"`
+	Locale  string            `json:"locale"`
+}
+
+// createExport: POST /v1/exports {filters, columns, locale} → 202 with the queued job. The
+// filters are the list's parameters, checked the same way; a tenant has at most a few
+// exports unfinished (429 beyond). Idempotency-Key honoured.
+func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := r.body("application/json")
+	if err != nil {
+		return nil, err
+	}
+	var in exportRequest
+	if !json.Valid(body) {
+		return nil, &domain.Error{Code: domain.CodeMalformedJSON}
+	}
+	d := json.NewDecoder(bytesReader(body))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&in); err != nil {
+		return nil, domain.Invalid([]domain.FieldError{{Pointer: "", Code: domain.FieldInvalidType, Param: "{filters: object of strings, columns: array of strings, locale: fr|en}"}})
+	}
+	var errs []domain.FieldError
+	for name := range in.Filters {
+		if !slices.Contains(store.ListParams, name) {
+			errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldUnknown})
+		}
+	}
+	if len(errs) == 0 {
+		if _, err := store.ParseListParams(in.Filters); err != nil {
+			var de *domain.Error
+			if errors.As(err, &de) {
+				errs = append(errs, domain.FieldError{Pointer: "/filters/" + de.Param, Code: domain.FieldInvalidValue, Param: de.Param})
+			}
+		}
+	}
+	if in.Locale == "" {
+		in.Locale = r.lang
+	}
+	if !slices.Contains(domain.Locales, in.Locale) {
+		errs = append(errs, domain.FieldError{Pointer: "/locale", Code: domain.FieldInvalidValue, Param: "fr, en"})
+	}
+	if len(in.Columns) > 0 {
+		defs, _, err := a.Clients.GetDefinitions(ctx, r.who.Tenant)
+		if err != nil {
+			return nil, err
+		}
+		if _, bad := domain.ExportColumns(defs, in.Columns); bad != "" {
+			errs = append(errs, domain.FieldError{Pointer: "/columns", Code: domain.FieldInvalidValue, Param: bad})
+		}
+	}
+	if err := domain.Invalid(errs); err != nil {
+		return nil, err
+	}
+	id, err := a.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now().UTC().Truncate(1e6)
+	job := &domain.ExportJob{ID: id, Status: domain.ExportQueued, Filters: in.Filters, Columns: in.Columns, Locale: in.Locale,
+		RequestedBy: r.who.Subject, RequesterEmail: r.who.Email, TenantName: r.who.TenantName, CreatedAt: now}
+	if job.Filters == nil {
+		job.Filters = map[string]string{}
+	}
+	out, err := jsonResponse(http.StatusAccepted, domain.ExportView(job), map[string]string{"Location": "/v1/exports/" + id})
+	if err != nil {
+		return nil, err
+	}
+	var idem *store.Idempotency
+	if key != "" {
+		idem = &store.Idempotency{Scope: routes.CreateExport, Key: key, RequestHash: requestHash(body),
+			Status: out.status, Headers: out.headers, Body: string(out.body), ExpiresAt: now.Add(IdempotencyWindow).Unix()}
+	}
+	err = a.Clients.CreateExport(ctx, r.who.Tenant, job, a.MaxRunningExports, idem)
+	switch {
+	case errors.Is(err, store.ErrIdempotencyKeyUsed):
+		return a.replay(ctx, r, idem)
+	case errors.Is(err, store.ErrTooManyExports):
+		return nil, &domain.Error{Code: domain.CodeTooManyExports}
+	case err != nil:
+		return nil, err
+	}
+	if err := a.Exports.SendExport(ctx, r.who.Tenant, id); err != nil {
+		// The job stays queued; a retry of this request (same key) replays it, and the
+		// operator's alarm on the API's 5xx tells of the queue's trouble.
+		return nil, &domain.Error{Code: domain.CodeUnavailable}
+	}
+	return out, nil
+}

@@ -1,0 +1,69 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/clientdesk/clientdesk/internal/config"
+)
+
+// Queue sends export jobs to the worker's SQS queue.
+type Queue struct {
+	Client *sqs.Client
+	URL    string
+}
+
+// SendExport queues one job.
+func (q *Queue) SendExport(ctx context.Context, tenant, jobID string) error {
+	body, _ := json.Marshal(Message{Tenant: tenant, JobID: jobID})
+	_, err := q.Client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL), MessageBody: aws.String(string(body))})
+	if err != nil {
+		return fmt.Errorf("queue export: %w", err)
+	}
+	return nil
+}
+
+// LinkValidity is how long a download link works. It is minted at each request, so a file
+// stays downloadable for its whole life although no presigned URL can live that long.
+const LinkValidity = 15 * time.Minute
+
+// Presigner signs download links to export files.
+type Presigner struct {
+	Client *s3.PresignClient
+	Bucket string
+}
+
+// DownloadURL signs a GET of key that saves as fileName.
+func (p *Presigner) DownloadURL(ctx context.Context, key, fileName string) (string, error) {
+	req, err := p.Client.PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(p.Bucket), Key: aws.String(key),
+		ResponseContentDisposition: aws.String(`attachment; filename="` + fileName + `"`),
+		ResponseContentType:        aws.String("application/zip"),
+	}, s3.WithPresignExpires(LinkValidity))
+	if err != nil {
+		return "", fmt.Errorf("sign download: %w", err)
+	}
+	return req.URL, nil
+}
+
+// QueueFromEnv is the queue a function's configuration names.
+func QueueFromEnv(cfg config.Config, awsCfg aws.Config) (*Queue, error) {
+	if cfg.ExportsQueueURL == "" {
+		return nil, fmt.Errorf("config: %s is not set", config.EnvQueueURL)
+	}
+	return &Queue{Client: sqs.NewFromConfig(awsCfg), URL: cfg.ExportsQueueURL}, nil
+}
+
+// PresignerFromEnv signs links to the bucket a function's configuration names.
+func PresignerFromEnv(cfg config.Config, awsCfg aws.Config) (*Presigner, error) {
+	if cfg.ExportsBucket == "" {
+		return nil, fmt.Errorf("config: %s is not set", config.EnvBucket)
+	}
+	return &Presigner{Client: s3.NewPresignClient(s3.NewFromConfig(awsCfg)), Bucket: cfg.ExportsBucket}, nil
+}
