@@ -79,10 +79,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	now := a.Now().UTC().Truncate(1e6)
 	job := &domain.ExportJob{ID: id, Status: domain.ExportQueued, Filters: in.Filters, Columns: in.Columns, Locale: in.Locale,
 		RequestedBy: r.who.Subject, RequesterEmail: r.who.Email, TenantName: r.who.TenantName, CreatedAt: now}
-	if job.Filters == nil {
-		job.Filters = map[string]string{}
-	}
-	out, err := jsonResponse(http.StatusAccepted, domain.ExportView(job), map[string]string{"Location": "/v1/exports/" + id})
+	out, err := jsonResponse(http.StatusAccepted, exportView(job), map[string]string{"Location": "/v1/exports/" + id})
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,17 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-// exportResponse is a job as staff see it, with a download link once it is ready.
+// exportResponse is a job as staff see it, with a download link once it is ready. Filters
+// always show, even empty (the stored job omits an empty map).
 type exportResponse struct {
 	*domain.ExportJob
-	DownloadURL string `json:"download_url,omitempty"`
+	Filters     map[string]string `json:"filters"`
+	DownloadURL string            `json:"download_url,omitempty"`
+}
+
+func exportView(j *domain.ExportJob) exportResponse {
+	v := domain.ExportView(j)
+	return exportResponse{ExportJob: v, Filters: v.Filters}
 }
 
 // getExport: GET /v1/exports/{id}; a ready job carries a presigned link valid 15 minutes,
@@ -27,7 +34,7 @@ func (a *API) getExport(ctx context.Context, r *request) (*response, error) {
 	if job == nil {
 		return nil, &domain.Error{Code: domain.CodeExportNotFound}
 	}
-	out := exportResponse{ExportJob: domain.ExportView(job)}
+	out := exportView(job)
 	if job.Status == domain.ExportReady {
 		if out.DownloadURL, err = a.Downloads.DownloadURL(ctx, job.ObjectKey, job.FileName); err != nil {
 			return nil, err

@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-
-	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
 // listExports: GET /v1/exports, the tenant's recent jobs, newest first.
@@ -21,9 +19,9 @@ func (a *API) listExports(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := make([]*domain.ExportJob, len(jobs))
+	items := make([]exportResponse, len(jobs))
 	for i, j := range jobs {
-		items[i] = domain.ExportView(j)
+		items[i] = exportView(j)
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"items": items}, nil)
 }

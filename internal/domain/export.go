@@ -16,7 +16,7 @@ const (
 type ExportJob struct {
 	ID          string            `json:"id"`
 	Status      ExportStatus      `json:"status"`
-	Filters     map[string]string `json:"filters"`
+	Filters     map[string]string `json:"filters,omitempty"` // always shown: see ExportView
 	Columns     []string          `json:"columns,omitempty"`
 	Locale      string            `json:"locale"`
 	RequestedBy string            `json:"requested_by"`
@@ -50,5 +50,8 @@ const (
 func ExportView(j *ExportJob) *ExportJob {
 	v := *j
 	v.RequesterEmail, v.TenantName, v.ObjectKey, v.RunID, v.Attempt, v.Notified = "", "", "", "", 0, false
+	if v.Filters == nil {
+		v.Filters = map[string]string{}
+	}
 	return &v
 }

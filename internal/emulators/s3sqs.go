@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/sirupsen/logrus"
 )
 
 // S3 is gofakes3 in memory, in-process.
@@ -63,6 +64,7 @@ var (
 // timeouts and dead-letter redrive) on first use.
 func StartSQS() *SQS {
 	sqsOnce.Do(func() {
+		logrus.SetLevel(logrus.ErrorLevel) // goaws logs every empty poll
 		hs := httptest.NewServer(router.New())
 		u, _ := url.Parse(hs.URL)
 		models.CurrentEnvironment = models.Environment{Host: u.Hostname(), Port: u.Port(), SqsPort: u.Port(), Region: Region,

@@ -151,6 +151,7 @@ document.getElementById("f").onsubmit = e => {
 type tokenRequest struct {
 	TenantID   string   `json:"tenant_id"`
 	TenantName string   `json:"tenant_name"`
+	Email      string   `json:"email"`
 	Sub        string   `json:"sub"`
 	Roles      []string `json:"roles"`
 }
@@ -176,7 +177,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	token, err := s.tokens.Issue(req.TenantID, req.TenantName, req.Sub, req.Roles)
+	token, err := s.tokens.IssueWithEmail(req.TenantID, req.TenantName, req.Sub, req.Email, req.Roles)
 	if err != nil {
 		gatewayError(w, http.StatusInternalServerError, "Internal Server Error")
 		return

@@ -48,6 +48,11 @@ func NewTokens(issuer, audience string, claims ClaimNames) (*Tokens, error) {
 
 // Issue signs a token for a staff member of a tenant (tenantName optional).
 func (t *Tokens) Issue(tenant, tenantName, subject string, roles []string) (string, error) {
+	return t.IssueWithEmail(tenant, tenantName, subject, "", roles)
+}
+
+// IssueWithEmail also names the staff member's address (ID tokens carry it).
+func (t *Tokens) IssueWithEmail(tenant, tenantName, subject, email string, roles []string) (string, error) {
 	now := t.now()
 	claims := jwt.MapClaims{
 		"iss": t.Issuer, "aud": t.Audience, "sub": subject, "iat": now.Unix(), "nbf": now.Unix(),
@@ -56,6 +61,9 @@ func (t *Tokens) Issue(tenant, tenantName, subject string, roles []string) (stri
 	}
 	if tenantName != "" && t.Claims.TenantName != "" {
 		claims[t.Claims.TenantName] = tenantName
+	}
+	if email != "" {
+		claims["email"] = email
 	}
 	return t.Sign(claims)
 }
