@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
@@ -56,6 +57,8 @@ type StackProps struct {
 	SetupURL string
 	// TimeZone is the tenant's zone for dates in e-mails.
 	TimeZone string
+	// AppURL is the front end; export e-mails link to its /exports/<id> page.
+	AppURL string
 	// AlarmEmail, when set, subscribes to the alarm topic.
 	AlarmEmail string
 	// ExternalIssuer and ExternalAudience import an existing identity provider instead of
@@ -75,6 +78,7 @@ func PropsFromContext(app awscdk.App) StackProps {
 		MailFrom:         contextString(app, "mailFrom", ""),
 		SetupURL:         contextString(app, "setupUrl", "https://app.example.com/setup"),
 		TimeZone:         contextString(app, "timeZone", "Europe/Paris"),
+		AppURL:           contextString(app, "appUrl", "https://app.example.com"),
 		AlarmEmail:       contextString(app, "alarmEmail", ""),
 		ExternalIssuer:   contextString(app, "jwtIssuer", ""),
 		ExternalAudience: contextString(app, "jwtAudience", ""),
@@ -122,6 +126,9 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	if props.SenderIdentity == "" {
 		props.SenderIdentity = "example.com"
 	}
+	if props.AppURL == "" {
+		props.AppURL = "https://app.example.com"
+	}
 
 	s.Table = newTable(stack)
 	issuer, audience := identity(stack, props)
@@ -130,7 +137,8 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
 	})
 
-	s.API = httpAPI(stack, props, issuer, audience, s.Table, s.Functions, configSet)
+	s.API = httpAPI(stack, props, issuer, audience, s, configSet)
+	workers(stack, props, s, configSet)
 	alarms(stack, props, s)
 	grantMail(stack, props, configSet, s.Functions)
 
@@ -275,7 +283,8 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 }
 
 // httpAPI makes the HTTP API and one function and route per route-table entry.
-func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, table awsdynamodb.Table, fns map[string]awslambda.Function, configSet awsses.ConfigurationSet) awsapigatewayv2.HttpApi {
+func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, s *Stack, configSet awsses.ConfigurationSet) awsapigatewayv2.HttpApi {
+	table, fns := s.Table, s.Functions
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		CorsPreflight: &awsapigatewayv2.CorsPreflightOptions{
 			AllowOrigins:  jsii.Strings(props.FrontendOrigin),
@@ -303,26 +312,24 @@ func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, tab
 
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("Jwt"), issuer,
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: &[]*string{audience}})
-	from := props.MailFrom
-	if from == "" {
-		domainPart := props.SenderIdentity
-		if _, d, ok := strings.Cut(domainPart, "@"); ok {
-			domainPart = d
-		}
-		from = "noreply@" + domainPart
-	}
-	env := config.Config{TableName: "", Claims: props.Claims, TenantNameClaim: props.Claims.TenantName,
-		SetupURL: props.SetupURL, TimeZone: props.TimeZone}.Env()
-	mailEnv := config.Config{MailFrom: from}.Env()
+	env := functionEnv(props)
 	for _, r := range routes.All {
-		fnEnv := env
+		fnEnv := maps.Clone(env)
 		if r.SendsMail {
-			fnEnv = maps.Clone(env)
-			fnEnv[config.EnvMailFrom] = mailEnv[config.EnvMailFrom]
+			fnEnv[config.EnvMailFrom] = mailFrom(props)
 		}
 		fn := newFunction(stack, props, r.Function(), r.MemoryMB, r.TimeoutSeconds, fnEnv, table)
 		if r.SendsMail {
 			fn.AddEnvironment(jsii.String(config.EnvMailConfig), configSet.ConfigurationSetName(), nil)
+		}
+		if r.SendsToQueue {
+			s.Queue.GrantSendMessages(fn)
+			fn.AddEnvironment(jsii.String(config.EnvQueueURL), s.Queue.QueueUrl(), nil)
+		}
+		if r.ReadsExports {
+			// Signing a download link needs GetObject, nothing more.
+			grantExportFiles(fn, s.Exports, "s3:GetObject")
+			fn.AddEnvironment(jsii.String(config.EnvBucket), s.Exports.BucketName(), nil)
 		}
 		fns[r.Function()] = fn
 		switch r.Access {
@@ -349,6 +356,44 @@ func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, tab
 		}
 	}
 	return api
+}
+
+func mailFrom(props StackProps) string {
+	if props.MailFrom != "" {
+		return props.MailFrom
+	}
+	domainPart := props.SenderIdentity
+	if _, d, ok := strings.Cut(domainPart, "@"); ok {
+		domainPart = d
+	}
+	return "noreply@" + domainPart
+}
+
+// functionEnv is what every function reads at start-up (config.Load), from the parameters.
+func functionEnv(props StackProps) map[string]string {
+	return config.Config{Claims: props.Claims, TenantNameClaim: props.Claims.TenantName, SetupURL: props.SetupURL,
+		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningExports: 3}.Env()
+}
+
+// workers makes the functions no route invokes: the export worker reads the queue through an
+// event source that reports batch item failures (only failed messages come back), writes the
+// exports bucket, updates the table and sends the ready/failed e-mail.
+func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet) {
+	for _, w := range routes.Workers {
+		env := functionEnv(props)
+		env[config.EnvMailFrom] = mailFrom(props)
+		fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, env, s.Table)
+		fn.AddEnvironment(jsii.String(config.EnvMailConfig), configSet.ConfigurationSetName(), nil)
+		fn.AddEnvironment(jsii.String(config.EnvBucket), s.Exports.BucketName(), nil)
+		s.Table.GrantReadWriteData(fn)
+		// A multipart upload is PutObject (create, parts, complete) and its abort.
+		grantExportFiles(fn, s.Exports, "s3:PutObject", "s3:AbortMultipartUpload")
+		fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(s.Queue, &awslambdaeventsources.SqsEventSourceProps{
+			BatchSize: jsii.Number(1), ReportBatchItemFailures: jsii.Bool(true),
+		}))
+		s.Functions[w.Function] = fn
+		grantMailTo(stack, props, configSet, fn)
+	}
 }
 
 // newFunction makes one Lambda function with its own role, log group and tracing.
@@ -407,14 +452,36 @@ func grantMail(stack awscdk.Stack, props StackProps, configSet awsses.Configurat
 	identityArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)})
 	configSetArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()})
 	for _, r := range routes.All {
-		if !r.SendsMail {
-			continue
+		if r.SendsMail {
+			fns[r.Function()].AddToRolePolicy(mailStatement(identityArn, configSetArn))
 		}
-		fns[r.Function()].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
-			Resources: &[]*string{identityArn, configSetArn},
-		}))
 	}
+}
+
+// grantExportFiles allows actions on the export files only (the exports/ prefix).
+func grantExportFiles(fn awslambda.Function, bucket awss3.Bucket, actions ...string) {
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings(actions...),
+		Resources: &[]*string{bucket.ArnForObjects(jsii.String("exports/*"))},
+	}))
+	cdknag.NagSuppressions_AddResourceSuppressions(fn.Role(), &[]*cdknag.NagPackSuppression{{
+		Id:        jsii.String("AwsSolutions-IAM5"),
+		Reason:    jsii.String("Export files are named per tenant, job and run under exports/; the grant covers that prefix of the exports bucket only."),
+		AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<ExportFiles[A-Z0-9]+\.Arn>\/exports\/\*$/`)}},
+	}}, jsii.Bool(true))
+}
+
+func grantMailTo(stack awscdk.Stack, props StackProps, configSet awsses.ConfigurationSet, fn awslambda.Function) {
+	identityArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)})
+	configSetArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()})
+	fn.AddToRolePolicy(mailStatement(identityArn, configSetArn))
+}
+
+func mailStatement(identityArn, configSetArn *string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
+		Resources: &[]*string{identityArn, configSetArn},
+	})
 }
 
 // alarms watches what should never happen silently, and notifies a topic when asked to.

@@ -55,12 +55,19 @@ func defaultStack(t *testing.T) *synthesized {
 func synth(t *testing.T, props StackProps) *synthesized {
 	t.Helper()
 	assets := t.TempDir()
+	names := []string{}
 	for _, r := range routes.All {
-		dir := filepath.Join(assets, r.Function())
+		names = append(names, r.Function())
+	}
+	for _, w := range routes.Workers {
+		names = append(names, w.Function)
+	}
+	for _, name := range names {
+		dir := filepath.Join(assets, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("placeholder for "+r.Function()), 0o755); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("placeholder for "+name), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -324,10 +331,17 @@ func TestExportPipeline(t *testing.T) {
 	if len(mappings) != len(routes.Workers) {
 		t.Errorf("%d event source mappings for %d workers", len(mappings), len(routes.Workers))
 	}
+	queueArn := s.logicalID(s.stack.Queue)
 	for _, m := range mappings {
-		if fmt.Sprint(m.Properties["FunctionResponseTypes"]) != "[ReportBatchItemFailures]" {
-			t.Errorf("worker does not report batch item failures: %v", m.Properties)
+		if fmt.Sprint(m.Properties["FunctionResponseTypes"]) != "[ReportBatchItemFailures]" || m.Properties["BatchSize"] != 1.0 ||
+			!strings.Contains(fmt.Sprint(m.Properties["EventSourceArn"]), queueArn) ||
+			!strings.Contains(fmt.Sprint(m.Properties["FunctionName"]), s.logicalID(s.stack.Functions["export-worker"])) {
+			t.Errorf("worker's event source: %v", m.Properties)
 		}
+	}
+	worker := s.resources[s.logicalID(s.stack.Functions["export-worker"])].Properties
+	if worker["Timeout"] != 900.0 || !strings.Contains(fmt.Sprint(worker["Environment"]), "EXPORTS_BUCKET") {
+		t.Errorf("worker %v", worker)
 	}
 
 	bucketID := s.logicalID(s.stack.Exports)
@@ -360,9 +374,15 @@ func TestLeastPrivilege(t *testing.T) {
 	for name, fn := range s.stack.Functions {
 		roleOf[s.logicalID(fn.Role())] = name
 	}
-	routeOf := map[string]routes.Route{}
+	// What each function may do, from the route table: routes by their flags, workers all of
+	// what the export worker does.
+	type may struct{ write, mail, queue, readFiles, writeFiles bool }
+	allowed := map[string]may{}
 	for _, r := range routes.All {
-		routeOf[r.Function()] = r
+		allowed[r.Function()] = may{write: r.Access == routes.Write, mail: r.SendsMail, queue: r.SendsToQueue, readFiles: r.ReadsExports}
+	}
+	for _, w := range routes.Workers {
+		allowed[w.Function] = may{write: true, mail: true, writeFiles: true}
 	}
 	writes := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems"}
 	// Actions that AWS offers on no narrower resource than "*".
@@ -381,7 +401,7 @@ func TestLeastPrivilege(t *testing.T) {
 			continue // a policy of no function (none expected today)
 		}
 		seen[fn] = true
-		r := routeOf[fn]
+		m := allowed[fn]
 		doc := p.Properties["PolicyDocument"].(map[string]any)
 		for _, st := range doc["Statement"].([]any) {
 			stmt := st.(map[string]any)
@@ -391,10 +411,10 @@ func TestLeastPrivilege(t *testing.T) {
 				if a == "*" || strings.HasSuffix(a, ":*") {
 					t.Errorf("%s (%s): action %q", fn, id, a)
 				}
-				if r.Access == routes.Read && slices.Contains(writes, a) {
+				if !m.write && slices.Contains(writes, a) {
 					t.Errorf("%s is read-only but may %s", fn, a)
 				}
-				if strings.HasPrefix(a, "ses:") && !r.SendsMail {
+				if strings.HasPrefix(a, "ses:") && !m.mail {
 					t.Errorf("%s sends no mail but may %s", fn, a)
 				}
 				if a == "ses:SendEmail" {
@@ -404,8 +424,14 @@ func TestLeastPrivilege(t *testing.T) {
 					}
 					mailGrant[fn] = true
 				}
-				if strings.HasPrefix(a, "sqs:Send") || strings.HasPrefix(a, "s3:Put") {
-					t.Errorf("%s may %s; only the export functions may", fn, a)
+				if strings.HasPrefix(a, "sqs:Send") && !m.queue {
+					t.Errorf("%s may %s; only the export request may", fn, a)
+				}
+				if (strings.HasPrefix(a, "s3:Put") || strings.HasPrefix(a, "s3:Abort") || strings.HasPrefix(a, "s3:Delete")) && !m.writeFiles {
+					t.Errorf("%s may %s; only the export worker may write export files", fn, a)
+				}
+				if strings.HasPrefix(a, "s3:Get") && !m.readFiles && !m.writeFiles {
+					t.Errorf("%s may %s; it has no business with export files", fn, a)
 				}
 			}
 			for _, res := range resources {
@@ -415,12 +441,12 @@ func TestLeastPrivilege(t *testing.T) {
 			}
 		}
 	}
-	for _, r := range routes.All {
-		if !seen[r.Function()] {
-			t.Errorf("%s has no policy at all (cannot reach its table)", r.Function())
+	for fn, m := range allowed {
+		if !seen[fn] {
+			t.Errorf("%s has no policy at all (cannot reach its table)", fn)
 		}
-		if r.SendsMail != mailGrant[r.Function()] {
-			t.Errorf("%s: sends mail %v, may send %v", r.Function(), r.SendsMail, mailGrant[r.Function()])
+		if m.mail != mailGrant[fn] {
+			t.Errorf("%s: sends mail %v, may send %v", fn, m.mail, mailGrant[fn])
 		}
 	}
 	// No function runs with an AWS-managed policy.
@@ -452,7 +478,7 @@ func TestCdkNagAwsSolutions(t *testing.T) {
 func TestAlarmsAndOutputs(t *testing.T) {
 	s := defaultStack(t)
 	alarms := s.ofType("AWS::CloudWatch::Alarm")
-	if want := 1 + 2*len(routes.All) + 1; len(alarms) != want {
+	if want := 1 + 2*(len(routes.All)+len(routes.Workers)) + 1; len(alarms) != want {
 		t.Errorf("%d alarms, want %d (DLQ, errors and throttles per function, API 5xx rate)", len(alarms), want)
 	}
 	for _, name := range []string{"ApiUrl", "UserPoolId", "UserPoolClientId", "TableName", "ExportsBucketName"} {
