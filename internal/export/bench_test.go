@@ -1,0 +1,190 @@
+package export
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+)
+
+// s3Sink answers the multipart upload calls and discards the bytes: what is measured is our
+// path, not an emulator's storage.
+func s3Sink(tb testing.TB) *s3.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		q := r.URL.Query()
+		switch {
+		case r.Method == http.MethodPost && q.Has("uploads"):
+			_, _ = io.WriteString(w, `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>`)
+		case r.Method == http.MethodPut && q.Has("partNumber"):
+			w.Header().Set("ETag", `"etag-`+q.Get("partNumber")+`"`)
+		case r.Method == http.MethodPost && q.Has("uploadId"):
+			_, _ = io.WriteString(w, `<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>"x"</ETag></CompleteMultipartUploadResult>`)
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	tb.Cleanup(srv.Close)
+	return s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired})
+}
+
+// pageSource makes clients on the fly, as pages of a list would bring them.
+func pageSource(n int, each func(*domain.Client) error) error {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	first := []string{"Hélène", "Jean", "Élodie", "James", "Olivia"}
+	last := []string{"Dufour", "Lefèvre", "Martin", "Smith", "O'Brien"}
+	c := &domain.Client{Status: domain.StatusActive, Access: domain.Access{Status: domain.AccessActive}}
+	num := func(prefix string, i int, suffix string) string {
+		return prefix + strconv.Itoa(i) + suffix
+	}
+	for i := range n {
+		c.ID = num("019b0000-0000-7000-8000-", 100000000000+i, "")
+		c.FirstName, c.LastName = first[i%5], last[i%5]
+		c.CompanyName = "Atelier " + c.LastName + ", Lyon"
+		c.Email = num("client", i, "@example.fr")
+		c.Phones = []string{num("+336", 10000000+i, "")}
+		c.Address = &domain.Address{Line1: num("", i%300, " rue de la République"), PostalCode: "69002", City: "Lyon", Country: "FR"}
+		c.Tags = []string{"VIP"}
+		c.Notes = "Rappeler « lundi »"
+		c.CreatedAt, c.UpdatedAt = at, at
+		if err := each(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func exportRows(tb testing.TB, client *s3.Client, n int) (rows int64, size int64) {
+	up, err := NewUpload(context.Background(), client, "b", "k", "application/zip")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w, err := NewWriter(up, "clients.csv", domain.StandardExportColumns, "fr")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pageSource(n, w.Write); err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := up.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return w.Rows, up.Size
+}
+
+// BenchmarkExport1M: rows per second of the whole path (CSV, zip, multipart upload) for one
+// million rows, and its time against the physical floor measured in the same run: the same
+// CSV bytes compressed with zip (deflate) and with gzip -6.
+func BenchmarkExport1M(b *testing.B) {
+	const n = 1_000_000
+	client := s3Sink(b)
+	var csvBytes bytes.Buffer
+	csvOnly(b, n, &csvBytes)
+	var full, zipT, gzipT time.Duration
+	var size int64
+	for b.Loop() {
+		start := time.Now()
+		_, size = exportRows(b, client, n)
+		full += time.Since(start)
+
+		start = time.Now()
+		zw := zip.NewWriter(io.Discard)
+		f, _ := zw.Create("x.csv")
+		_, _ = f.Write(csvBytes.Bytes())
+		_ = zw.Close()
+		zipT += time.Since(start)
+
+		start = time.Now()
+		gw, _ := gzip.NewWriterLevel(io.Discard, 6)
+		_, _ = gw.Write(csvBytes.Bytes())
+		_ = gw.Close()
+		gzipT += time.Since(start)
+	}
+	iters := float64(b.N)
+	b.ReportMetric(n*iters/full.Seconds(), "rows/s")
+	b.ReportMetric(float64(csvBytes.Len())/1e6, "csv-MB")
+	b.ReportMetric(float64(size)/1e6, "zip-MB")
+	b.ReportMetric(full.Seconds()/zipT.Seconds(), "ratio-to-zip")
+	b.ReportMetric(full.Seconds()/gzipT.Seconds(), "ratio-to-gzip6")
+}
+
+func csvOnly(tb testing.TB, n int, out *bytes.Buffer) {
+	// The file's CSV bytes, without the zip: the Writer's own code, into a zip whose entry
+	// is stored, then read back.
+	var z bytes.Buffer
+	zw := zip.NewWriter(&z)
+	f, _ := zw.CreateHeader(&zip.FileHeader{Name: "x.csv", Method: zip.Store})
+	_, _ = io.WriteString(f, "\ufeff")
+	bw := bufio.NewWriter(f)
+	w := &Writer{buf: bw, columns: domain.StandardExportColumns, record: make([]string, len(domain.StandardExportColumns))}
+	if err := pageSource(n, w.Write); err != nil {
+		tb.Fatal(err)
+	}
+	_ = bw.Flush()
+	_ = zw.Close()
+	zr, _ := zip.NewReader(bytes.NewReader(z.Bytes()), int64(z.Len()))
+	rc, _ := zr.File[0].Open()
+	_, _ = io.Copy(out, rc)
+}
+
+// BenchmarkExportMemory runs the whole path for 100,000 and for 1,000,000 rows in child
+// processes and reports each one's peak resident memory (VmHWM): flat means independent of
+// the row count.
+func BenchmarkExportMemory(b *testing.B) {
+	var peaks [2]float64
+	for b.Loop() {
+		for i, n := range []int{100_000, 1_000_000} {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestExportMemoryChild$", "-test.v")
+			cmd.Env = append(os.Environ(), "EXPORT_CHILD_ROWS="+strconv.Itoa(n))
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				b.Fatalf("%v: %s", err, out)
+			}
+			_, rest, ok := strings.Cut(string(out), "VmHWM_KB=")
+			if !ok {
+				b.Fatalf("no VmHWM in %s", out)
+			}
+			kb, _ := strconv.Atoi(strings.Fields(rest)[0])
+			peaks[i] = float64(kb) / 1024
+		}
+	}
+	b.ReportMetric(peaks[0], "RSS-MB-100k")
+	b.ReportMetric(peaks[1], "RSS-MB-1M")
+	b.ReportMetric(peaks[1]-peaks[0], "RSS-MB-difference")
+}
+
+// TestExportMemoryChild is BenchmarkExportMemory's child; it does nothing on its own.
+func TestExportMemoryChild(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("EXPORT_CHILD_ROWS"))
+	if err != nil {
+		t.Skip("run by BenchmarkExportMemory")
+	}
+	rows, _ := exportRows(t, s3Sink(t), n)
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fmt.Printf("rows=%d VmHWM_KB=%s\n", rows, strings.Fields(v)[0])
+		}
+	}
+}
