@@ -62,7 +62,7 @@ var StandardExportColumns = []ExportColumn{
 const CustomColumnPrefix = "custom_fields."
 
 // ExportColumns are the columns of an export: the standard ones then one per custom field
-// definition, narrowed to keys when keys is not empty (in the standard order). It reports
+// definition, narrowed to keys when keys is not empty (in their order). It reports
 // the first key that names no column.
 func ExportColumns(defs Definitions, keys []string) ([]ExportColumn, string) {
 	all := slices.Clone(StandardExportColumns)
@@ -75,12 +75,17 @@ func ExportColumns(defs Definitions, keys []string) ([]ExportColumn, string) {
 	if len(keys) == 0 {
 		return all, ""
 	}
+	out := make([]ExportColumn, 0, len(keys))
 	for _, k := range keys {
-		if !slices.ContainsFunc(all, func(c ExportColumn) bool { return c.Key == k }) {
+		i := slices.IndexFunc(all, func(c ExportColumn) bool { return c.Key == k })
+		if i < 0 {
 			return nil, k
 		}
+		if !slices.ContainsFunc(out, func(c ExportColumn) bool { return c.Key == k }) {
+			out = append(out, all[i])
+		}
 	}
-	return slices.DeleteFunc(all, func(c ExportColumn) bool { return !slices.Contains(keys, c.Key) }), ""
+	return out, ""
 }
 
 func customText(v any) string {
