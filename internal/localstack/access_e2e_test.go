@@ -25,11 +25,17 @@ import (
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
-// startWithMail runs the stack with the SES emulator. make test installs the emulator; a bare
-// go test without it skips, except in CI, where that would hide a broken install.
-func startWithMail(t *testing.T) *env {
+// startWithMail runs the stack with the SES emulator (and opts). make test installs the
+// emulator; a bare go test without it skips, except in CI, where that would hide a broken
+// install.
+func startWithMail(t *testing.T, opts ...localstack.Options) *env {
 	t.Helper()
-	stack, err := localstack.Start(context.Background(), localstack.Options{Mail: true})
+	var o localstack.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.Mail = true
+	stack, err := localstack.Start(context.Background(), o)
 	if errors.Is(err, emulators.ErrNoSESEmulator) && os.Getenv("CI") == "" {
 		t.Skip(err)
 	}

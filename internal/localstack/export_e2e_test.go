@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -28,28 +26,11 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/localstack"
-	"github.com/clientdesk/clientdesk/internal/openapi/contract"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 func startExports(t *testing.T) *env {
-	t.Helper()
-	stack, err := localstack.Start(context.Background(), localstack.Options{Mail: true, ExportRetryAfter: time.Second})
-	if errors.Is(err, emulators.ErrNoSESEmulator) && os.Getenv("CI") == "" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stack.Close)
-	srv := httptest.NewServer(stack.Server)
-	t.Cleanup(srv.Close)
-	stack.API.SetupURL = srv.URL + "/local/setup"
-	c, err := contract.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, stack: stack, url: srv.URL, contract: c}
+	return startWithMail(t, localstack.Options{ExportRetryAfter: time.Second})
 }
 
 func (e *env) exporter() string {
