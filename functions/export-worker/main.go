@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	_, env, err := service.FromEnv()
+	env, err := service.Load()
 	if err == nil && env.Config.ExportsBucket == "" {
 		err = os.ErrInvalid
 	}

@@ -26,6 +26,27 @@ type Env struct {
 
 // FromEnv builds the API from the process environment, as a Lambda function starts.
 func FromEnv() (*api.API, *Env, error) {
+	env, db, err := load()
+	if err != nil {
+		return nil, nil, err
+	}
+	a := New(env.Config, db)
+	env.Store = a.Clients.(*store.Store)
+	return a, env, nil
+}
+
+// Load reads the environment and builds the store, for a function that serves no route
+// (the export worker): it links none of the API.
+func Load() (*Env, error) {
+	env, db, err := load()
+	if err != nil {
+		return nil, err
+	}
+	env.Store = store.New(db, env.Config.TableName, time.Now)
+	return env, nil
+}
+
+func load() (*Env, *dynamodb.Client, error) {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return nil, nil, err
@@ -39,8 +60,7 @@ func FromEnv() (*api.API, *Env, error) {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 	})
-	a := New(cfg, db)
-	return a, &Env{Config: cfg, AWS: awsCfg, Store: a.Clients.(*store.Store)}, nil
+	return &Env{Config: cfg, AWS: awsCfg}, db, nil
 }
 
 // lambdaAWSConfig reads the region and the execution role's credentials that Lambda puts in
