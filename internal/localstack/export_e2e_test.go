@@ -39,6 +39,17 @@ func (e *env) exporter() string {
 	return e.do("POST", "/local/token", "", b).json(e.t)["access_token"].(string)
 }
 
+// waitMails waits until n mails reached to (the notice leaves just after the job is ready),
+// then returns them, newest first.
+func (e *env) waitMails(to string, n int) []emulators.Mail {
+	e.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if mails := e.mailsTo(to); len(mails) >= n || time.Now().After(deadline) {
+			return mails
+		}
+	}
+}
+
 func (e *env) waitExport(tok, id string, want string) map[string]any {
 	e.t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -165,7 +176,7 @@ func TestExportEndToEnd(t *testing.T) {
 	}
 
 	// The requester is told once, in French.
-	mails := e.mailsTo("claire@agence.example")
+	mails := e.waitMails("claire@agence.example", 2)
 	if len(mails) != 2 || !strings.Contains(mails[len(mails)-1].Subject, "prêt") || !strings.Contains(mails[len(mails)-1].Text, "14 lignes") {
 		t.Fatalf("notices: %+v", mails)
 	}
@@ -259,7 +270,7 @@ func TestExportRecoversFromFaults(t *testing.T) {
 	if stored.Attempt != 2 || len(objects.Contents) != 1 || len(uploads.Uploads) != 0 {
 		t.Fatalf("attempt %d, %d objects, %d open uploads", stored.Attempt, len(objects.Contents), len(uploads.Uploads))
 	}
-	if n := len(e.mailsTo("claire@agence.example")); n != 1 {
+	if n := len(e.waitMails("claire@agence.example", 1)); n != 1 {
 		t.Fatalf("%d notices", n)
 	}
 
@@ -292,7 +303,7 @@ func TestExportFailsAfterThreeAttempts(t *testing.T) {
 	if job["error"] != "export_failed" || job["download_url"] != nil {
 		t.Fatalf("failed job: %v", job)
 	}
-	mails := e.mailsTo("claire@agence.example")
+	mails := e.waitMails("claire@agence.example", 1)
 	if len(mails) != 1 || !strings.Contains(mails[0].Subject, "failed") || !strings.Contains(mails[0].Text, id) {
 		t.Fatalf("failure notice: %+v", mails)
 	}
