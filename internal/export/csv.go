@@ -51,8 +51,7 @@ type Writer struct {
 	zw      *zip.Writer
 	line    []byte
 	buf     *bufio.Writer
-	pipe    *io.PipeWriter
-	done    chan error
+	chunks  *chunks
 	columns []domain.ExportColumn
 	record  []string
 	Rows    int64
@@ -68,18 +67,12 @@ func NewWriter(w io.Writer, name string, columns []domain.ExportColumn, lang str
 	if err != nil {
 		return nil, err
 	}
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		_, err := io.Copy(f, pr)
-		pr.CloseWithError(err) // a failed upload stops the formatting side too
-		done <- err
-	}()
-	buf := bufio.NewWriterSize(pw, handoff)
+	ch := newChunks(f)
+	buf := bufio.NewWriterSize(ch, handoff)
 	if _, err := buf.WriteString("\ufeff"); err != nil {
 		return nil, err
 	}
-	ew := &Writer{zw: zw, buf: buf, pipe: pw, done: done, columns: columns, record: make([]string, len(columns))}
+	ew := &Writer{zw: zw, buf: buf, chunks: ch, columns: columns, record: make([]string, len(columns))}
 	for i, c := range columns {
 		ew.record[i] = c.Header.EN
 		if lang == "fr" && c.Header.FR != "" || c.Header.EN == "" {
@@ -132,12 +125,75 @@ func (w *Writer) Write(c *domain.Client) error {
 // Close flushes the CSV and finishes the zip stream (not the underlying writer).
 func (w *Writer) Close() error {
 	err := w.buf.Flush()
-	w.pipe.CloseWithError(err)
-	if cerr := <-w.done; err == nil {
+	if cerr := w.chunks.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return err
 	}
 	return w.zw.Close()
+}
+
+// chunks hands full buffers from the formatting goroutine to a goroutine that compresses and
+// uploads them, through a ring of a few buffers: both sides work at once, and memory is
+// bounded by the ring. A failure on the far side stops the near side at its next write.
+type chunks struct {
+	full     chan []byte
+	free     chan []byte
+	failed   chan error    // the far side's first error, sent at once
+	finished chan struct{} // closed when the far side has drained the ring
+	err      error
+}
+
+const ringSize = 4
+
+func newChunks(dst io.Writer) *chunks {
+	c := &chunks{full: make(chan []byte, ringSize), free: make(chan []byte, ringSize), failed: make(chan error, 1), finished: make(chan struct{})}
+	for range ringSize {
+		c.free <- make([]byte, 0, handoff)
+	}
+	go func() {
+		defer close(c.finished)
+		var err error
+		for b := range c.full {
+			if err == nil {
+				if _, err = dst.Write(b); err != nil {
+					c.failed <- err // at once, so the formatting side stops at its next write
+				}
+			}
+			c.free <- b[:0]
+		}
+	}()
+	return c
+}
+
+// Write is called by bufio with whole buffers; it copies p into a free ring buffer.
+func (c *chunks) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	select {
+	case err := <-c.failed:
+		c.err = err
+		return 0, err
+	default:
+	}
+	b := append(<-c.free, p...)
+	c.full <- b
+	return len(p), nil
+}
+
+// Close waits for the far side to finish and returns its error.
+func (c *chunks) Close() error {
+	close(c.full)
+	<-c.finished
+	if c.err != nil {
+		return c.err
+	}
+	select {
+	case err := <-c.failed:
+		return err
+	default:
+		return nil
+	}
 }

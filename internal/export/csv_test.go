@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -62,5 +63,35 @@ func TestCSVRoundTrip(t *testing.T) {
 	}
 	if _, bad := domain.ExportColumns(defs, []string{"id", "password"}); bad != "password" {
 		t.Fatal("unknown column accepted")
+	}
+}
+
+type failingWriter struct{ after int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.after -= len(p); f.after < 0 {
+		return 0, io.ErrClosedPipe
+	}
+	return len(p), nil
+}
+
+// A failure downstream (the upload) stops the formatting at its next writes, and Close says so.
+func TestWriterStopsOnDownstreamFailure(t *testing.T) {
+	w, err := NewWriter(&failingWriter{after: 4096}, "x.csv", domain.StandardExportColumns, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rows that compress poorly, so that compressed output (and the failure) comes soon.
+	c := &domain.Client{}
+	var werr error
+	for i := 0; i < 200_000 && werr == nil; i++ {
+		c.ID, c.Notes = strconv.Itoa(i*7919), strconv.FormatUint(uint64(i)*0x9E3779B97F4A7C15, 36)
+		werr = w.Write(c)
+	}
+	if werr == nil {
+		t.Fatal("writes never saw the failure")
+	}
+	if err := w.Close(); err == nil {
+		t.Fatal("Close hid the failure")
 	}
 }
