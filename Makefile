@@ -46,7 +46,8 @@ sizes: build
 bench: sizes $(CDK)
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/api/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/export/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/export/
+	$(GO) test -run '^$$' -bench ExportLocalStack -benchtime 3x ./internal/localstack/
 
 ## synth: the CloudFormation template of the whole service into cdk.out/, offline
 synth: build $(CDK)
