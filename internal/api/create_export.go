@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,7 +36,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if !json.Valid(body) {
 		return nil, &domain.Error{Code: domain.CodeMalformedJSON}
 	}
-	d := json.NewDecoder(bytesReader(body))
+	d := json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&in); err != nil {
 		return nil, domain.Invalid([]domain.FieldError{{Pointer: "", Code: domain.FieldInvalidType, Param: "{filters: object of strings, columns: array of strings, locale: fr|en}"}})

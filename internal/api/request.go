@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"mime"
@@ -159,5 +158,3 @@ func jsonResponse(status int, v any, headers map[string]string) (*response, erro
 	}
 	return &response{status: status, body: b, headers: headers}, nil
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
