@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -149,20 +148,6 @@ func (s *SES) Mails(ctx context.Context) ([]Mail, error) {
 	}
 	slices.Reverse(mails)
 	return mails, nil
-}
-
-// MailTo returns the newest mail to an address, or nil.
-func (s *SES) MailTo(ctx context.Context, to string) (*Mail, error) {
-	mails, err := s.Mails(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range mails {
-		if slices.ContainsFunc(m.To, func(t string) bool { return strings.EqualFold(t, to) }) {
-			return &m, nil
-		}
-	}
-	return nil, nil
 }
 
 // Close stops the emulator.

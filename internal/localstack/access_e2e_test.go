@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/localstack"
 	"github.com/clientdesk/clientdesk/internal/mail"
@@ -299,5 +298,4 @@ func TestMailFailure(t *testing.T) {
 	if n := len(e.mailsTo("jean@example.fr")); n != 1 {
 		t.Fatalf("%d mails after a failure and two retries with one key", n)
 	}
-	var _ api.Mailer = working
 }

@@ -157,17 +157,6 @@ func Match(method, path string) (Route, map[string]string, bool) {
 	return best, bestParams, found
 }
 
-// PathExists reports whether any route serves path, whatever the method (405 versus 404).
-func PathExists(path string) bool {
-	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	for _, r := range All {
-		if _, ok := matchPath(strings.Split(strings.TrimPrefix(r.Path, "/"), "/"), segs); ok {
-			return true
-		}
-	}
-	return false
-}
-
 func matchPath(pattern, segs []string) (map[string]string, bool) {
 	if len(pattern) != len(segs) {
 		return nil, false
