@@ -7,17 +7,14 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-// exportResponse is a job as staff see it, with a download link once it is ready. Filters
-// always show, even empty (the stored job omits an empty map).
+// exportResponse is a job as staff see it, with a download link once it is ready.
 type exportResponse struct {
 	*domain.ExportJob
-	Filters     map[string]string `json:"filters"`
-	DownloadURL string            `json:"download_url,omitempty"`
+	DownloadURL string `json:"download_url,omitempty"`
 }
 
 func exportView(j *domain.ExportJob) exportResponse {
-	v := domain.ExportView(j)
-	return exportResponse{ExportJob: v, Filters: v.Filters}
+	return exportResponse{ExportJob: domain.ExportView(j)}
 }
 
 // getExport: GET /v1/exports/{id}; a ready job carries a presigned link valid 15 minutes,

@@ -16,7 +16,7 @@ const (
 type ExportJob struct {
 	ID          string            `json:"id"`
 	Status      ExportStatus      `json:"status"`
-	Filters     map[string]string `json:"filters,omitempty"` // always shown: see ExportView
+	Filters     map[string]string `json:"filters"`
 	Columns     []string          `json:"columns,omitempty"`
 	Locale      string            `json:"locale"`
 	RequestedBy string            `json:"requested_by"`

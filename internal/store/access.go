@@ -113,7 +113,7 @@ func (s *Store) ChangeAccess(ctx context.Context, tenant string, old, next *doma
 		writes = append(writes, w)
 	}
 	if t.Credential != nil {
-		item, err := attributevalue.MarshalMapWithOptions(credentialItem{PK: clientPK(tenant, next.ID), SK: credentialSK, Credential: *t.Credential}, withJSONTags)
+		item, err := marshalItem(credentialItem{PK: clientPK(tenant, next.ID), SK: credentialSK, Credential: *t.Credential})
 		if err != nil {
 			return err
 		}
@@ -136,14 +136,14 @@ func (s *Store) ChangeAccess(ctx context.Context, tenant string, old, next *doma
 }
 
 func (s *Store) invitationItem(inv *Invitation) (map[string]types.AttributeValue, error) {
-	return attributevalue.MarshalMapWithOptions(invitationItem{PK: invitationPK(inv.TokenHash), SK: invitationSK, Invitation: *inv}, withJSONTags)
+	return marshalItem(invitationItem{PK: invitationPK(inv.TokenHash), SK: invitationSK, Invitation: *inv})
 }
 
 func (s *Store) eventItem(tenant, clientID string, e Event) (map[string]types.AttributeValue, error) {
 	suffix := make([]byte, 4)
 	_, _ = rand.Read(suffix)
 	sk := "EV#" + e.At.UTC().Format(timeKeyLayout) + "#" + hex.EncodeToString(suffix)
-	return attributevalue.MarshalMapWithOptions(eventItem{PK: clientPK(tenant, clientID), SK: sk, Event: e}, withJSONTags)
+	return marshalItem(eventItem{PK: clientPK(tenant, clientID), SK: sk, Event: e})
 }
 
 // PrepareInvitation stores a link before its e-mail leaves, so that the link works as soon

@@ -46,8 +46,37 @@ type clientItem struct {
 	domain.Client
 }
 
-func withJSONTags(o *attributevalue.EncoderOptions) { o.TagKey = "json" }
 func fromJSONTags(o *attributevalue.DecoderOptions) { o.TagKey = "json" }
+
+// marshalItem is how every item is written: the domain's JSON names are the attribute
+// names, and empty maps are left out. DynamoDB would store an empty map, but reading one back
+// means nothing more than its absence, and minidyn mangles them.
+func marshalItem(v any) (map[string]types.AttributeValue, error) {
+	item, err := attributevalue.MarshalMapWithOptions(v, func(o *attributevalue.EncoderOptions) { o.TagKey = "json" })
+	if err != nil {
+		return nil, err
+	}
+	dropEmptyMaps(item)
+	return item, nil
+}
+
+func dropEmptyMaps(m map[string]types.AttributeValue) {
+	for k, v := range m {
+		switch x := v.(type) {
+		case *types.AttributeValueMemberM:
+			dropEmptyMaps(x.Value)
+			if len(x.Value) == 0 {
+				delete(m, k)
+			}
+		case *types.AttributeValueMemberL:
+			for _, e := range x.Value {
+				if em, ok := e.(*types.AttributeValueMemberM); ok {
+					dropEmptyMaps(em.Value)
+				}
+			}
+		}
+	}
+}
 
 func unmarshalClientItem(item map[string]types.AttributeValue) (*clientItem, error) {
 	var it clientItem
@@ -78,12 +107,12 @@ func newFiled(c *domain.Client, defs domain.Definitions) *filed {
 
 func (f *filed) item(tenant string) (map[string]types.AttributeValue, error) {
 	c := f.client
-	return attributevalue.MarshalMapWithOptions(clientItem{
+	return marshalItem(clientItem{
 		PK: clientPK(tenant, c.ID), SK: clientSK,
 		GSI1PK: tabPK(tenant, c.Archived), GSI1SK: c.ID, GSI2SK: nameKey(c), GSI3SK: updatedKey(c),
 		GSI4PK: statusPK(tenant, c.Status, c.Archived),
 		Terms:  f.terms, TagKeys: f.tagKeys, Client: *c,
-	}, withJSONTags)
+	})
 }
 
 // termItem files a client under one search word, with what a search filters on.
@@ -285,8 +314,8 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 		if !rewriteAll {
 			break
 		}
-		item, err := attributevalue.MarshalMapWithOptions(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom()}, withJSONTags)
+		item, err := marshalItem(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
+			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom()})
 		if err != nil {
 			return nil, err
 		}
@@ -319,8 +348,8 @@ func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) 
 		if !moved && slices.Contains(before, t) {
 			continue
 		}
-		item, err := attributevalue.MarshalMapWithOptions(tagItem{PK: tagPK(tenant, t, next.client.Archived), SK: id, ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Custom: next.custom()}, withJSONTags)
+		item, err := marshalItem(tagItem{PK: tagPK(tenant, t, next.client.Archived), SK: id, ClientID: id,
+			Status: next.client.Status, Archived: next.client.Archived, Custom: next.custom()})
 		if err != nil {
 			return nil, err
 		}

@@ -40,8 +40,8 @@ var (
 )
 
 func (s *Store) exportItem(tenant string, j *domain.ExportJob) (map[string]types.AttributeValue, error) {
-	return attributevalue.MarshalMapWithOptions(exportItem{PK: exportsPK(tenant), SK: j.ID,
-		Expires: j.CreatedAt.Add(ExportRetention).Unix(), ExportJob: *j}, withJSONTags)
+	return marshalItem(exportItem{PK: exportsPK(tenant), SK: j.ID,
+		Expires: j.CreatedAt.Add(ExportRetention).Unix(), ExportJob: *j})
 }
 
 // CreateExport records a queued job, on condition that the tenant has fewer than max jobs

@@ -62,7 +62,7 @@ func (s *Store) PutDefinitions(ctx context.Context, tenant string, defs domain.D
 	if defs == nil {
 		defs = domain.Definitions{}
 	}
-	item, err := attributevalue.MarshalMapWithOptions(definitionsItem{PK: fieldsPK(tenant), SK: fieldsSK, Defs: defs, Version: version + 1}, withJSONTags)
+	item, err := marshalItem(definitionsItem{PK: fieldsPK(tenant), SK: fieldsSK, Defs: defs, Version: version + 1})
 	if err != nil {
 		return err
 	}

@@ -41,8 +41,8 @@ type idempotencyItem struct {
 // idempotencyPut claims the key unless a live record holds it; an expired record that TTL has
 // not yet removed does not count.
 func (s *Store) idempotencyPut(tenant string, r *Idempotency) (write, error) {
-	item, err := attributevalue.MarshalMapWithOptions(idempotencyItem{
-		PK: idempotencyPK(tenant, r.Scope, r.Key), SK: idempotencySK, Idempotency: *r}, withJSONTags)
+	item, err := marshalItem(idempotencyItem{
+		PK: idempotencyPK(tenant, r.Scope, r.Key), SK: idempotencySK, Idempotency: *r})
 	if err != nil {
 		return write{}, err
 	}
