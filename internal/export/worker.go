@@ -19,7 +19,6 @@ import (
 
 // Jobs is what the worker needs from storage.
 type Jobs interface {
-	GetExport(ctx context.Context, tenant, id string) (*domain.ExportJob, error)
 	ClaimExport(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.ExportJob, error)
 	ExportProgress(ctx context.Context, tenant, id, runID string, rows int64) error
 	FinishExport(ctx context.Context, tenant string, j *domain.ExportJob, runID string) error
@@ -75,17 +74,10 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage) error {
 		w.Log.WarnContext(ctx, "unreadable export message, dropped", "message", rec.MessageId)
 		return nil
 	}
-	job, err := w.Jobs.GetExport(ctx, msg.Tenant, msg.JobID)
-	if err != nil {
-		return err
-	}
-	if job == nil || job.Status == domain.ExportReady || job.Status == domain.ExportFailed {
-		return nil // unknown or finished: a duplicate delivery
-	}
 	runID := uuid.NewString()
-	job, err = w.Jobs.ClaimExport(ctx, msg.Tenant, msg.JobID, runID, w.Now())
+	job, err := w.Jobs.ClaimExport(ctx, msg.Tenant, msg.JobID, runID, w.Now())
 	if errors.Is(err, store.ErrExportFinished) {
-		return nil
+		return nil // unknown or finished: a duplicate delivery
 	}
 	if err != nil {
 		return err

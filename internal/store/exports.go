@@ -138,7 +138,7 @@ func (s *Store) updateExport(ctx context.Context, tenant, id, expr, cond string,
 
 // ClaimExport starts a run of a job that is queued or running (a redelivered message after a
 // crash): the run gets its id, and any older run can no longer write. ErrExportFinished if
-// the job is ready or failed.
+// the job is ready, failed or unknown: one request answers whether there is work at all.
 func (s *Store) ClaimExport(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.ExportJob, error) {
 	return s.updateExport(ctx, tenant, id,
 		"SET #st = :running, run_id = :run, started_at = if_not_exists(started_at, :now), rows_written = :zero ADD attempt :one",
