@@ -14,14 +14,25 @@ import (
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
-// changeAccess reads a client, lets change compute its next state and what goes with it, and
-// writes both in one transaction. These actions take no If-Match: on a concurrent edit the
-// client is read again and change re-applied, so its own rules see the news.
-func (a *API) changeAccess(ctx context.Context, tenant, id string,
+// readClient is a client and the definitions already read by the caller.
+type readClient struct {
+	client *domain.Client
+	defs   domain.Definitions
+}
+
+// changeAccess reads a client (unless the caller has: first), lets change compute its next
+// state and what goes with it, and writes both in one transaction. These actions take no
+// If-Match: on a concurrent edit the client is read again and change re-applied, so its own
+// rules see the news.
+func (a *API) changeAccess(ctx context.Context, tenant, id string, first *readClient,
 	change func(*domain.Client) (*domain.Client, store.Transition, error)) (*domain.Client, domain.Definitions, error) {
 	for attempt := 0; ; attempt++ {
-		c, defs, err := a.Clients.GetClientWithDefinitions(ctx, tenant, id)
-		if err != nil {
+		var c *domain.Client
+		var defs domain.Definitions
+		var err error
+		if attempt == 0 && first != nil {
+			c, defs = first.client, first.defs
+		} else if c, defs, err = a.Clients.GetClientWithDefinitions(ctx, tenant, id); err != nil {
 			return nil, nil, err
 		}
 		next, t, err := change(c)

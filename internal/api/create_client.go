@@ -83,11 +83,16 @@ func (a *API) replay(ctx context.Context, r *request, idem *store.Idempotency) (
 	if err != nil {
 		return nil, err
 	}
+	return replayRecord(prev, idem.RequestHash)
+}
+
+// replayRecord answers from a record already read.
+func replayRecord(prev *store.Idempotency, requestHash string) (*response, error) {
 	if prev == nil || prev.Pending {
 		// Still under way (or expired between the failed write and this read): retry later.
 		return nil, &domain.Error{Code: domain.CodeIdempotencyInFlight}
 	}
-	if prev.RequestHash != idem.RequestHash {
+	if prev.RequestHash != requestHash {
 		return nil, domain.Errorf(domain.CodeIdempotencyReuse, "Idempotency-Key")
 	}
 	headers := map[string]string{"Idempotent-Replayed": "true"}

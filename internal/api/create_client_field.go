@@ -43,7 +43,7 @@ func (a *API) createClientField(ctx context.Context, r *request) (*response, err
 	if key != "" && (errors.Is(err, store.ErrIdempotencyKeyUsed) || domain.CodeOf(err) == domain.CodeFieldExists) {
 		// A retry of a create that went through finds its key used, or its field made.
 		if prev, perr := a.Clients.GetIdempotency(ctx, r.who.Tenant, routes.CreateField, key); perr == nil && prev != nil {
-			return a.replay(ctx, r, &store.Idempotency{Scope: routes.CreateField, Key: key, RequestHash: requestHash(body)})
+			return replayRecord(prev, requestHash(body))
 		}
 	}
 	if err != nil {

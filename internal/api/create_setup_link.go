@@ -21,7 +21,7 @@ func (a *API) createSetupLink(ctx context.Context, r *request) (*response, error
 		return nil, err
 	}
 	now := a.Now()
-	next, defs, err := a.changeAccess(ctx, r.who.Tenant, id, func(c *domain.Client) (*domain.Client, store.Transition, error) {
+	next, defs, err := a.changeAccess(ctx, r.who.Tenant, id, nil, func(c *domain.Client) (*domain.Client, store.Transition, error) {
 		next, err := domain.Invite(c, hash, now)
 		if err != nil {
 			return nil, store.Transition{}, err

@@ -18,7 +18,7 @@ func (a *API) previewInvitation(ctx context.Context, r *request) (*response, err
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
+	c, err := a.Clients.GetClient(ctx, r.who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}

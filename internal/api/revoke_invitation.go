@@ -15,7 +15,7 @@ func (a *API) revokeInvitation(ctx context.Context, r *request) (*response, erro
 		return nil, err
 	}
 	now := a.Now()
-	next, defs, err := a.changeAccess(ctx, r.who.Tenant, id, func(c *domain.Client) (*domain.Client, store.Transition, error) {
+	next, defs, err := a.changeAccess(ctx, r.who.Tenant, id, nil, func(c *domain.Client) (*domain.Client, store.Transition, error) {
 		next, err := domain.Revoke(c, now)
 		if err != nil {
 			return nil, store.Transition{}, err

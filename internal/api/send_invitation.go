@@ -45,10 +45,10 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 			return nil, err
 		}
 		if prev != nil {
-			return a.replay(ctx, r, &store.Idempotency{Scope: routes.SendInvitation, Key: key, RequestHash: requestHash(append([]byte(id), body...))})
+			return replayRecord(prev, requestHash(append([]byte(id), body...)))
 		}
 	}
-	c, _, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
+	c, defs, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,8 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 	}
 	// 3.
 	var out *response
-	next, _, err := a.changeAccess(ctx, r.who.Tenant, id, func(cur *domain.Client) (*domain.Client, store.Transition, error) {
+	// The client read before sending carries the write; only a concurrent edit costs a re-read.
+	_, _, err = a.changeAccess(ctx, r.who.Tenant, id, &readClient{client: c, defs: defs}, func(cur *domain.Client) (*domain.Client, store.Transition, error) {
 		next, err := domain.Invite(cur, hash, now)
 		if err != nil {
 			return nil, store.Transition{}, err
@@ -122,6 +123,5 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	_ = next
 	return out, nil
 }

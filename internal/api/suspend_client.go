@@ -22,7 +22,7 @@ func (a *API) simpleAccessChange(ctx context.Context, r *request, event string,
 		return nil, err
 	}
 	now := a.Now()
-	next, defs, err := a.changeAccess(ctx, r.who.Tenant, id, func(c *domain.Client) (*domain.Client, store.Transition, error) {
+	next, defs, err := a.changeAccess(ctx, r.who.Tenant, id, nil, func(c *domain.Client) (*domain.Client, store.Transition, error) {
 		next, err := change(c, now)
 		if err != nil {
 			return nil, store.Transition{}, err

@@ -136,8 +136,13 @@ func TestInvitationEndToEnd(t *testing.T) {
 	}
 
 	// A resend replaces the link: the first one is dead, the same 404 as any unknown token.
+	// It costs one read of the client and two transactions (link first, then the state).
+	e.stack.Meter.Reset()
 	if r := e.do("POST", base+"/invitation", tok, ""); r.status != 200 {
 		t.Fatalf("resend: %d %s", r.status, r.body)
+	}
+	if m := e.stack.Meter.Snapshot(); m.Requests != 3 || m.ByOperation["BatchGetItem"] != 1 || m.ByOperation["TransactWriteItems"] != 2 {
+		t.Fatalf("resend cost %v", m.ByOperation)
 	}
 	mails = e.mailsTo("helene@example.fr")
 	token2 := linkToken(t, mails[0])
