@@ -41,7 +41,7 @@ func Notice(j *domain.ExportJob, url string) (domain.RenderedMail, error) {
 	}
 	body := text.String()
 	if lang == "fr" {
-		body = strings.NewReplacer(" :", "\u00a0:", " ;", "\u202f;", " !", "\u202f!", " ?", "\u202f?").Replace(body)
+		body = domain.FrenchTypography(body)
 	}
 	// The HTML part is the text, escaped, its link made clickable.
 	var h strings.Builder

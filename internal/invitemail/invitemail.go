@@ -65,7 +65,7 @@ func Render(d domain.InvitationMail) (domain.RenderedMail, error) {
 	if err := htmls[lang].Execute(&html, view); err != nil {
 		return domain.RenderedMail{}, err
 	}
-	return domain.RenderedMail{Subject: view.Subject, HTML: html.String(), Text: typography(text.String(), lang)}, nil
+	return domain.RenderedMail{Subject: view.Subject, HTML: html.String(), Text: frenchIf(lang, text.String())}, nil
 }
 
 var frenchMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
@@ -80,11 +80,9 @@ func FormatDate(t time.Time, lang string, zone *time.Location) string {
 	return fmt.Sprintf("%d %s %d at %02d:%02d (%s time)", t.Day(), t.Month(), t.Year(), t.Hour(), t.Minute(), zone.String())
 }
 
-// typography puts the no-break space French wants before : ; ? ! in the plain-text part (the
-// templates' own colons included).
-func typography(s, lang string) string {
-	if lang != "fr" {
-		return s
+func frenchIf(lang, s string) string {
+	if lang == "fr" {
+		return domain.FrenchTypography(s)
 	}
-	return strings.NewReplacer(" :", "\u00a0:", " ;", "\u202f;", " ?", "\u202f?", " !", "\u202f!").Replace(s)
+	return s
 }
