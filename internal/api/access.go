@@ -1,8 +1,8 @@
 package api
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -67,38 +67,26 @@ func clientResponse(status int, c *domain.Client, defs domain.Definitions, extra
 	return jsonResponse(status, body, map[string]string{"ETag": c.ETag()})
 }
 
-// decodeMembers reads a small JSON object whose members are all strings, refusing unknown
-// members and wrong types with a field error each.
+// decodeMembers reads a small JSON object whose members are all strings (an empty body is an
+// empty object), one field error per unknown member or wrong type.
 func decodeMembers(body []byte, allowed ...string) (map[string]string, error) {
 	out := map[string]string{}
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return out, nil
 	}
-	if !json.Valid(body) {
-		return nil, &domain.Error{Code: domain.CodeMalformedJSON}
+	d, err := domain.NewObjectDecoder(body)
+	if err != nil {
+		return nil, err
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
-		return nil, domain.Invalid([]domain.FieldError{{Pointer: "", Code: domain.FieldInvalidType, Param: "object"}})
+	d.Members(allowed, nil)
+	for _, name := range allowed {
+		var v string
+		d.Field(name, &v, "string")
+		if v != "" {
+			out[name] = v
+		}
 	}
-	var errs []domain.FieldError
-	for name, v := range raw {
-		if !slices.Contains(allowed, name) {
-			errs = append(errs, domain.FieldError{Pointer: "/" + name, Code: domain.FieldUnknown})
-			continue
-		}
-		if string(v) == "null" {
-			continue
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			errs = append(errs, domain.FieldError{Pointer: "/" + name, Code: domain.FieldInvalidType, Param: "string"})
-			continue
-		}
-		out[name] = s
-	}
-	slices.SortFunc(errs, func(x, y domain.FieldError) int { return strings.Compare(x.Pointer, y.Pointer) })
-	return out, domain.Invalid(errs)
+	return out, d.Err()
 }
 
 // invitationOptions reads the sender's message and the language of an invitation, from a

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -15,9 +13,9 @@ import (
 
 // exportRequest is POST /v1/exports's body.
 type exportRequest struct {
-	Filters map[string]string `json:"filters"`
-	Columns []string          `json:"columns"`
-	Locale  string            `json:"locale"`
+	Filters map[string]string
+	Columns []string
+	Locale  string
 }
 
 // createExport: POST /v1/exports {filters, columns, locale} → 202 with the queued job. The
@@ -33,13 +31,16 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 		return nil, err
 	}
 	var in exportRequest
-	if !json.Valid(body) {
-		return nil, &domain.Error{Code: domain.CodeMalformedJSON}
+	d, err := domain.NewObjectDecoder(body)
+	if err != nil {
+		return nil, err
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&in); err != nil {
-		return nil, domain.Invalid([]domain.FieldError{{Pointer: "", Code: domain.FieldInvalidType, Param: "{filters: object of strings, columns: array of strings, locale: fr|en}"}})
+	d.Members([]string{"filters", "columns", "locale"}, nil)
+	d.Field("filters", &in.Filters, "object of strings")
+	d.Field("columns", &in.Columns, "array of strings")
+	d.Field("locale", &in.Locale, "string")
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	var errs []domain.FieldError
 	for name := range in.Filters {

@@ -10,82 +10,111 @@ import (
 // refused in request bodies with a field error rather than silently ignored.
 var readOnly = []string{"id", "status", "archived", "access", "created_at", "updated_at", "version"}
 
-// DecodeFields reads a JSON object into Fields and reports every problem at once: a member
-// that is unknown, read-only or of the wrong type each gets its own field error. Bytes that are
-// not JSON at all are a CodeMalformedJSON error. Nothing is validated beyond types here; see
-// Fields.Normalize.
-func DecodeFields(body []byte) (Fields, error) {
-	var f Fields
+// ObjectDecoder reads the members of one JSON object and collects a field error per
+// problem: an unknown or read-only member, a value of the wrong type. Every request body with
+// members goes through it, so they all report problems the same way.
+type ObjectDecoder struct {
+	raw  map[string]json.RawMessage
+	at   string // JSON Pointer of the object itself
+	errs []FieldError
+}
+
+// NewObjectDecoder starts on a request body: bytes that are not JSON at all are a
+// CodeMalformedJSON error, valid JSON that is not an object a type error on the whole body.
+func NewObjectDecoder(body []byte) (*ObjectDecoder, error) {
 	var raw map[string]json.RawMessage
 	if err := decodeObject(body, &raw); err != nil {
-		return f, err
+		return nil, err
 	}
-	var errs []FieldError
-	field := func(name string, dst any, want string) {
-		msg, ok := raw[name]
-		if !ok || isNull(msg) {
-			return
-		}
-		if err := json.Unmarshal(msg, dst); err != nil {
-			errs = append(errs, FieldError{Pointer: "/" + name, Code: FieldInvalidType, Param: want})
-		}
+	return &ObjectDecoder{raw: raw}, nil
+}
+
+// nested starts on a member that must itself be an object; ok is false (and the error
+// recorded) when it is not.
+func (d *ObjectDecoder) nested(name, want string) (*ObjectDecoder, bool) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(d.raw[name], &raw); err != nil {
+		d.errs = append(d.errs, FieldError{Pointer: d.at + "/" + name, Code: FieldInvalidType, Param: want})
+		return nil, false
 	}
-	field("first_name", &f.FirstName, "string")
-	field("last_name", &f.LastName, "string")
-	field("company_name", &f.CompanyName, "string")
-	field("code", &f.Code, "string")
-	field("email", &f.Email, "string")
-	field("phones", &f.Phones, "array of strings")
-	field("notes", &f.Notes, "string")
-	field("locale", &f.Locale, "string")
-	field("tags", &f.Tags, "array of strings")
-	field("social_links", &f.SocialLinks, "object of strings")
-	if msg, ok := raw["address"]; ok && !isNull(msg) {
-		a, aerrs := decodeAddress(msg)
-		f.Address, errs = a, append(errs, aerrs...)
-	}
-	if msg, ok := raw["custom_fields"]; ok && !isNull(msg) {
-		cf, cerrs := decodeCustomFields(msg)
-		f.CustomFields, errs = cf, append(errs, cerrs...)
-	}
-	for _, name := range sortedKeys(raw) {
+	return &ObjectDecoder{raw: raw, at: d.at + "/" + name}, true
+}
+
+// Has reports whether the object has the member with a value other than null.
+func (d *ObjectDecoder) Has(name string) bool {
+	msg, ok := d.raw[name]
+	return ok && !isNull(msg)
+}
+
+// Members records an error for each member that is read-only or not among allowed.
+func (d *ObjectDecoder) Members(allowed, readOnly []string) {
+	for _, name := range sortedKeys(d.raw) {
 		switch {
 		case slices.Contains(readOnly, name):
-			errs = append(errs, FieldError{Pointer: "/" + escapePointer(name), Code: FieldReadOnly})
-		case !slices.Contains(writable, name):
-			errs = append(errs, FieldError{Pointer: "/" + escapePointer(name), Code: FieldUnknown})
+			d.errs = append(d.errs, FieldError{Pointer: d.at + "/" + escapePointer(name), Code: FieldReadOnly})
+		case !slices.Contains(allowed, name):
+			d.errs = append(d.errs, FieldError{Pointer: d.at + "/" + escapePointer(name), Code: FieldUnknown})
 		}
 	}
-	return f, Invalid(errs)
 }
+
+// Field decodes a member into dst (left alone when absent or null); want names the
+// expected type in the error.
+func (d *ObjectDecoder) Field(name string, dst any, want string) {
+	if !d.Has(name) {
+		return
+	}
+	if err := json.Unmarshal(d.raw[name], dst); err != nil {
+		d.errs = append(d.errs, FieldError{Pointer: d.at + "/" + escapePointer(name), Code: FieldInvalidType, Param: want})
+	}
+}
+
+// Err is the validation error of everything recorded, or nil.
+func (d *ObjectDecoder) Err() error { return Invalid(d.errs) }
+
+// DecodeFields reads a JSON object into Fields and reports every problem at once: a member
+// that is unknown, read-only or of the wrong type each gets its own field error. Nothing is
+// validated beyond types here; see Fields.Normalize.
+func DecodeFields(body []byte) (Fields, error) {
+	var f Fields
+	d, err := NewObjectDecoder(body)
+	if err != nil {
+		return f, err
+	}
+	d.Field("first_name", &f.FirstName, "string")
+	d.Field("last_name", &f.LastName, "string")
+	d.Field("company_name", &f.CompanyName, "string")
+	d.Field("code", &f.Code, "string")
+	d.Field("email", &f.Email, "string")
+	d.Field("phones", &f.Phones, "array of strings")
+	d.Field("notes", &f.Notes, "string")
+	d.Field("locale", &f.Locale, "string")
+	d.Field("tags", &f.Tags, "array of strings")
+	d.Field("social_links", &f.SocialLinks, "object of strings")
+	if d.Has("address") {
+		if ad, ok := d.nested("address", "object"); ok {
+			f.Address = &Address{}
+			ad.Members(addressMembers, nil)
+			a := f.Address
+			for i, dst := range []*string{&a.Line1, &a.Line2, &a.PostalCode, &a.City, &a.Region, &a.Country} {
+				ad.Field(addressMembers[i], dst, "string")
+			}
+			d.errs = append(d.errs, ad.errs...)
+		}
+	}
+	if d.Has("custom_fields") {
+		cf, cerrs := decodeCustomFields(d.raw["custom_fields"])
+		f.CustomFields, d.errs = cf, append(d.errs, cerrs...)
+	}
+	d.Members(writable, readOnly)
+	return f, d.Err()
+}
+
+// addressMembers are in the order of Address's fields.
+var addressMembers = []string{"line1", "line2", "postal_code", "city", "region", "country"}
 
 var writable = []string{"first_name", "last_name", "company_name", "code", "email", "phones", "address",
 	"notes", "locale", "tags", "social_links", "custom_fields"}
-
-func decodeAddress(msg json.RawMessage) (*Address, []FieldError) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(msg, &raw); err != nil {
-		return nil, []FieldError{{Pointer: "/address", Code: FieldInvalidType, Param: "object"}}
-	}
-	var a Address
-	dst := map[string]*string{"line1": &a.Line1, "line2": &a.Line2, "postal_code": &a.PostalCode,
-		"city": &a.City, "region": &a.Region, "country": &a.Country}
-	var errs []FieldError
-	for _, name := range sortedKeys(raw) {
-		p, ok := dst[name]
-		if !ok {
-			errs = append(errs, FieldError{Pointer: "/address/" + escapePointer(name), Code: FieldUnknown})
-			continue
-		}
-		if isNull(raw[name]) {
-			continue
-		}
-		if err := json.Unmarshal(raw[name], p); err != nil {
-			errs = append(errs, FieldError{Pointer: "/address/" + name, Code: FieldInvalidType, Param: "string"})
-		}
-	}
-	return &a, errs
-}
 
 func decodeCustomFields(msg json.RawMessage) (map[string]any, []FieldError) {
 	var raw map[string]json.RawMessage

@@ -167,51 +167,38 @@ func mergeLocalized(cur Localized, raw json.RawMessage) Localized {
 }
 
 func decodeDefinition(body []byte) (*definitionInput, error) {
-	var raw map[string]json.RawMessage
-	if err := decodeObject(body, &raw); err != nil {
+	d, err := NewObjectDecoder(body)
+	if err != nil {
 		return nil, err
 	}
-	var errs []FieldError
-	for _, name := range sortedKeys(raw) {
-		switch {
-		case slices.Contains(definitionReadOnly, name):
-			errs = append(errs, FieldError{Pointer: "/" + escapePointer(name), Code: FieldReadOnly})
-		case !slices.Contains(definitionMembers, name):
-			errs = append(errs, FieldError{Pointer: "/" + escapePointer(name), Code: FieldUnknown})
-		}
-	}
+	d.Members(definitionMembers, definitionReadOnly)
 	var in definitionInput
-	field := func(name string, dst any, want string) {
-		msg, ok := raw[name]
-		if !ok || isNull(msg) {
-			return
+	d.Field("key", &in.Key, "string")
+	d.Field("type", &in.Type, "string")
+	d.Field("options", &in.Options, "array of strings")
+	d.Field("required", &in.Required, "boolean")
+	d.Field("searchable", &in.Searchable, "boolean")
+	d.Field("position", &in.Position, "integer")
+	for _, m := range []struct {
+		name string
+		dst  **Localized
+	}{{"label", &in.Label}, {"description", &in.Description}} {
+		name, dst := m.name, m.dst
+		if !d.Has(name) {
+			continue
 		}
-		if err := json.Unmarshal(msg, dst); err != nil {
-			errs = append(errs, FieldError{Pointer: "/" + name, Code: FieldInvalidType, Param: want})
-		}
-	}
-	field("key", &in.Key, "string")
-	field("label", &in.Label, "object {fr, en}")
-	field("description", &in.Description, "object {fr, en}")
-	field("type", &in.Type, "string")
-	field("options", &in.Options, "array of strings")
-	field("required", &in.Required, "boolean")
-	field("searchable", &in.Searchable, "boolean")
-	field("position", &in.Position, "integer")
-	for _, name := range []string{"label", "description"} {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(raw[name], &m) == nil {
-			for k := range m {
-				if k != "fr" && k != "en" {
-					errs = append(errs, FieldError{Pointer: "/" + name + "/" + escapePointer(k), Code: FieldUnknown})
-				}
-			}
+		if ld, ok := d.nested(name, "object {fr, en}"); ok {
+			ld.Members([]string{"fr", "en"}, nil)
+			*dst = &Localized{}
+			ld.Field("fr", &(*dst).FR, "string")
+			ld.Field("en", &(*dst).EN, "string")
+			d.errs = append(d.errs, ld.errs...)
 		}
 	}
-	if msg, ok := raw["options"]; ok && isNull(msg) {
+	if msg, ok := d.raw["options"]; ok && isNull(msg) {
 		in.Options = []string{}
 	}
-	return &in, Invalid(errs)
+	return &in, d.Err()
 }
 
 func (d *FieldDefinition) apply(in *definitionInput) {

@@ -220,7 +220,8 @@ func TestExportLimitAndBadRequests(t *testing.T) {
 		`{"filters":{"sort":"email"}}`:       "/filters/sort",
 		`{"columns":["id","password"]}`:      "/columns",
 		`{"locale":"de"}`:                    "/locale",
-		`{"filters":{"q":"x"},"extra":true}`: "",
+		`{"filters":{"q":"x"},"extra":true}`: "/extra",
+		`{"filters":{"q":1}}`:                "/filters",
 	} {
 		r := e.do("POST", "/v1/exports", tok, body)
 		if r.status != 422 || !strings.Contains(string(r.body), `"pointer":"`+pointer+`"`) {
