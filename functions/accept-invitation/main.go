@@ -2,22 +2,15 @@
 package main
 
 import (
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/password"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	a, _, err := service.FromEnv()
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	a.HashPassword = password.Hash
-	lambda.Start(a.Handler(routes.AcceptInvitation))
+	service.Start(routes.AcceptInvitation, func(a *api.API, _ *service.Env) error {
+		a.HashPassword = password.Hash
+		return nil
+	})
 }

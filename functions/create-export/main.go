@@ -2,27 +2,16 @@
 package main
 
 import (
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/export"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	a, env, err := service.FromEnv()
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	queue, err := export.QueueFromEnv(env.Config, env.AWS)
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	a.Exports = queue
-	lambda.Start(a.Handler(routes.CreateExport))
+	service.Start(routes.CreateExport, func(a *api.API, env *service.Env) error {
+		queue, err := export.QueueFromEnv(env.Config, env.AWS)
+		a.Exports = queue
+		return err
+	})
 }

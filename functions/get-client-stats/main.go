@@ -2,20 +2,8 @@
 package main
 
 import (
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
-func main() {
-	a, _, err := service.FromEnv()
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(a.Handler(routes.GetStats))
-}
+func main() { service.Start(routes.GetStats, nil) }

@@ -2,22 +2,15 @@
 package main
 
 import (
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	a, _, err := service.FromEnv()
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	a.RenderInvitation = invitemail.Render
-	lambda.Start(a.Handler(routes.PreviewInvitation))
+	service.Start(routes.PreviewInvitation, func(a *api.API, _ *service.Env) error {
+		a.RenderInvitation = invitemail.Render
+		return nil
+	})
 }

@@ -2,11 +2,7 @@
 package main
 
 import (
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/routes"
@@ -14,16 +10,9 @@ import (
 )
 
 func main() {
-	a, env, err := service.FromEnv()
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	sender, err := mail.FromEnv(env.Config, env.AWS)
-	if err != nil {
-		slog.Error("init failed", "error", err)
-		os.Exit(1)
-	}
-	a.Mail, a.RenderInvitation = sender, invitemail.Render
-	lambda.Start(a.Handler(routes.SendInvitation))
+	service.Start(routes.SendInvitation, func(a *api.API, env *service.Env) error {
+		sender, err := mail.FromEnv(env.Config, env.AWS)
+		a.Mail, a.RenderInvitation = sender, invitemail.Render
+		return err
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -85,4 +86,19 @@ func New(cfg config.Config, db *dynamodb.Client) *api.API {
 	a := api.New(store.New(db, cfg.TableName, time.Now), cfg.Claims, log)
 	a.SetupURL, a.Zone, a.MaxRunningExports = cfg.SetupURL, cfg.TimeZone, cfg.MaxRunningExports
 	return a
+}
+
+// Start runs the handler of op as this process's Lambda function. wire, when not nil, adds
+// what only this function links (templates, a mailer, a queue, a signer). A failure stops the
+// function at init, with its reason in the log, never at its first request.
+func Start(op string, wire func(*api.API, *Env) error) {
+	a, env, err := FromEnv()
+	if err == nil && wire != nil {
+		err = wire(a, env)
+	}
+	if err != nil {
+		slog.Error("init failed", "operation", op, "error", err)
+		os.Exit(1)
+	}
+	lambda.Start(a.Handler(op))
 }
