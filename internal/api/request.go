@@ -151,6 +151,20 @@ func ifMatch(v string) (allowed func(int64) bool, present bool, err error) {
 	}, true, nil
 }
 
+// mergePatch reads what every PATCH needs: an If-Match (required, 428 without: a patch must
+// not overwrite a change its sender never saw) and a JSON Merge Patch body.
+func (r *request) mergePatch() (allowed func(int64) bool, patch []byte, err error) {
+	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !present {
+		return nil, nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
+	}
+	patch, err = r.body("application/merge-patch+json", "application/json")
+	return allowed, patch, err
+}
+
 func jsonResponse(status int, v any, headers map[string]string) (*response, error) {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -15,14 +15,7 @@ func (a *API) updateClient(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
-	if err != nil {
-		return nil, err
-	}
-	if !present {
-		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
-	}
-	patch, err := r.body("application/merge-patch+json", "application/json")
+	allowed, patch, err := r.mergePatch()
 	if err != nil {
 		return nil, err
 	}

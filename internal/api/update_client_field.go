@@ -12,14 +12,7 @@ import (
 // Changing the type or the options does not touch stored values: a value that no longer fits
 // is hidden and dropped at the client's next write (see domain.Definitions.Visible).
 func (a *API) updateClientField(ctx context.Context, r *request) (*response, error) {
-	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
-	if err != nil {
-		return nil, err
-	}
-	if !present {
-		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
-	}
-	patch, err := r.body("application/merge-patch+json", "application/json")
+	allowed, patch, err := r.mergePatch()
 	if err != nil {
 		return nil, err
 	}
