@@ -5,89 +5,43 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/clientdesk/clientdesk/internal/emulators/nodeproc"
 )
 
 // SES is the aws-ses-v2-local emulator (infra/package.json), run as a child process: the SES
 // API for the real sesv2 client, and a mailbox to read what was sent.
 type SES struct {
-	URL string
-	cmd *exec.Cmd
+	URL  string
+	proc *nodeproc.Process
 }
 
-// ErrNoSESEmulator means infra/node_modules lacks the emulator: make dev and make test
-// install it (npm ci in infra/).
-var ErrNoSESEmulator = errors.New("the SES emulator is not installed: run make dev or make test (they run npm ci in infra/)")
-
-// NodeTool finds a Node tool installed by infra/package.json, from any directory of the
-// repository.
-func NodeTool(name string) (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, "infra", "node_modules", ".bin", name)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return "", os.ErrNotExist
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", os.ErrNotExist
-		}
-		dir = parent
-	}
-}
+// ErrNoSESEmulator means infra/node_modules lacks the emulator.
+var ErrNoSESEmulator = nodeproc.ErrNotInstalled
 
 // StartSES starts the emulator on a free loopback port and waits until it answers.
 func StartSES(ctx context.Context) (*SES, error) {
-	bin, err := NodeTool("aws-ses-v2-local")
-	if err != nil {
-		return nil, ErrNoSESEmulator
-	}
-	port, err := freePort()
+	proc, err := nodeproc.Start("aws-ses-v2-local", "--host", "127.0.0.1", "--port", "{port}")
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("node", bin, "--host", "127.0.0.1", "--port", port)
-	cmd.Stdout, cmd.Stderr = nil, nil
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start SES emulator: %w", err)
-	}
-	s := &SES{URL: "http://127.0.0.1:" + port, cmd: cmd}
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	s := &SES{URL: proc.URL, proc: proc}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if _, err := s.Mails(ctx); err == nil {
 			return s, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			s.Close()
-			return nil, errors.New("the SES emulator did not start")
+			return nil, errors.New("the SES emulator does not answer")
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	_, port, err := net.SplitHostPort(ln.Addr().String())
-	return port, err
 }
 
 // Client returns an sesv2 client for the emulator.
@@ -151,9 +105,4 @@ func (s *SES) Mails(ctx context.Context) ([]Mail, error) {
 }
 
 // Close stops the emulator.
-func (s *SES) Close() {
-	if s.cmd != nil && s.cmd.Process != nil {
-		_ = s.cmd.Process.Kill()
-		_ = s.cmd.Wait()
-	}
-}
+func (s *SES) Close() { s.proc.Close() }

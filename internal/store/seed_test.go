@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/emulators/nodeproc"
 )
 
 var (
@@ -136,34 +134,16 @@ func seed(ctx context.Context, s *Store, tenant string, n int) ([]*domain.Client
 // down quadratically, and it reports ScannedCount as DynamoDB does.
 func startDynalite(tb testing.TB) (*Store, *Meter) {
 	tb.Helper()
-	cli := filepath.Join("..", "..", "infra", "node_modules", "dynalite", "cli.js")
-	if _, err := os.Stat(cli); err != nil {
-		tb.Skip("dynalite is not installed: make bench installs it from infra/package.json")
+	proc, err := nodeproc.Start("dynalite", "--host", "127.0.0.1", "--port", "{port}", "--createTableMs", "0")
+	if errors.Is(err, nodeproc.ErrNotInstalled) {
+		tb.Skip(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("node", cli, "--host", "127.0.0.1", "--port", port, "--createTableMs", "0")
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			tb.Fatal("dynalite did not start")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	tb.Cleanup(proc.Close)
 	m := &Meter{}
-	db := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
+	db := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(proc.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}, m.Attach)
 	if _, err := db.CreateTable(context.Background(), Schema.CreateTableInput("bench")); err != nil {
 		tb.Fatal(err)
