@@ -5,10 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/store"
@@ -93,9 +90,8 @@ func decodeMembers(body []byte, allowed ...string) (map[string]string, error) {
 // body or a query string: the message is plain text, the language fr or en (by default the
 // client's).
 func invitationOptions(in map[string]string, c *domain.Client, where func(string) error) (message, locale string, err error) {
-	message = strings.TrimSpace(strings.ReplaceAll(in["message"], "\r\n", "\n"))
-	if utf8.RuneCountInString(message) > domain.MaxMessageLen ||
-		strings.IndexFunc(message, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+	message, code := domain.PlainText(in["message"], domain.MaxMessageLen)
+	if code != "" {
 		return "", "", where("message")
 	}
 	locale = in["locale"]

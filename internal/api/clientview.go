@@ -13,13 +13,8 @@ var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "c
 	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "created_at",
 	"updated_at", "version"}
 
-// view is a client as a reader sees it: custom values without a current definition are left
-// out (see domain.Definitions.Visible), and so is the server's private access state.
-func view(c *domain.Client, defs domain.Definitions) *domain.Client {
-	v := domain.ClientView(c)
-	v.CustomFields = defs.Visible(c.CustomFields)
-	return v
-}
+// view is a client as a reader sees it (domain.Definitions.View).
+func view(c *domain.Client, defs domain.Definitions) *domain.Client { return defs.View(c) }
 
 // parseFields reads the fields parameter: a comma-separated list of members; id is always
 // returned. nil means every member.

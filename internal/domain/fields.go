@@ -340,6 +340,14 @@ func (ds Definitions) Visible(values map[string]any) map[string]any {
 	return out
 }
 
+// View is c as staff and exports read it: the server's private access state left out, and
+// only the custom values these definitions show.
+func (ds Definitions) View(c *Client) *Client {
+	v := ClientView(c)
+	v.CustomFields = ds.Visible(c.CustomFields)
+	return v
+}
+
 // Validate checks values against the definitions: unknown keys, wrong types and missing
 // required values each get a field error. It returns the values in canonical form.
 func (ds Definitions) Validate(values map[string]any, parsePhone PhoneParser) (map[string]any, []FieldError) {

@@ -128,13 +128,25 @@ func (v *validator) line(pointer, s string, max int) string {
 
 // text checks a multi-line string: tabs and line breaks are allowed, other controls are not.
 func (v *validator) text(pointer, s string, max int) string {
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
-		v.add(pointer, FieldControlChars, "")
-	} else if utf8.RuneCountInString(s) > max {
-		v.add(pointer, FieldTooLong, strconv.Itoa(max))
+	s, code := PlainText(s, max)
+	if code != "" {
+		v.add(pointer, code, strconv.Itoa(max))
 	}
 	return s
+}
+
+// PlainText checks multi-line text (notes, messages): trimmed, CRLF as LF, tabs and line
+// breaks allowed but no other control character, at most max runes. It returns the text in
+// that form, or the field error code that explains why not.
+func PlainText(s string, max int) (string, Code) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+		return s, FieldControlChars
+	}
+	if utf8.RuneCountInString(s) > max {
+		return s, FieldTooLong
+	}
+	return s, ""
 }
 
 func (v *validator) email(pointer, s string) string {

@@ -144,9 +144,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 			return err
 		}
 		for _, c := range page.Items {
-			v := domain.ClientView(c)
-			v.CustomFields = page.Definitions.Visible(c.CustomFields)
-			if err := cw.Write(v); err != nil {
+			if err := cw.Write(page.Definitions.View(c)); err != nil {
 				return err
 			}
 		}
