@@ -29,15 +29,20 @@ func NewObjectDecoder(body []byte) (*ObjectDecoder, error) {
 	return &ObjectDecoder{raw: raw}, nil
 }
 
-// nested starts on a member that must itself be an object; ok is false (and the error
-// recorded) when it is not.
-func (d *ObjectDecoder) nested(name, want string) (*ObjectDecoder, bool) {
+// Object decodes a member that must itself be an object (left alone when absent or null):
+// read runs on its own decoder, whose errors join this one's.
+func (d *ObjectDecoder) Object(name, want string, read func(*ObjectDecoder)) {
+	if !d.Has(name) {
+		return
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(d.raw[name], &raw); err != nil {
 		d.errs = append(d.errs, FieldError{Pointer: d.at + "/" + name, Code: FieldInvalidType, Param: want})
-		return nil, false
+		return
 	}
-	return &ObjectDecoder{raw: raw, at: d.at + "/" + name}, true
+	nested := &ObjectDecoder{raw: raw, at: d.at + "/" + name}
+	read(nested)
+	d.errs = append(d.errs, nested.errs...)
 }
 
 // Has reports whether the object has the member with a value other than null.
@@ -91,17 +96,14 @@ func DecodeFields(body []byte) (Fields, error) {
 	d.Field("locale", &f.Locale, "string")
 	d.Field("tags", &f.Tags, "array of strings")
 	d.Field("social_links", &f.SocialLinks, "object of strings")
-	if d.Has("address") {
-		if ad, ok := d.nested("address", "object"); ok {
-			f.Address = &Address{}
-			ad.Members(addressMembers, nil)
-			a := f.Address
-			for i, dst := range []*string{&a.Line1, &a.Line2, &a.PostalCode, &a.City, &a.Region, &a.Country} {
-				ad.Field(addressMembers[i], dst, "string")
-			}
-			d.errs = append(d.errs, ad.errs...)
+	d.Object("address", "object", func(ad *ObjectDecoder) {
+		a := &Address{}
+		ad.Members(addressMembers, nil)
+		for i, dst := range []*string{&a.Line1, &a.Line2, &a.PostalCode, &a.City, &a.Region, &a.Country} {
+			ad.Field(addressMembers[i], dst, "string")
 		}
-	}
+		f.Address = a
+	})
 	if d.Has("custom_fields") {
 		cf, cerrs := decodeCustomFields(d.raw["custom_fields"])
 		f.CustomFields, d.errs = cf, append(d.errs, cerrs...)

@@ -179,22 +179,17 @@ func decodeDefinition(body []byte) (*definitionInput, error) {
 	d.Field("required", &in.Required, "boolean")
 	d.Field("searchable", &in.Searchable, "boolean")
 	d.Field("position", &in.Position, "integer")
-	for _, m := range []struct {
-		name string
-		dst  **Localized
-	}{{"label", &in.Label}, {"description", &in.Description}} {
-		name, dst := m.name, m.dst
-		if !d.Has(name) {
-			continue
-		}
-		if ld, ok := d.nested(name, "object {fr, en}"); ok {
+	localized := func(dst **Localized) func(*ObjectDecoder) {
+		return func(ld *ObjectDecoder) {
+			l := &Localized{}
 			ld.Members([]string{"fr", "en"}, nil)
-			*dst = &Localized{}
-			ld.Field("fr", &(*dst).FR, "string")
-			ld.Field("en", &(*dst).EN, "string")
-			d.errs = append(d.errs, ld.errs...)
+			ld.Field("fr", &l.FR, "string")
+			ld.Field("en", &l.EN, "string")
+			*dst = l
 		}
 	}
+	d.Object("label", "object {fr, en}", localized(&in.Label))
+	d.Object("description", "object {fr, en}", localized(&in.Description))
 	if msg, ok := d.raw["options"]; ok && isNull(msg) {
 		in.Options = []string{}
 	}
