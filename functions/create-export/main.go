@@ -11,7 +11,7 @@ import (
 func main() {
 	service.Start(routes.CreateExport, func(a *api.API, env *service.Env) error {
 		queue, err := export.QueueFromEnv(env.Config, env.AWS)
-		a.Exports = queue
+		a.ExportQueue = queue
 		return err
 	})
 }

@@ -35,7 +35,7 @@ func (a *API) acceptInvitation(ctx context.Context, r *request) (*response, erro
 	}
 	now := a.Now()
 	next := domain.Accept(c, now)
-	err = a.Clients.ChangeAccess(ctx, inv.Tenant, c, next, defs, store.Transition{
+	err = a.Access.ChangeAccess(ctx, inv.Tenant, c, next, defs, store.Transition{
 		Delete: inv.TokenHash, Consume: true,
 		Credential: &store.Credential{PasswordHash: phc, SetAt: now.UTC()},
 		Event:      store.Event{Type: "accepted", Actor: "client:" + c.ID, At: now.UTC(), Data: map[string]string{"ip": r.RequestContext.HTTP.SourceIP}},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -23,28 +24,30 @@ type readClient struct {
 // rules see the news.
 func (a *API) changeAccess(ctx context.Context, tenant, id string, first *readClient,
 	change func(*domain.Client) (*domain.Client, store.Transition, error)) (*domain.Client, domain.Definitions, error) {
-	for attempt := 0; ; attempt++ {
+	var next *domain.Client
+	var defs domain.Definitions
+	err := retry.OnConflict(ctx, 4, func(attempt int) error {
 		var c *domain.Client
-		var defs domain.Definitions
 		var err error
 		if attempt == 0 && first != nil {
 			c, defs = first.client, first.defs
 		} else if c, defs, err = a.Clients.GetClientWithDefinitions(ctx, tenant, id); err != nil {
-			return nil, nil, err
+			return err
 		}
-		next, t, err := change(c)
-		if err != nil {
-			return nil, nil, err
+		var t store.Transition
+		if next, t, err = change(c); err != nil {
+			return err
 		}
-		err = a.Clients.ChangeAccess(ctx, tenant, c, next, defs, t)
-		if errors.Is(err, domain.ErrPreconditionFailed) && attempt < 3 {
-			continue
+		err = a.Access.ChangeAccess(ctx, tenant, c, next, defs, t)
+		if errors.Is(err, domain.ErrPreconditionFailed) {
+			return retry.Conflict(err)
 		}
-		if err != nil {
-			return nil, nil, err
-		}
-		return next, defs, nil
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
+	return next, defs, nil
 }
 
 func (r *request) event(kind string, at time.Time, data map[string]string) store.Event {

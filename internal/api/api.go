@@ -38,31 +38,60 @@ type Mailer interface {
 	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
 }
 
-// ClientStore is what the client operations need from storage.
+// The stores the operations need, one per aggregate, each a handful of methods. Package
+// store implements them all over one DynamoDB table.
+
+// ClientStore keeps client records.
 type ClientStore interface {
 	CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *store.Idempotency) error
+	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
 	GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error)
 	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
 	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions) error
 	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool) error
 	GetStats(ctx context.Context, tenant string) (store.Stats, error)
-	GetIdempotency(ctx context.Context, tenant, scope, key string) (*store.Idempotency, error)
+}
+
+// FieldStore keeps the tenant's custom field definitions, as one versioned set.
+type FieldStore interface {
 	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
+	PutDefinitions(ctx context.Context, tenant string, defs domain.Definitions, version int64, idem *store.Idempotency) error
+}
+
+// AccessStore keeps clients' access: links, invitations, credentials.
+type AccessStore interface {
 	ChangeAccess(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, t store.Transition) error
 	PrepareInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
 	AbandonInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
 	GetInvitation(ctx context.Context, hash string) (*store.Invitation, error)
-	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
+}
+
+// ExportStore keeps export jobs.
+type ExportStore interface {
 	CreateExport(ctx context.Context, tenant string, j *domain.ExportJob, max int, idem *store.Idempotency) error
 	GetExport(ctx context.Context, tenant, id string) (*domain.ExportJob, error)
 	ListExports(ctx context.Context, tenant string, limit int) ([]*domain.ExportJob, error)
-	PutDefinitions(ctx context.Context, tenant string, defs domain.Definitions, version int64, idem *store.Idempotency) error
+}
+
+// IdempotencyStore reads the records of requests made with an Idempotency-Key (they are
+// written by the creates themselves, in their transactions).
+type IdempotencyStore interface {
+	GetIdempotency(ctx context.Context, tenant, scope, key string) (*store.Idempotency, error)
+}
+
+// Stores are the stores an API works on.
+type Stores struct {
+	Clients     ClientStore
+	Fields      FieldStore
+	Access      AccessStore
+	Exports     ExportStore
+	Idempotency IdempotencyStore
 }
 
 // API carries what the handlers depend on. Build it once per process.
 type API struct {
-	Clients ClientStore
-	Claims  auth.ClaimNames
+	Stores
+	Claims auth.ClaimNames
 	// Phones parses phone numbers. Only the operations that write clients need it, and only
 	// their functions link the (large) parser: see package phone.
 	Phones domain.PhoneParser
@@ -81,9 +110,9 @@ type API struct {
 	Mail Mailer
 	// HashPassword hashes a client's new password (package password).
 	HashPassword func(string) (string, error)
-	// Exports queues export jobs; Downloads signs links to their files; MaxRunningExports
-	// bounds a tenant's unfinished exports.
-	Exports           ExportQueue
+	// ExportQueue queues export jobs; Downloads signs links to their files;
+	// MaxRunningExports bounds a tenant's unfinished exports.
+	ExportQueue       ExportQueue
 	Downloads         Downloads
 	MaxRunningExports int
 
@@ -92,9 +121,9 @@ type API struct {
 	definitions definitionsCache
 }
 
-// New returns an API with the real clock, UUIDv7 ids and JSON logs on log.
-func New(clients ClientStore, claims auth.ClaimNames, log *slog.Logger) *API {
-	return &API{Clients: clients, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log}
+// New returns an API over stores with the real clock, UUIDv7 ids and logs on log.
+func New(stores Stores, claims auth.ClaimNames, log *slog.Logger) *API {
+	return &API{Stores: stores, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log}
 }
 
 func newUUIDv7() (string, error) {
@@ -107,6 +136,8 @@ type request struct {
 	events.APIGatewayV2HTTPRequest
 	who  auth.Identity
 	lang string
+	// log carries the request id and the operation on every line.
+	log *slog.Logger
 }
 
 // response is what an operation produces on success.
@@ -154,7 +185,7 @@ func (a *API) needs() map[string][]need {
 		routes.PreviewInvitation: {links, render},
 		routes.SendInvitation:    {links, render, {"a mailer (API.Mail)", a.Mail != nil}},
 		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
-		routes.CreateExport:      {{"the export queue (API.Exports) and a limit", a.Exports != nil && a.MaxRunningExports > 0}},
+		routes.CreateExport:      {{"the export queue (API.ExportQueue) and a limit", a.ExportQueue != nil && a.MaxRunningExports > 0}},
 		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},
 	}
 }
@@ -203,30 +234,29 @@ func routeByOperation(op string) (routes.Route, bool) {
 func (a *API) wrap(route routes.Route, fn operation) Handler {
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
 		start := time.Now()
-		r := &request{APIGatewayV2HTTPRequest: ev, lang: negotiateLanguage(header(ev, "Accept-Language"))}
+		r := &request{APIGatewayV2HTTPRequest: ev, lang: negotiateLanguage(header(ev, "Accept-Language")),
+			log: a.Log.With("request_id", ev.RequestContext.RequestID, "operation", route.Operation)}
 		defer func() {
 			if p := recover(); p != nil {
-				a.Log.ErrorContext(ctx, "panic", "operation", route.Operation, "request_id", ev.RequestContext.RequestID,
-					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				resp = a.problem(r, fmt.Errorf("panic: %v", p))
+				r.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				resp = r.problem(ctx, fmt.Errorf("panic: %v", p))
 			}
-			a.Log.InfoContext(ctx, "request", "operation", route.Operation, "request_id", ev.RequestContext.RequestID,
-				"tenant", r.who.Tenant, "status", resp.StatusCode, "ms", time.Since(start).Milliseconds())
+			r.log.InfoContext(ctx, "request", "tenant", r.who.Tenant, "status", resp.StatusCode, "ms", time.Since(start).Milliseconds())
 		}()
 		if !route.Public {
 			who, err := auth.FromRequest(ev.RequestContext, a.Claims)
 			if err != nil {
-				return a.problem(r, err), nil
+				return r.problem(ctx, err), nil
 			}
 			if route.Access == routes.Write && !who.CanWrite() || route.AdminOnly && who.Role != auth.Admin ||
 				route.EditorsOnly && !who.AtLeast(auth.Editor) {
-				return a.problem(r, &domain.Error{Code: domain.CodeForbidden}), nil
+				return r.problem(ctx, &domain.Error{Code: domain.CodeForbidden}), nil
 			}
 			r.who = who
 		}
 		out, err := fn(ctx, r)
 		if err != nil {
-			return a.problem(r, err), nil
+			return r.problem(ctx, err), nil
 		}
 		h := map[string]string{"X-Request-Id": ev.RequestContext.RequestID, "Cache-Control": "no-store"}
 		if len(out.body) > 0 {
@@ -239,10 +269,12 @@ func (a *API) wrap(route routes.Route, fn operation) Handler {
 	}
 }
 
-func (a *API) problem(r *request, err error) events.APIGatewayV2HTTPResponse {
+// problem answers err as a problem; a server fault is logged with its cause, which the
+// answer never shows.
+func (r *request) problem(ctx context.Context, err error) events.APIGatewayV2HTTPResponse {
 	p := NewProblem(err, r.lang, r.RequestContext.RequestID, r.RawPath)
 	if p.Status >= 500 {
-		a.Log.Error("request failed", "request_id", r.RequestContext.RequestID, "route", r.RouteKey, "error", err.Error())
+		r.log.ErrorContext(ctx, "request failed", "route", r.RouteKey, "status", p.Status, "error", err.Error())
 	}
 	return problemResponse(p, r.lang)
 }

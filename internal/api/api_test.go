@@ -46,7 +46,8 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	m := &store.Meter{}
-	a := api.New(store.New(db.Client(m.Attach), db.Table, func() time.Time { return clock }), auth.DefaultClaimNames,
+	st := store.New(db.Client(m.Attach), db.Table, func() time.Time { return clock })
+	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Exports: st, Idempotency: st}, auth.DefaultClaimNames,
 		slog.New(slog.DiscardHandler))
 	a.Phones = phone.E164
 	a.Now = func() time.Time { return clock }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -15,8 +16,8 @@ import (
 // change may return the idempotency record of the request, written in the same transaction.
 func (a *API) changeDefinitions(ctx context.Context, tenant string,
 	change func(domain.Definitions) (domain.Definitions, *store.Idempotency, error)) error {
-	for attempt := 0; ; attempt++ {
-		defs, version, err := a.Clients.GetDefinitions(ctx, tenant)
+	return retry.OnConflict(ctx, 4, func(int) error {
+		defs, version, err := a.Fields.GetDefinitions(ctx, tenant)
 		if err != nil {
 			return err
 		}
@@ -25,18 +26,15 @@ func (a *API) changeDefinitions(ctx context.Context, tenant string,
 			return err
 		}
 		next.Sort()
-		err = a.Clients.PutDefinitions(ctx, tenant, next, version, idem)
+		err = a.Fields.PutDefinitions(ctx, tenant, next, version, idem)
 		if errors.Is(err, store.ErrDefinitionsChanged) {
-			if attempt < 3 {
-				continue
-			}
-			return &domain.Error{Code: domain.CodeUnavailable}
+			return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
 		}
 		if err == nil {
 			a.rememberDefinitions(tenant, next, version+1)
 		}
 		return err
-	}
+	})
 }
 
 // fieldKey reads the {key} path parameter.

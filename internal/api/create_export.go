@@ -19,14 +19,14 @@ type exportRequest struct {
 }
 
 // createExport: POST /v1/exports {filters, columns, locale} → 202 with the queued job. The
-// filters are the list's parameters, checked the same way; a tenant has at most a few
-// exports unfinished (429 beyond). Idempotency-Key honoured.
+// filters are the list's parameters, read into the same filter the list uses; a tenant has
+// at most a few exports unfinished (429 beyond). Idempotency-Key honoured.
 func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
-	key, err := idempotencyKey(r)
+	body, err := r.body("application/json")
 	if err != nil {
 		return nil, err
 	}
-	body, err := r.body("application/json")
+	key, err := a.idempotencyOf(r, routes.CreateExport, body)
 	if err != nil {
 		return nil, err
 	}
@@ -44,16 +44,18 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	}
 	var errs []domain.FieldError
 	for name := range in.Filters {
-		if !slices.Contains(store.ListParams, name) {
+		if !slices.Contains(domain.FilterMembers, name) {
 			errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldUnknown})
 		}
 	}
+	var filter domain.ClientFilter
 	if len(errs) == 0 {
-		if _, err := store.ParseListParams(in.Filters); err != nil {
+		if filter, err = parseClientFilter(in.Filters); err != nil {
 			var de *domain.Error
-			if errors.As(err, &de) {
-				errs = append(errs, domain.FieldError{Pointer: "/filters/" + de.Param, Code: domain.FieldInvalidValue, Param: de.Param})
+			if !errors.As(err, &de) {
+				return nil, err
 			}
+			errs = append(errs, domain.FieldError{Pointer: "/filters/" + de.Param, Code: domain.FieldInvalidValue, Param: de.Param})
 		}
 	}
 	if in.Locale == "" {
@@ -63,7 +65,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 		errs = append(errs, domain.FieldError{Pointer: "/locale", Code: domain.FieldInvalidValue, Param: "fr, en"})
 	}
 	if len(in.Columns) > 0 {
-		defs, _, err := a.Clients.GetDefinitions(ctx, r.who.Tenant)
+		defs, _, err := a.Fields.GetDefinitions(ctx, r.who.Tenant)
 		if err != nil {
 			return nil, err
 		}
@@ -78,28 +80,23 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := a.Now().UTC().Truncate(1e6)
-	job := &domain.ExportJob{ID: id, Status: domain.ExportQueued, Filters: in.Filters, Columns: in.Columns, Locale: in.Locale,
-		RequestedBy: r.who.Subject, RequesterEmail: r.who.Email, TenantName: r.who.TenantName, CreatedAt: now}
-	out, err := jsonResponse(http.StatusAccepted, exportView(job), map[string]string{"Location": "/v1/exports/" + id})
-	if err != nil {
-		return nil, err
+	job := &domain.ExportJob{ID: id, Status: domain.ExportQueued, Filter: filter, Columns: in.Columns, Locale: in.Locale,
+		RequestedBy: r.who.Subject, RequesterEmail: r.who.Email, TenantName: r.who.TenantName, CreatedAt: a.Now().UTC().Truncate(1e6)}
+	out, err := key.createOnce(ctx, func(record func(*response) *store.Idempotency) (*response, error) {
+		out, err := jsonResponse(http.StatusAccepted, job.View(), map[string]string{"Location": "/v1/exports/" + id})
+		if err != nil {
+			return nil, err
+		}
+		err = a.Exports.CreateExport(ctx, r.who.Tenant, job, a.MaxRunningExports, record(out))
+		if errors.Is(err, store.ErrTooManyExports) {
+			return nil, &domain.Error{Code: domain.CodeTooManyExports}
+		}
+		return out, err
+	})
+	if err != nil || out.headers["Idempotent-Replayed"] != "" {
+		return out, err
 	}
-	var idem *store.Idempotency
-	if key != "" {
-		idem = &store.Idempotency{Scope: routes.CreateExport, Key: key, RequestHash: requestHash(body),
-			Status: out.status, Headers: out.headers, Body: string(out.body), ExpiresAt: now.Add(IdempotencyWindow).Unix()}
-	}
-	err = a.Clients.CreateExport(ctx, r.who.Tenant, job, a.MaxRunningExports, idem)
-	switch {
-	case errors.Is(err, store.ErrIdempotencyKeyUsed):
-		return a.replay(ctx, r, idem)
-	case errors.Is(err, store.ErrTooManyExports):
-		return nil, &domain.Error{Code: domain.CodeTooManyExports}
-	case err != nil:
-		return nil, err
-	}
-	if err := a.Exports.SendExport(ctx, r.who.Tenant, id); err != nil {
+	if err := a.ExportQueue.SendExport(ctx, r.who.Tenant, id); err != nil {
 		// The job stays queued; a retry of this request (same key) replays it, and the
 		// operator's alarm on the API's 5xx tells of the queue's trouble.
 		return nil, &domain.Error{Code: domain.CodeUnavailable}

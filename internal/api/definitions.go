@@ -31,7 +31,7 @@ func (a *API) cachedDefinitions(ctx context.Context, tenant string, fresh bool) 
 	if ok && !fresh {
 		return cached.defs, cached.version, nil
 	}
-	defs, version, err := a.Clients.GetDefinitions(ctx, tenant)
+	defs, version, err := a.Fields.GetDefinitions(ctx, tenant)
 	if err != nil {
 		return nil, 0, err
 	}

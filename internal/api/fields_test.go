@@ -176,7 +176,7 @@ func TestCreateSeesNewDefinitions(t *testing.T) {
 	// Another process (another Lambda instance) defines a required field: this instance's
 	// cache is now stale.
 	other := newHarness(t)
-	other.api.Clients = h.api.Clients
+	other.api.Stores = h.api.Stores
 	if resp := other.call(fieldEvent(t, "POST", "", `{"key":"siret","label":{"fr":"SIRET"},"type":"text","required":true}`, "[admin]")); resp.StatusCode != 201 {
 		t.Fatal(resp.Body)
 	}

@@ -7,7 +7,7 @@ import (
 
 // getClientField: GET /v1/client-fields/{key}.
 func (a *API) getClientField(ctx context.Context, r *request) (*response, error) {
-	defs, _, err := a.Clients.GetDefinitions(ctx, r.who.Tenant)
+	defs, _, err := a.Fields.GetDefinitions(ctx, r.who.Tenant)
 	if err != nil {
 		return nil, err
 	}

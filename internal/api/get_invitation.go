@@ -12,16 +12,16 @@ import (
 // link it must still be. An unknown, used, revoked, replaced or expired token, and a client
 // suspended, archived or gone, all give the same 404: the answer tells a guesser nothing.
 func (a *API) pendingInvitation(ctx context.Context, r *request) (*store.Invitation, *domain.Client, domain.Definitions, error) {
-	notFound := &domain.Error{Code: domain.CodeInvitationNotFound}
+	notFound := domain.ErrInvitationNotFound
 	hash, ok := domain.ParseToken(r.PathParameters["token"])
 	if !ok {
 		return nil, nil, nil, notFound
 	}
-	inv, err := a.Clients.GetInvitation(ctx, hash)
+	inv, err := a.Access.GetInvitation(ctx, hash)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if inv == nil || inv.ExpiresAt <= a.Now().Unix() {
+	if inv.ExpiresAt <= a.Now().Unix() {
 		return nil, nil, nil, notFound
 	}
 	c, defs, err := a.Clients.GetClientWithDefinitions(ctx, inv.Tenant, inv.ClientID)

@@ -12,7 +12,7 @@ func (a *API) listClientFields(ctx context.Context, r *request) (*response, erro
 	if _, err := r.query(); err != nil {
 		return nil, err
 	}
-	defs, _, err := a.Clients.GetDefinitions(ctx, r.who.Tenant)
+	defs, _, err := a.Fields.GetDefinitions(ctx, r.who.Tenant)
 	if err != nil {
 		return nil, err
 	}

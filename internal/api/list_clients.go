@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 
+	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -22,31 +24,29 @@ type listResponse struct {
 
 // listClients: GET /v1/clients: search, filters, sort, choosable fields, cursor pages.
 func (a *API) listClients(ctx context.Context, r *request) (*response, error) {
-	q, err := r.query("q", "status", "archived", "tag", "created_after", "created_before", "sort", "fields", "limit", "cursor")
+	q, err := r.query(slices.Concat(domain.FilterMembers, []string{domain.FilterFields, "limit", "cursor"})...)
 	if err != nil {
 		return nil, err
 	}
-	lq, err := store.ParseListParams(q)
+	f, err := parseClientFilter(q)
 	if err != nil {
 		return nil, err
 	}
+	lq := store.ListQuery{Filter: f, Cursor: q["cursor"]}
 	lq.Limit, err = intParam(q, "limit", DefaultLimit, 1, MaxLimit)
 	if err != nil {
 		return nil, err
 	}
-	lq.Cursor = q["cursor"]
-	fields, err := parseFields(q)
-	if err != nil {
-		return nil, err
-	}
-	lq.WithDefinitions = fields == nil || slices.Contains(fields, "custom_fields")
 	page, err := a.Clients.ListClients(ctx, r.who.Tenant, lq)
+	if errors.Is(err, domain.ErrInvalidCursor) {
+		return nil, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+	}
 	if err != nil {
 		return nil, err
 	}
 	out := listResponse{Items: make([]json.RawMessage, 0, len(page.Items))}
 	for _, c := range page.Items {
-		item, err := project(view(c, page.Definitions), fields)
+		item, err := project(view(c, page.Definitions), f.Fields)
 		if err != nil {
 			return nil, err
 		}

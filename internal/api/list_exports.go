@@ -15,13 +15,13 @@ func (a *API) listExports(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := a.Clients.ListExports(ctx, r.who.Tenant, limit)
+	jobs, err := a.Exports.ListExports(ctx, r.who.Tenant, limit)
 	if err != nil {
 		return nil, err
 	}
 	items := make([]exportResponse, len(jobs))
 	for i, j := range jobs {
-		items[i] = exportView(j)
+		items[i] = exportResponse{ExportView: j.View()}
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"items": items}, nil)
 }

@@ -135,7 +135,7 @@ var fieldTexts = map[domain.Code]text{
 	domain.FieldInvalidEmail:   {"Not a valid email address.", "Adresse e-mail invalide."},
 	domain.FieldInvalidPhone:   {"Not a valid phone number.", "Numéro de téléphone invalide."},
 	domain.FieldPhoneRegion:    {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
-	domain.FieldInvalidCounty:  {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
+	domain.FieldInvalidCountry: {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
 	domain.FieldInvalidURL:     {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
 	domain.FieldInvalidKey:     {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
 	domain.FieldInvalidValue:   {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},

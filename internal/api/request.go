@@ -81,15 +81,19 @@ func (r *request) bodyOptional(accepted ...string) ([]byte, error) {
 	return r.body(accepted...)
 }
 
-// clientID reads the {id} path parameter: a UUID in its canonical lower-case form.
-func (r *request) clientID() (string, error) {
-	raw := r.PathParameters["id"]
+// uuidParam reads a path parameter that is a UUID in its canonical lower-case form (client
+// and export ids).
+func (r *request) uuidParam(name string) (string, error) {
+	raw := r.PathParameters[name]
 	id, err := uuid.Parse(raw)
 	if err != nil || id.String() != strings.ToLower(raw) || len(raw) != 36 {
-		return "", domain.Errorf(domain.CodeInvalidID, "id")
+		return "", domain.Errorf(domain.CodeInvalidID, name)
 	}
 	return id.String(), nil
 }
+
+// clientID reads the {id} path parameter of the client routes.
+func (r *request) clientID() (string, error) { return r.uuidParam("id") }
 
 // query returns the query parameters after refusing any that the operation does not know, so
 // that a misspelt parameter is an error rather than silently ignored.

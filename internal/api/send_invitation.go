@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -27,11 +26,11 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	key, err := idempotencyKey(r)
+	body, err := r.bodyOptional("application/json")
 	if err != nil {
 		return nil, err
 	}
-	body, err := r.bodyOptional("application/json")
+	key, err := a.idempotencyOf(r, routes.SendInvitation, []byte(id), body)
 	if err != nil {
 		return nil, err
 	}
@@ -39,14 +38,8 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	if key != "" {
-		prev, err := a.Clients.GetIdempotency(ctx, r.who.Tenant, routes.SendInvitation, key)
-		if err != nil {
-			return nil, err
-		}
-		if prev != nil {
-			return replayRecord(prev, requestHash(append([]byte(id), body...)))
-		}
+	if prev, found, err := key.previous(ctx); found || err != nil {
+		return prev, err
 	}
 	c, defs, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
 	if err != nil {
@@ -70,28 +63,22 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 	expires := *planned.Access.InvitationExpiresAt
 	inv := &store.Invitation{TokenHash: hash, Tenant: r.who.Tenant, TenantName: r.who.TenantName, ClientID: id,
 		Kind: "invitation", CreatedBy: r.who.Subject, CreatedAt: now.UTC(), ExpiresAt: expires.Unix()}
-	var claim *store.Idempotency
-	if key != "" {
-		claim = &store.Idempotency{Scope: routes.SendInvitation, Key: key, RequestHash: requestHash(append([]byte(id), body...)),
-			Pending: true, ExpiresAt: now.Add(claimWindow).Unix()}
-	}
+	claim := key.claim(claimWindow)
 	m, err := a.invitationMail(r, c, a.setupURL(token), message, locale, expires)
 	if err != nil {
 		return nil, err
 	}
 	// 1.
-	if err := a.Clients.PrepareInvitation(ctx, inv, claim); err != nil {
-		if errors.Is(err, store.ErrIdempotencyKeyUsed) {
-			return a.replay(ctx, r, claim)
-		}
-		return nil, err
+	if err := a.Access.PrepareInvitation(ctx, inv, claim); err != nil {
+		// Another attempt of this request may have come first: its record answers.
+		return key.failed(ctx, err)
 	}
 	// 2.
 	messageID, err := a.Mail.Send(ctx, c.Email, m)
 	if err != nil {
-		a.Log.ErrorContext(ctx, "invitation not sent", "request_id", r.RequestContext.RequestID, "client", id, "error", err.Error())
-		if cleanup := a.Clients.AbandonInvitation(ctx, inv, claim); cleanup != nil {
-			a.Log.ErrorContext(ctx, "prepared invitation left behind", "client", id, "error", cleanup.Error())
+		r.log.ErrorContext(ctx, "invitation not sent", "client", id, "error", err.Error())
+		if cleanup := a.Access.AbandonInvitation(ctx, inv, claim); cleanup != nil {
+			r.log.ErrorContext(ctx, "prepared invitation left behind", "client", id, "error", cleanup.Error())
 		}
 		return nil, &domain.Error{Code: domain.CodeMailFailed}
 	}
@@ -111,13 +98,7 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 		if cur.Access.PendingToken != "" && cur.Access.PendingToken != hash {
 			t.Delete = cur.Access.PendingToken
 		}
-		if claim != nil {
-			final := *claim
-			final.Pending, final.Claimed = false, true
-			final.Status, final.Headers, final.Body = out.status, out.headers, string(out.body)
-			final.ExpiresAt = now.Add(IdempotencyWindow).Unix()
-			t.Idem = &final
-		}
+		t.Idem = key.settle(out)
 		return next, t, nil
 	})
 	if err != nil {

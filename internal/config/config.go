@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/clientdesk/clientdesk/internal/auth"
 )
@@ -41,6 +42,29 @@ type Config struct {
 	AppURL            string
 }
 
+// Defaults and fixed settings, defined once: Load, the CDK stack and the local stack read
+// these, so a deployed function and a local one cannot differ.
+const (
+	// DefaultTimeZone is the zone e-mails write dates in when TIME_ZONE is not set.
+	DefaultTimeZone = "Europe/Paris"
+	// DefaultMaxRunningExports bounds a tenant's unfinished exports.
+	DefaultMaxRunningExports = 3
+	// DefaultMemoryMB and DefaultTimeoutSeconds size a function the route table does not size.
+	DefaultMemoryMB       = 256
+	DefaultTimeoutSeconds = 10
+	// ExportPageSize is the clients an export reads per request.
+	ExportPageSize = 1000
+	// ExportMaxAttempts is the runs of an export before it fails: the queue's maxReceiveCount,
+	// after which the message goes to the dead-letter queue.
+	ExportMaxAttempts = 3
+	// ExportFileRetentionDays is how long an export file stays in the bucket; the job stays
+	// listed one day longer (ExportJobRetention), so a reader learns the file has expired.
+	ExportFileRetentionDays = 7
+	ExportJobRetention      = (ExportFileRetentionDays + 1) * 24 * time.Hour
+	// IdempotencyWindow is how long a create can be replayed with its Idempotency-Key.
+	IdempotencyWindow = 24 * time.Hour
+)
+
 // Environment variable names.
 const (
 	EnvTableName   = "TABLE_NAME"
@@ -67,12 +91,12 @@ func Load(getenv func(string) string) (Config, error) {
 		Claims:               auth.DefaultClaimNames,
 		Endpoint:             strings.TrimSpace(getenv(EnvEndpoint)),
 		SESEndpoint:          strings.TrimSpace(getenv(EnvSESEndpoint)),
-		TenantNameClaim:      "custom:tenant_name",
+		TenantNameClaim:      auth.DefaultClaimNames.TenantName,
 		SetupURL:             strings.TrimSpace(getenv(EnvSetupURL)),
 		MailFrom:             strings.TrimSpace(getenv(EnvMailFrom)),
 		MailReplyTo:          strings.TrimSpace(getenv(EnvMailReplyTo)),
 		MailConfigurationSet: strings.TrimSpace(getenv(EnvMailConfig)),
-		TimeZone:             "Europe/Paris",
+		TimeZone:             DefaultTimeZone,
 	}
 	if v := strings.TrimSpace(getenv(EnvTenantName)); v != "" {
 		c.TenantNameClaim = v
@@ -81,7 +105,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.ExportsQueueURL = strings.TrimSpace(getenv(EnvQueueURL))
 	c.ExportsBucket = strings.TrimSpace(getenv(EnvBucket))
 	c.AppURL = strings.TrimSpace(getenv(EnvAppURL))
-	c.MaxRunningExports = 3
+	c.MaxRunningExports = DefaultMaxRunningExports
 	if v := strings.TrimSpace(getenv(EnvMaxExports)); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

@@ -37,23 +37,23 @@ const (
 
 // Field error codes: what is wrong with one value.
 const (
-	FieldRequired      Code = "required"
-	FieldNameRequired  Code = "name_required"
-	FieldTooLong       Code = "too_long"
-	FieldTooMany       Code = "too_many"
-	FieldUnknown       Code = "unknown_field"
-	FieldReadOnly      Code = "read_only"
-	FieldImmutable     Code = "immutable"
-	FieldInvalidType   Code = "invalid_type"
-	FieldInvalidEmail  Code = "invalid_email"
-	FieldInvalidPhone  Code = "invalid_phone"
-	FieldPhoneRegion   Code = "phone_region_unknown"
-	FieldInvalidCounty Code = "invalid_country"
-	FieldInvalidURL    Code = "invalid_url"
-	FieldInvalidKey    Code = "invalid_key"
-	FieldInvalidValue  Code = "invalid_value"
-	FieldControlChars  Code = "control_characters"
-	FieldDuplicate     Code = "duplicate"
+	FieldRequired       Code = "required"
+	FieldNameRequired   Code = "name_required"
+	FieldTooLong        Code = "too_long"
+	FieldTooMany        Code = "too_many"
+	FieldUnknown        Code = "unknown_field"
+	FieldReadOnly       Code = "read_only"
+	FieldImmutable      Code = "immutable"
+	FieldInvalidType    Code = "invalid_type"
+	FieldInvalidEmail   Code = "invalid_email"
+	FieldInvalidPhone   Code = "invalid_phone"
+	FieldPhoneRegion    Code = "phone_region_unknown"
+	FieldInvalidCountry Code = "invalid_country"
+	FieldInvalidURL     Code = "invalid_url"
+	FieldInvalidKey     Code = "invalid_key"
+	FieldInvalidValue   Code = "invalid_value"
+	FieldControlChars   Code = "control_characters"
+	FieldDuplicate      Code = "duplicate"
 )
 
 // FieldError locates one problem in a request body with a JSON Pointer (RFC 6901).
@@ -106,6 +106,8 @@ func CodeOf(err error) Code {
 // Sentinel errors, comparable with errors.Is through their code.
 var (
 	ErrClientNotFound     = &Error{Code: CodeClientNotFound}
+	ErrInvitationNotFound = &Error{Code: CodeInvitationNotFound}
+	ErrExportNotFound     = &Error{Code: CodeExportNotFound}
 	ErrEmailTaken         = &Error{Code: CodeEmailTaken}
 	ErrCodeTaken          = &Error{Code: CodeCodeTaken}
 	ErrPreconditionFailed = &Error{Code: CodePreconditionFailed}

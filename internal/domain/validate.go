@@ -181,7 +181,7 @@ func (v *validator) country(pointer, s string) string {
 		return ""
 	}
 	if !ValidCountry(s) {
-		v.add(pointer, FieldInvalidCounty, "")
+		v.add(pointer, FieldInvalidCountry, "")
 	}
 	return s
 }

@@ -17,12 +17,16 @@ import (
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
-// Jobs is what the worker needs from storage.
+// Jobs keeps the export jobs: a run claims one, reports progress, finishes it.
 type Jobs interface {
 	ClaimExport(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.ExportJob, error)
 	ExportProgress(ctx context.Context, tenant, id, runID string, rows int64) error
 	FinishExport(ctx context.Context, tenant string, j *domain.ExportJob, runID string) error
 	MarkExportNotified(ctx context.Context, tenant, id string) (bool, error)
+}
+
+// Clients reads what an export writes: clients page by page, as the list shows them.
+type Clients interface {
 	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
 	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
 }
@@ -40,10 +44,11 @@ type Message struct {
 
 // Worker runs export jobs from SQS messages. Build it once per process.
 type Worker struct {
-	Jobs   Jobs
-	S3     *s3.Client
-	Bucket string
-	Mail   Mailer
+	Jobs    Jobs
+	Clients Clients
+	S3      *s3.Client
+	Bucket  string
+	Mail    Mailer
 	// DownloadURL is the link the ready e-mail gives for a job.
 	DownloadURL func(tenant, jobID string) string
 	Now         func() time.Time
@@ -59,19 +64,20 @@ type Worker struct {
 func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	var resp events.SQSEventResponse
 	for _, rec := range ev.Records {
-		if err := w.process(ctx, rec); err != nil {
-			w.Log.ErrorContext(ctx, "export failed", "message", rec.MessageId, "error", err.Error())
+		log := w.Log.With("message_id", rec.MessageId)
+		if err := w.process(ctx, rec, log); err != nil {
+			log.ErrorContext(ctx, "export failed", "error", err.Error())
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
 		}
 	}
 	return resp, nil
 }
 
-func (w *Worker) process(ctx context.Context, rec events.SQSMessage) error {
+func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.Logger) error {
 	var msg Message
 	if err := json.Unmarshal([]byte(rec.Body), &msg); err != nil || msg.Tenant == "" || msg.JobID == "" {
 		// A message no run could ever process: acknowledge it rather than loop.
-		w.Log.WarnContext(ctx, "unreadable export message, dropped", "message", rec.MessageId)
+		log.WarnContext(ctx, "unreadable export message, dropped")
 		return nil
 	}
 	runID := uuid.NewString()
@@ -82,7 +88,8 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage) error {
 	if err != nil {
 		return err
 	}
-	runErr := w.run(ctx, msg.Tenant, job, runID)
+	log = log.With("tenant", msg.Tenant, "job_id", msg.JobID, "run_id", runID, "attempt", job.Attempt)
+	runErr := w.run(ctx, msg.Tenant, job, runID, log)
 	if runErr == nil {
 		job.Status = domain.ExportReady
 	} else if job.Attempt >= w.MaxAttempts {
@@ -98,22 +105,19 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage) error {
 		}
 		return err
 	}
-	w.notify(ctx, msg.Tenant, job)
+	w.notify(ctx, msg.Tenant, job, log)
 	return runErr // a failed job's message goes on to the dead-letter queue
 }
 
 // run writes the file of one run. Any error aborts the multipart upload: no object appears.
-func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, runID string) (err error) {
-	q, err := store.ParseListParams(job.Filters)
-	if err != nil {
-		return fmt.Errorf("filters: %w", err)
-	}
+func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, runID string, log *slog.Logger) (err error) {
+	q := store.ListQuery{Filter: job.Filter, Limit: w.PageSize}
 	// The clients as the list shows them when the export starts: later ones are left out.
-	if q.CreatedBefore.IsZero() || job.StartedAt.Before(q.CreatedBefore) {
-		q.CreatedBefore = *job.StartedAt
+	if q.Filter.CreatedBefore.IsZero() || job.StartedAt.Before(q.Filter.CreatedBefore) {
+		q.Filter.CreatedBefore = *job.StartedAt
 	}
-	q.Limit, q.WithDefinitions = w.PageSize, true
-	defs, _, err := w.Jobs.GetDefinitions(ctx, tenant)
+	q.Filter.Fields = nil // every member: the columns pick theirs
+	defs, _, err := w.Clients.GetDefinitions(ctx, tenant)
 	if err != nil {
 		return err
 	}
@@ -130,7 +134,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 	defer func() {
 		if err != nil {
 			if aerr := up.Abort(); aerr != nil {
-				w.Log.ErrorContext(ctx, "abort upload", "key", key, "error", aerr.Error())
+				log.ErrorContext(ctx, "abort upload", "key", key, "error", aerr.Error())
 			}
 		}
 	}()
@@ -139,7 +143,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 		return err
 	}
 	for pages := 0; ; pages++ {
-		page, err := w.Jobs.ListClients(ctx, tenant, q)
+		page, err := w.Clients.ListClients(ctx, tenant, q)
 		if err != nil {
 			return err
 		}
@@ -169,7 +173,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 }
 
 // notify e-mails the requester once, whatever the number of deliveries.
-func (w *Worker) notify(ctx context.Context, tenant string, job *domain.ExportJob) {
+func (w *Worker) notify(ctx context.Context, tenant string, job *domain.ExportJob, log *slog.Logger) {
 	if job.RequesterEmail == "" || w.Mail == nil {
 		return
 	}
@@ -183,7 +187,7 @@ func (w *Worker) notify(ctx context.Context, tenant string, job *domain.ExportJo
 	}
 	if err != nil {
 		// Never retried: a second attempt could be a second e-mail. The job shows its state.
-		w.Log.ErrorContext(ctx, "export notice not sent", "job", job.ID, "error", err.Error())
+		log.ErrorContext(ctx, "export notice not sent", "error", err.Error())
 	}
 }
 

@@ -21,7 +21,6 @@ import (
 	"github.com/clientdesk/clientdesk/internal/localstack"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/openapi/contract"
-	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 // startWithMail runs the stack with the SES emulator (and opts). make test installs the
@@ -196,7 +195,7 @@ func TestInvitationEndToEnd(t *testing.T) {
 	if status != "active" || access["status"] != "active" || access["accepted_at"] == nil || access["pending_token"] != nil {
 		t.Fatalf("after accept: %s %v", status, access)
 	}
-	s := e.stack.API.Clients.(*store.Store)
+	s := e.stack.Store
 	cred, err := s.GetCredential(context.Background(), "agency-1", id)
 	if err != nil || cred == nil || !strings.HasPrefix(cred.PasswordHash, "$argon2id$") || strings.Contains(cred.PasswordHash, "solide") {
 		t.Fatalf("credential %+v %v", cred, err)

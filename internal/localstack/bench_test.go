@@ -10,7 +10,6 @@ import (
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/localstack"
-	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 // BenchmarkExportLocalStack: seconds from POST /v1/exports to a ready job, on the whole local
@@ -23,7 +22,7 @@ func BenchmarkExportLocalStack(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer stack.Close()
-	s := stack.API.Clients.(*store.Store)
+	s := stack.Store
 	ctx := context.Background()
 	for i := range n {
 		id, _ := uuid.NewV7()
@@ -40,7 +39,7 @@ func BenchmarkExportLocalStack(b *testing.B) {
 		if err := s.CreateExport(ctx, "agency-1", job, 3, nil); err != nil {
 			b.Fatal(err)
 		}
-		if err := stack.API.Exports.SendExport(ctx, "agency-1", job.ID); err != nil {
+		if err := stack.API.ExportQueue.SendExport(ctx, "agency-1", job.ID); err != nil {
 			b.Fatal(err)
 		}
 		for {

@@ -26,7 +26,6 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/localstack"
-	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 func startExports(t *testing.T) *env {
@@ -204,10 +203,10 @@ func TestExportEndToEnd(t *testing.T) {
 func TestExportLimitAndBadRequests(t *testing.T) {
 	e := startExports(t)
 	tok := e.exporter()
-	s := e.stack.API.Clients.(*store.Store)
+	s := e.stack.Store
 	e.stack.API.MaxRunningExports = 1
 	// One unfinished job (never queued) holds the tenant's only slot.
-	held := &domain.ExportJob{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ab", Status: domain.ExportQueued, Filters: map[string]string{}, Locale: "en", CreatedAt: time.Now()}
+	held := &domain.ExportJob{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ab", Status: domain.ExportQueued, Locale: "en", CreatedAt: time.Now()}
 	if err := s.CreateExport(context.Background(), "agency-1", held, 1, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +264,7 @@ func TestExportRecoversFromFaults(t *testing.T) {
 	if len(rows) != 41 || parts.Load() < 2 {
 		t.Fatalf("%d rows after a failed part (%d part uploads)", len(rows), parts.Load())
 	}
-	stored, _ := e.stack.API.Clients.(*store.Store).GetExport(context.Background(), "agency-1", id)
+	stored, _ := e.stack.Store.GetExport(context.Background(), "agency-1", id)
 	objects, _ := e.stack.S3.Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(localstack.ExportsBucket), Prefix: aws.String("exports/agency-1/" + id)})
 	uploads, _ := e.stack.S3.Client().ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(localstack.ExportsBucket)})
 	if stored.Attempt != 2 || len(objects.Contents) != 1 || len(uploads.Uploads) != 0 {
@@ -280,7 +279,7 @@ func TestExportRecoversFromFaults(t *testing.T) {
 	e.stack.DynamoDB.Server.EmulateFailureForTable(e.stack.DynamoDB.Table, server.FailureConditionInternalServerError, "GSI3")
 	id = e.do("POST", "/v1/exports", tok, `{"filters":{"sort":"-updated_at"}}`).json(t)["id"].(string)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		j, _ := e.stack.API.Clients.(*store.Store).GetExport(context.Background(), "agency-1", id)
+		j, _ := e.stack.Store.GetExport(context.Background(), "agency-1", id)
 		if j.Attempt >= 1 && j.Status == domain.ExportRunning || time.Now().After(deadline) {
 			break
 		}

@@ -46,7 +46,9 @@ type Stack struct {
 	DynamoDB *emulators.DynamoDB
 	Tokens   *Tokens
 	API      *api.API
-	Server   *Server
+	// Store is the store every handler and the worker use.
+	Store  *store.Store
+	Server *Server
 	// Meter counts the DynamoDB requests the handlers make.
 	Meter *store.Meter
 	// SES is the mail emulator, when started.
@@ -96,11 +98,12 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, err
 	}
 	meter := &store.Meter{}
-	a := service.New(cfg, db.Client(meter.Attach))
+	st := &Stack{DynamoDB: db, Tokens: tokens, Meter: meter}
+	st.Store = store.New(db.Client(meter.Attach), opts.Table, time.Now)
+	a := service.New(cfg, st.Store, opts.Log)
+	st.API = a
 	// Everything any function wires, since this one process serves every route.
 	a.Phones = phone.E164
-	a.Log = opts.Log
-	a.Now = time.Now
 	a.SetupURL = opts.SetupURL
 	if a.SetupURL == "" {
 		a.SetupURL = "http://127.0.0.1:8080/local/setup"
@@ -108,7 +111,6 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	a.Zone = cfg.TimeZone
 	a.RenderInvitation = invitemail.Render
 	a.HashPassword = password.Hash
-	st := &Stack{DynamoDB: db, Tokens: tokens, API: a, Meter: meter}
 	if opts.Mail {
 		ses, err := emulators.StartSES(ctx)
 		if err != nil {
@@ -140,19 +142,18 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 		retry = 30 * time.Second
 	}
 	sqsE := emulators.StartSQS()
-	st.Queue, err = sqsE.CreateQueue(ctx, "exports", retry, 3)
+	st.Queue, err = sqsE.CreateQueue(ctx, "exports", retry, config.ExportMaxAttempts)
 	if err != nil {
 		return err
 	}
 	a := st.API
-	a.Exports = &export.Queue{Client: sqsE.Client(), URL: st.Queue.URL}
+	a.ExportQueue = &export.Queue{Client: sqsE.Client(), URL: st.Queue.URL}
 	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client()), Bucket: ExportsBucket}
-	a.MaxRunningExports = 3
-	st.Worker = &export.Worker{Jobs: a.Clients.(*store.Store), S3: s3e.Client(), Bucket: ExportsBucket, Mail: a.Mail,
+	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, S3: s3e.Client(), Bucket: ExportsBucket, Mail: a.Mail,
 		DownloadURL: func(tenant, id string) string {
 			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
 		},
-		Now: func() time.Time { return a.Now() }, Log: opts.Log, PageSize: 500, MaxAttempts: 3}
+		Now: func() time.Time { return a.Now() }, Log: opts.Log, PageSize: config.ExportPageSize, MaxAttempts: config.ExportMaxAttempts}
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	st.stop, st.done = stop, make(chan struct{})
 	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Handler: st.Worker.Handle, Log: opts.Log}

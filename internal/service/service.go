@@ -4,6 +4,7 @@ package service
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -23,45 +24,29 @@ type Env struct {
 	Config config.Config
 	AWS    aws.Config
 	Store  *store.Store
+	Log    *slog.Logger
 }
 
-// FromEnv builds the API from the process environment, as a Lambda function starts.
-func FromEnv() (*api.API, *Env, error) {
-	env, db, err := load()
-	if err != nil {
-		return nil, nil, err
-	}
-	a := New(env.Config, db)
-	env.Store = a.Clients.(*store.Store)
-	return a, env, nil
-}
+// NewLogger is the one logger of every function, the local stack included: JSON lines, which
+// CloudWatch Logs Insights reads field by field.
+func NewLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
 
-// Load reads the environment and builds the store, for a function that serves no route
-// (the export worker): it links none of the API.
+// Load reads the environment and builds the store: what every function starts with.
 func Load() (*Env, error) {
-	env, db, err := load()
+	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	env.Store = store.New(db, env.Config.TableName, time.Now)
-	return env, nil
-}
-
-func load() (*Env, *dynamodb.Client, error) {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		return nil, nil, err
-	}
 	awsCfg, err := lambdaAWSConfig(os.Getenv)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 	})
-	return &Env{Config: cfg, AWS: awsCfg}, db, nil
+	return &Env{Config: cfg, AWS: awsCfg, Store: store.New(db, cfg.TableName, time.Now), Log: NewLogger(os.Stderr)}, nil
 }
 
 // lambdaAWSConfig reads the region and the execution role's credentials that Lambda puts in
@@ -79,11 +64,9 @@ func lambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 	}, nil
 }
 
-// New builds the API over an existing DynamoDB client (the local stack and tests pass one
-// pointed at the emulator).
-func New(cfg config.Config, db *dynamodb.Client) *api.API {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	a := api.New(store.New(db, cfg.TableName, time.Now), cfg.Claims, log)
+// New builds the API over a store (the local stack and tests pass one over an emulator).
+func New(cfg config.Config, st *store.Store, log *slog.Logger) *api.API {
+	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Exports: st, Idempotency: st}, cfg.Claims, log)
 	a.SetupURL, a.Zone, a.MaxRunningExports = cfg.SetupURL, cfg.TimeZone, cfg.MaxRunningExports
 	return a
 }
@@ -92,13 +75,21 @@ func New(cfg config.Config, db *dynamodb.Client) *api.API {
 // what only this function links (templates, a mailer, a queue, a signer). A failure stops the
 // function at init, with its reason in the log, never at its first request.
 func Start(op string, wire func(*api.API, *Env) error) {
-	a, env, err := FromEnv()
-	if err == nil && wire != nil {
-		err = wire(a, env)
-	}
+	env, err := Load()
 	if err != nil {
-		slog.Error("init failed", "operation", op, "error", err)
-		os.Exit(1)
+		Fail(op, err)
+	}
+	a := New(env.Config, env.Store, env.Log)
+	if wire != nil {
+		if err := wire(a, env); err != nil {
+			Fail(op, err)
+		}
 	}
 	lambda.Start(a.Handler(op))
+}
+
+// Fail stops a function at init, saying why in the functions' log format.
+func Fail(function string, err error) {
+	NewLogger(os.Stderr).Error("init failed", "function", function, "error", err.Error())
+	os.Exit(1)
 }

@@ -18,9 +18,9 @@ func TestLambdaAWSConfig(t *testing.T) {
 	}
 }
 
-func TestFromEnvNeedsATable(t *testing.T) {
+func TestLoadNeedsATable(t *testing.T) {
 	t.Setenv("TABLE_NAME", "")
-	if _, _, err := FromEnv(); err == nil {
-		t.Fatal("FromEnv without TABLE_NAME must fail at init")
+	if _, err := Load(); err == nil {
+		t.Fatal("Load without TABLE_NAME must fail at init")
 	}
 }

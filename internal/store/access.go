@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -86,17 +85,15 @@ var ErrInvitationGone = errors.New("invitation no longer pending")
 // ChangeAccess writes old → next with the transition's invitation, credential, event and
 // idempotency record, in one transaction conditioned on old's version.
 func (s *Store) ChangeAccess(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, t Transition) error {
-	writes, err := s.plan(tenant, newFiled(old, defs), newFiled(next, defs))
+	writes, err := s.withIdempotency(tenant, t.Idem)
 	if err != nil {
 		return err
 	}
-	if t.Idem != nil {
-		w, err := s.idempotencyPut(tenant, t.Idem)
-		if err != nil {
-			return err
-		}
-		writes = append([]write{w}, writes...)
+	filing, err := s.filingWrites(tenant, newFiled(old, defs), newFiled(next, defs))
+	if err != nil {
+		return err
 	}
+	writes = append(writes, filing...)
 	if t.Put != nil {
 		item, err := s.invitationItem(t.Put)
 		if err != nil {
@@ -154,15 +151,11 @@ func (s *Store) PrepareInvitation(ctx context.Context, inv *Invitation, idem *Id
 	if err != nil {
 		return err
 	}
-	writes := []write{s.put(item)}
-	if idem != nil {
-		w, err := s.idempotencyPut(inv.Tenant, idem)
-		if err != nil {
-			return err
-		}
-		writes = append([]write{w}, writes...)
+	writes, err := s.withIdempotency(inv.Tenant, idem)
+	if err != nil {
+		return err
 	}
-	return s.transact(ctx, writes)
+	return s.transact(ctx, append(writes, s.put(item)))
 }
 
 // AbandonInvitation removes a prepared link whose mail could not be sent, and frees its
@@ -175,20 +168,12 @@ func (s *Store) AbandonInvitation(ctx context.Context, inv *Invitation, idem *Id
 	return s.transact(ctx, writes)
 }
 
-// GetInvitation finds a pending link by the hash of its token, or returns nil.
+// GetInvitation finds a pending link by the hash of its token; domain.ErrInvitationNotFound
+// when there is none.
 func (s *Store) GetInvitation(ctx context.Context, hash string) (*Invitation, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: key(invitationPK(hash), invitationSK), ConsistentRead: aws.Bool(true),
-	})
+	it, err := getItem[invitationItem](ctx, s, invitationPK(hash), invitationSK, domain.ErrInvitationNotFound)
 	if err != nil {
-		return nil, fmt.Errorf("get invitation: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
-	var it invitationItem
-	if err := attributevalue.UnmarshalMapWithOptions(out.Item, &it, fromJSONTags); err != nil {
-		return nil, fmt.Errorf("decode invitation: %w", err)
+		return nil, err
 	}
 	return &it.Invitation, nil
 }
@@ -206,8 +191,8 @@ func (s *Store) Events(ctx context.Context, tenant, clientID string) ([]Event, e
 	}
 	events := make([]Event, 0, len(out.Items))
 	for _, item := range out.Items {
-		var it eventItem
-		if err := attributevalue.UnmarshalMapWithOptions(item, &it, fromJSONTags); err != nil {
+		it, err := decode[eventItem](item)
+		if err != nil {
 			return nil, err
 		}
 		events = append(events, it.Event)
@@ -215,16 +200,10 @@ func (s *Store) Events(ctx context.Context, tenant, clientID string) ([]Event, e
 	return events, nil
 }
 
-// GetCredential reads a client's password hash, or returns nil.
+// GetCredential reads a client's password hash; ErrNotFound when it has none.
 func (s *Store) GetCredential(ctx context.Context, tenant, clientID string) (*Credential, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: key(clientPK(tenant, clientID), credentialSK), ConsistentRead: aws.Bool(true),
-	})
-	if err != nil || out.Item == nil {
-		return nil, err
-	}
-	var it credentialItem
-	if err := attributevalue.UnmarshalMapWithOptions(out.Item, &it, fromJSONTags); err != nil {
+	it, err := getItem[credentialItem](ctx, s, clientPK(tenant, clientID), credentialSK, ErrNotFound)
+	if err != nil {
 		return nil, err
 	}
 	return &it.Credential, nil

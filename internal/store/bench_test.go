@@ -46,37 +46,36 @@ func BenchmarkFinding10k(b *testing.B) {
 	month := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name string
-		q    ListQuery
+		f    domain.ClientFilter
 	}{
-		{"newest", ListQuery{}},
-		{"oldest", ListQuery{Sort: SortOldest}},
-		{"sort=name", ListQuery{Sort: SortName}},
-		{"sort=-name", ListQuery{Sort: SortNameDesc}},
-		{"sort=-updated_at", ListQuery{Sort: SortRecentlyTouch}},
-		{"archived", ListQuery{Archived: true}},
-		{"status=invited", ListQuery{Statuses: []domain.Status{domain.StatusInvited}}},
-		{"status=suspended", ListQuery{Statuses: []domain.Status{domain.StatusSuspended}}},
-		{"status=invited,active", ListQuery{Statuses: []domain.Status{domain.StatusInvited, domain.StatusActive}}},
-		{"tag=vip", ListQuery{Tag: "vip"}},
-		{"tag=export", ListQuery{Tag: "Export"}},
-		{"created-in-a-month", ListQuery{CreatedAfter: month, CreatedBefore: month.AddDate(0, 1, 0)}},
-		{"status+sort=name", ListQuery{Statuses: []domain.Status{domain.StatusActive}, Sort: SortName}},
-		{"q=martin", ListQuery{Q: "martin"}},
-		{"q=smith", ListQuery{Q: "smith"}},
-		{"q=hel", ListQuery{Q: "hel"}},
-		{"q=atelier", ListQuery{Q: "atelier"}},
-		{"q=0612 (phone)", ListQuery{Q: "06 12"}},
-		{"q=c-0004 (code)", ListQuery{Q: "c-0004"}},
-		{"q=zzz (nothing)", ListQuery{Q: "zzz"}},
-		{"q=jean martin", ListQuery{Q: "jean martin"}},
-		{"q=olivia smith", ListQuery{Q: "olivia smith"}},
-		{"q=marie dufour atelier", ListQuery{Q: "marie dufour atelier"}},
-		{"q=helene + status=active", ListQuery{Q: "helene", Statuses: []domain.Status{domain.StatusActive}}},
+		{"newest", domain.ClientFilter{}},
+		{"oldest", domain.ClientFilter{Sort: domain.SortOldest}},
+		{"sort=name", domain.ClientFilter{Sort: domain.SortName}},
+		{"sort=-name", domain.ClientFilter{Sort: domain.SortNameDesc}},
+		{"sort=-updated_at", domain.ClientFilter{Sort: domain.SortRecentlyTouch}},
+		{"archived", domain.ClientFilter{Archived: true}},
+		{"status=invited", domain.ClientFilter{Statuses: []domain.Status{domain.StatusInvited}}},
+		{"status=suspended", domain.ClientFilter{Statuses: []domain.Status{domain.StatusSuspended}}},
+		{"status=invited,active", domain.ClientFilter{Statuses: []domain.Status{domain.StatusInvited, domain.StatusActive}}},
+		{"tag=vip", domain.ClientFilter{Tag: "vip"}},
+		{"tag=export", domain.ClientFilter{Tag: "Export"}},
+		{"created-in-a-month", domain.ClientFilter{CreatedAfter: month, CreatedBefore: month.AddDate(0, 1, 0)}},
+		{"status+sort=name", domain.ClientFilter{Statuses: []domain.Status{domain.StatusActive}, Sort: domain.SortName}},
+		{"q=martin", domain.ClientFilter{Query: "martin"}},
+		{"q=smith", domain.ClientFilter{Query: "smith"}},
+		{"q=hel", domain.ClientFilter{Query: "hel"}},
+		{"q=atelier", domain.ClientFilter{Query: "atelier"}},
+		{"q=0612 (phone)", domain.ClientFilter{Query: "06 12"}},
+		{"q=c-0004 (code)", domain.ClientFilter{Query: "c-0004"}},
+		{"q=zzz (nothing)", domain.ClientFilter{Query: "zzz"}},
+		{"q=jean martin", domain.ClientFilter{Query: "jean martin"}},
+		{"q=olivia smith", domain.ClientFilter{Query: "olivia smith"}},
+		{"q=marie dufour atelier", domain.ClientFilter{Query: "marie dufour atelier"}},
+		{"q=helene + status=active", domain.ClientFilter{Query: "helene", Statuses: []domain.Status{domain.StatusActive}}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
-			q := tc.q
-			q.Limit, q.WithDefinitions = 25, true
+			q := ListQuery{Filter: tc.f, Limit: 25}
 			var requests, read, n int
 			for b.Loop() {
 				m.Reset()
@@ -118,7 +117,7 @@ func BenchmarkWriteAmplification(b *testing.B) {
 			if change != nil {
 				old, next = next, newFiled(change(c), nil)
 			}
-			writes, err := s.plan(benchTenant, old, next)
+			writes, err := s.filingWrites(benchTenant, old, next)
 			if err != nil {
 				b.Fatal(err)
 			}

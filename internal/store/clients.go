@@ -2,411 +2,15 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"hash/fnv"
-	"slices"
-	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 )
-
-// Store reads and writes one table.
-type Store struct {
-	db    *dynamodb.Client
-	table string
-	now   func() time.Time
-}
-
-// New returns a store over table. now is the clock that expiries are judged by.
-func New(db *dynamodb.Client, table string, now func() time.Time) *Store {
-	return &Store{db: db, table: table, now: now}
-}
-
-// clientItem is a client as stored. The domain's JSON names are the attribute names; the
-// index keys and the search terms the client is filed under ride along.
-type clientItem struct {
-	PK     string `json:"PK"`
-	SK     string `json:"SK"`
-	GSI1PK string `json:"GSI1PK"`
-	GSI1SK string `json:"GSI1SK"`
-	GSI2SK string `json:"GSI2SK"`
-	GSI3SK string `json:"GSI3SK"`
-	GSI4PK string `json:"GSI4PK"`
-	// Terms and TagKeys are what the client is filed under, so that an update or a delete
-	// knows which term and tag items to remove without recomputing them.
-	Terms   []string `json:"terms,omitempty"`
-	TagKeys []string `json:"tag_keys,omitempty"`
-	domain.Client
-}
-
-func fromJSONTags(o *attributevalue.DecoderOptions) { o.TagKey = "json" }
-
-// marshalItem is how every item is written: the domain's JSON names are the attribute
-// names, and empty maps are left out. DynamoDB would store an empty map, but reading one back
-// means nothing more than its absence, and minidyn mangles them.
-func marshalItem(v any) (map[string]types.AttributeValue, error) {
-	item, err := attributevalue.MarshalMapWithOptions(v, func(o *attributevalue.EncoderOptions) { o.TagKey = "json" })
-	if err != nil {
-		return nil, err
-	}
-	dropEmptyMaps(item)
-	return item, nil
-}
-
-func dropEmptyMaps(m map[string]types.AttributeValue) {
-	for k, v := range m {
-		switch x := v.(type) {
-		case *types.AttributeValueMemberM:
-			dropEmptyMaps(x.Value)
-			if len(x.Value) == 0 {
-				delete(m, k)
-			}
-		case *types.AttributeValueMemberL:
-			for _, e := range x.Value {
-				if em, ok := e.(*types.AttributeValueMemberM); ok {
-					dropEmptyMaps(em.Value)
-				}
-			}
-		}
-	}
-}
-
-func unmarshalClientItem(item map[string]types.AttributeValue) (*clientItem, error) {
-	var it clientItem
-	if err := attributevalue.UnmarshalMapWithOptions(item, &it, fromJSONTags); err != nil {
-		return nil, fmt.Errorf("decode client item: %w", err)
-	}
-	return &it, nil
-}
-
-// filed is a client with what it is filed under.
-type filed struct {
-	client  *domain.Client
-	terms   []string
-	tagKeys []string
-}
-
-func newFiled(c *domain.Client, defs domain.Definitions) *filed {
-	visible := *c
-	visible.CustomFields = defs.Visible(c.CustomFields)
-	f := &filed{client: c, terms: domain.SearchTerms(&visible, defs.Searchable)}
-	for _, t := range c.Tags {
-		f.tagKeys = append(f.tagKeys, domain.Fold(t))
-	}
-	slices.Sort(f.tagKeys)
-	f.tagKeys = slices.Compact(f.tagKeys)
-	return f
-}
-
-func (f *filed) item(tenant string) (map[string]types.AttributeValue, error) {
-	c := f.client
-	return marshalItem(clientItem{
-		PK: clientPK(tenant, c.ID), SK: clientSK,
-		GSI1PK: tabPK(tenant, c.Archived), GSI1SK: c.ID, GSI2SK: nameKey(c), GSI3SK: updatedKey(c),
-		GSI4PK: statusPK(tenant, c.Status, c.Archived),
-		Terms:  f.terms, TagKeys: f.tagKeys, Client: *c,
-	})
-}
-
-// termItem files a client under one search word, with what a search filters on.
-type termItem struct {
-	PK       string        `json:"PK"`
-	SK       string        `json:"SK"`
-	ClientID string        `json:"client_id"`
-	Status   domain.Status `json:"status"`
-	Archived bool          `json:"archived"`
-	// Text is every word of the client between spaces: a search for several words keeps the
-	// entries whose text contains " word" for each other word.
-	Text string   `json:"text"`
-	Tags []string `json:"tags,omitempty" dynamodbav:",stringset"`
-	// Custom says the client holds custom values: a page shows them only with the
-	// definitions, which are then read along with the clients.
-	Custom bool `json:"custom,omitempty"`
-}
-
-// tagItem files a client under one of its tags.
-type tagItem struct {
-	PK       string        `json:"PK"`
-	SK       string        `json:"SK"`
-	ClientID string        `json:"client_id"`
-	Status   domain.Status `json:"status"`
-	Archived bool          `json:"archived"`
-	Custom   bool          `json:"custom,omitempty"`
-}
-
-func (f *filed) custom() bool { return len(f.client.CustomFields) > 0 }
-
-func (f *filed) text() string {
-	b := []byte{' '}
-	for _, t := range f.terms {
-		b = append(b, t...)
-		b = append(b, ' ')
-	}
-	return string(b)
-}
-
-// uniqueClaim is a value that at most one client of a tenant may hold.
-type uniqueClaim struct {
-	kind string
-	err  error
-	of   func(*domain.Client) string
-}
-
-var uniqueClaims = []uniqueClaim{
-	{kind: "email", err: domain.ErrEmailTaken, of: func(c *domain.Client) string { return domain.EmailKey(c.Email) }},
-	{kind: "code", err: domain.ErrCodeTaken, of: func(c *domain.Client) string { return domain.CodeKey(c.Code) }},
-}
-
-// write is one element of a transaction and the error its failed condition means.
-type write struct {
-	item types.TransactWriteItem
-	err  error
-}
-
-func (s *Store) put(item map[string]types.AttributeValue) write {
-	return write{item: types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}}}
-}
-
-func (s *Store) del(pk, sk string) write {
-	return write{item: types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk)}}}
-}
-
-func (s *Store) claim(tenant string, u uniqueClaim, value, clientID string) write {
-	return write{err: u.err, item: types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(s.table),
-		Item: map[string]types.AttributeValue{
-			Schema.Keys.Partition: &types.AttributeValueMemberS{Value: uniquePK(tenant, u.kind, value)},
-			Schema.Keys.Sort:      &types.AttributeValueMemberS{Value: uniqueSK},
-			"client_id":           &types.AttributeValueMemberS{Value: clientID},
-		},
-		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}}
-}
-
-// release frees a value held by clientID. It tolerates a claim that is already gone, so a
-// missing claim can never block the client's own updates, but never frees another client's.
-func (s *Store) release(tenant string, u uniqueClaim, value, clientID string) write {
-	return write{err: domain.ErrPreconditionFailed, item: types.TransactWriteItem{Delete: &types.Delete{
-		TableName:                 aws.String(s.table),
-		Key:                       key(uniquePK(tenant, u.kind, value), uniqueSK),
-		ConditionExpression:       aws.String("attribute_not_exists(PK) OR client_id = :id"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: clientID}},
-	}}}
-}
-
-func versionValue(v int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
-}
-
-// plan lists the writes that take a client from old to next (old nil: create; next nil:
-// delete), all in one transaction: the record, its unique claims, its search terms, its tag
-// memberships and the counters. Only what changes is written.
-func (s *Store) plan(tenant string, old, next *filed) ([]write, error) {
-	var writes []write
-	var was, is *domain.Client
-	if old != nil {
-		was = old.client
-	}
-	if next != nil {
-		is = next.client
-	}
-	// The record itself, conditioned on what the caller read.
-	switch {
-	case old == nil:
-		item, err := next.item(tenant)
-		if err != nil {
-			return nil, err
-		}
-		w := s.put(item)
-		w.item.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
-		w.err = fmt.Errorf("client id %s already exists", is.ID)
-		writes = append(writes, w)
-	case next == nil:
-		w := s.del(clientPK(tenant, was.ID), clientSK)
-		w.item.Delete.ConditionExpression = aws.String("version = :v")
-		w.item.Delete.ExpressionAttributeValues = map[string]types.AttributeValue{":v": versionValue(was.Version)}
-		w.err = domain.ErrPreconditionFailed
-		writes = append(writes, w)
-	default:
-		item, err := next.item(tenant)
-		if err != nil {
-			return nil, err
-		}
-		w := s.put(item)
-		w.item.Put.ConditionExpression = aws.String("version = :v")
-		w.item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": versionValue(was.Version)}
-		w.err = domain.ErrPreconditionFailed
-		writes = append(writes, w)
-	}
-	id := func() string {
-		if is != nil {
-			return is.ID
-		}
-		return was.ID
-	}()
-
-	for _, u := range uniqueClaims {
-		var before, after string
-		if was != nil {
-			before = u.of(was)
-		}
-		if is != nil {
-			after = u.of(is)
-		}
-		if before == after {
-			continue
-		}
-		if before != "" {
-			writes = append(writes, s.release(tenant, u, before, id))
-		}
-		if after != "" {
-			writes = append(writes, s.claim(tenant, u, after, id))
-		}
-	}
-
-	terms, err := s.termWrites(tenant, id, old, next)
-	if err != nil {
-		return nil, err
-	}
-	writes = append(writes, terms...)
-	tags, err := s.tagWrites(tenant, id, old, next)
-	if err != nil {
-		return nil, err
-	}
-	writes = append(writes, tags...)
-	if w, ok := s.statsWrite(tenant, id, was, is); ok {
-		writes = append(writes, w)
-	}
-	return writes, nil
-}
-
-// termWrites files the client under its words. A word's item carries the client's status,
-// tab, tags and whole text: when any of those change, every word's item is rewritten.
-func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error) {
-	var before, after []string
-	if old != nil {
-		before = old.terms
-	}
-	if next != nil {
-		after = next.terms
-	}
-	var writes []write
-	for _, t := range before {
-		if !slices.Contains(after, t) {
-			writes = append(writes, s.del(termsPK(tenant), termSK(t, id)))
-		}
-	}
-	if next == nil {
-		return writes, nil
-	}
-	rewriteAll := old == nil || !slices.Equal(before, after) || old.client.Status != next.client.Status ||
-		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys) ||
-		old.custom() != next.custom()
-	text := next.text()
-	for _, t := range after {
-		if !rewriteAll {
-			break
-		}
-		item, err := marshalItem(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom()})
-		if err != nil {
-			return nil, err
-		}
-		writes = append(writes, s.put(item))
-	}
-	return writes, nil
-}
-
-func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) {
-	var before, after []string
-	if old != nil {
-		before = old.tagKeys
-	}
-	if next != nil {
-		after = next.tagKeys
-	}
-	var writes []write
-	// Archiving moves the memberships to the other tab's partitions.
-	retabbed := old != nil && next != nil && old.client.Archived != next.client.Archived
-	for _, t := range before {
-		if !slices.Contains(after, t) || retabbed {
-			writes = append(writes, s.del(tagPK(tenant, t, old.client.Archived), id))
-		}
-	}
-	if next == nil {
-		return writes, nil
-	}
-	moved := old == nil || old.client.Status != next.client.Status || retabbed || old.custom() != next.custom()
-	for _, t := range after {
-		if !moved && slices.Contains(before, t) {
-			continue
-		}
-		item, err := marshalItem(tagItem{PK: tagPK(tenant, t, next.client.Archived), SK: id, ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Custom: next.custom()})
-		if err != nil {
-			return nil, err
-		}
-		writes = append(writes, s.put(item))
-	}
-	return writes, nil
-}
-
-// statsWrite moves the client between counters when it appears, disappears or changes status
-// or tab. The shard is chosen by client id; the counts are the sums over the shards.
-func (s *Store) statsWrite(tenant, id string, was, is *domain.Client) (write, bool) {
-	adds := map[string]int{}
-	if was != nil {
-		adds[statsAttr(was.Status, was.Archived)]--
-	}
-	if is != nil {
-		adds[statsAttr(is.Status, is.Archived)]++
-	}
-	names := map[string]string{}
-	values := map[string]types.AttributeValue{}
-	expr := ""
-	i := 0
-	for _, attr := range sortedAttrs(adds) {
-		if adds[attr] == 0 {
-			continue
-		}
-		n, v := "#a"+strconv.Itoa(i), ":v"+strconv.Itoa(i)
-		names[n] = attr
-		values[v] = &types.AttributeValueMemberN{Value: strconv.Itoa(adds[attr])}
-		if expr != "" {
-			expr += ", "
-		}
-		expr += n + " " + v
-		i++
-	}
-	if expr == "" {
-		return write{}, false
-	}
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(id))
-	return write{item: types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(s.table),
-		Key:                       key(statsPK(tenant), statsSK(int(h.Sum32()%statsShards))),
-		UpdateExpression:          aws.String("ADD " + expr),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-	}}}, true
-}
-
-func sortedAttrs(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // CreateClient writes a new client and everything it is filed under and, when given, the
 // idempotency record of the request, in one transaction: either all of it exists afterwards
@@ -416,19 +20,15 @@ func sortedAttrs(m map[string]int) []string {
 func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *Idempotency) error {
 	// The idempotency record goes first: when a retry finds its key used, that is the answer,
 	// even though the first request's email and code claims now fail too.
-	var writes []write
-	if idem != nil {
-		w, err := s.idempotencyPut(tenant, idem)
-		if err != nil {
-			return err
-		}
-		writes = append(writes, w)
-	}
-	plan, err := s.plan(tenant, nil, newFiled(c, defs))
+	writes, err := s.withIdempotency(tenant, idem)
 	if err != nil {
 		return err
 	}
-	writes = append(writes, plan...)
+	filing, err := s.filingWrites(tenant, nil, newFiled(c, defs))
+	if err != nil {
+		return err
+	}
+	writes = append(writes, filing...)
 	writes = append(writes, s.definitionsCheck(tenant, defsVersion))
 	return s.transact(ctx, writes)
 }
@@ -443,87 +43,32 @@ func (s *Store) GetClient(ctx context.Context, tenant, id string) (*domain.Clien
 }
 
 func (s *Store) getClientItem(ctx context.Context, tenant, id string) (*clientItem, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.table),
-		Key:            key(clientPK(tenant, id), clientSK),
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("get client: %w", err)
-	}
-	if out.Item == nil {
-		return nil, domain.ErrClientNotFound
-	}
-	return unmarshalClientItem(out.Item)
+	return getItem[clientItem](ctx, s, clientPK(tenant, id), clientSK, domain.ErrClientNotFound)
 }
 
 // GetClientWithDefinitions reads a client and the tenant's custom field definitions in one
 // request, both strongly consistent.
 func (s *Store) GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error) {
-	out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.table: {Keys: []map[string]types.AttributeValue{key(clientPK(tenant, id), clientSK), key(fieldsPK(tenant), fieldsSK)},
-			ConsistentRead: aws.Bool(true)},
-	}})
+	clients, defs, err := s.batchGetClients(ctx, tenant, []string{id}, true)
 	if err != nil {
-		return nil, nil, fmt.Errorf("get client: %w", err)
+		return nil, nil, err
 	}
-	if len(out.UnprocessedKeys) > 0 {
-		return nil, nil, &domain.Error{Code: domain.CodeUnavailable}
-	}
-	var c *domain.Client
-	var defs domain.Definitions
-	for _, item := range out.Responses[s.table] {
-		switch attrString(item, Schema.Keys.Sort) {
-		case clientSK:
-			it, err := unmarshalClientItem(item)
-			if err != nil {
-				return nil, nil, err
-			}
-			c = &it.Client
-		case fieldsSK:
-			d, err := unmarshalDefinitions(item)
-			if err != nil {
-				return nil, nil, err
-			}
-			defs = d.Defs
-		}
-	}
-	if c == nil {
+	if len(clients) == 0 {
 		return nil, nil, domain.ErrClientNotFound
 	}
-	return c, defs, nil
-}
-
-func attrString(item map[string]types.AttributeValue, name string) string {
-	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
+	return clients[0], defs, nil
 }
 
 // UpdateClient replaces old by next, on condition that the stored version is still old's.
 // It fails with domain.ErrPreconditionFailed when another write came first, and with
 // domain.ErrEmailTaken or domain.ErrCodeTaken when a changed value belongs to another client.
 func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions) error {
-	writes, err := s.plan(tenant, newFiled(old, defs), newFiled(next, defs))
+	writes, err := s.filingWrites(tenant, newFiled(old, defs), newFiled(next, defs))
 	if err != nil {
 		return err
 	}
-	if len(writes) == 1 {
-		// Nothing else changes: a plain conditional Put costs half of a one-item transaction.
-		put := writes[0].item.Put
-		_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
-			ConditionExpression: put.ConditionExpression, ExpressionAttributeValues: put.ExpressionAttributeValues})
-		var ccf *types.ConditionalCheckFailedException
-		if errors.As(err, &ccf) {
-			return domain.ErrPreconditionFailed
-		}
-		if err != nil {
-			return fmt.Errorf("update client: %w", err)
-		}
-		return nil
-	}
-	return s.transact(ctx, writes)
+	// When nothing but the record changes, apply makes it a plain conditional Put.
+	return s.apply(ctx, writes)
 }
 
 // DeleteClient deletes a client with everything it is filed under, and frees its email and
@@ -537,9 +82,7 @@ func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed fun
 	if allowed != nil && !allowed(it.Version) {
 		return domain.ErrPreconditionFailed
 	}
-	// What the client is filed under is read from the item, as it was written.
-	old := &filed{client: &it.Client, terms: it.Terms, tagKeys: it.TagKeys}
-	writes, err := s.plan(tenant, old, nil)
+	writes, err := s.filingWrites(tenant, it.filed(), nil)
 	if err != nil {
 		return err
 	}
@@ -551,37 +94,61 @@ func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed fun
 	return s.transact(ctx, writes)
 }
 
-// transact runs writes as one transaction and turns a cancellation into the error of the
-// first write whose condition failed. A transaction cancelled only because another one held
-// the same items is tried again: every write here is conditional, so a retry is safe.
-func (s *Store) transact(ctx context.Context, writes []write) error {
-	items := make([]types.TransactWriteItem, len(writes))
-	for i, w := range writes {
-		items[i] = w.item
+// batchGetClients reads clients by id, in the given order (the missing ones left out), and
+// the definitions if asked, in as few BatchGetItem requests as the 100-key limit allows.
+func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string, withDefs bool) ([]*domain.Client, domain.Definitions, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(ids)+1)
+	for _, id := range ids {
+		keys = append(keys, key(clientPK(tenant, id), clientSK))
 	}
-	for attempt := 0; ; attempt++ {
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		var tce *types.TransactionCanceledException
-		if !errors.As(err, &tce) {
+	if withDefs {
+		keys = append(keys, key(fieldsPK(tenant), fieldsSK))
+	}
+	byID := map[string]*domain.Client{}
+	var defs domain.Definitions
+	for len(keys) > 0 {
+		n := min(len(keys), maxBatchGetKeys)
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
+		keys = keys[n:]
+		// Keys DynamoDB left unprocessed (throttling) are asked again after a pause.
+		err := retry.OnConflict(ctx, conflictAttempts, func(int) error {
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
 			if err != nil {
-				return fmt.Errorf("transact write: %w", err)
+				return fmt.Errorf("read clients: %w", err)
+			}
+			for _, item := range out.Responses[s.table] {
+				if attrString(item, Schema.Keys.Sort) == fieldsSK {
+					d, err := decode[definitionsItem](item)
+					if err != nil {
+						return err
+					}
+					defs = d.sorted()
+					continue
+				}
+				ci, err := decode[clientItem](item)
+				if err != nil {
+					return err
+				}
+				byID[ci.ID] = &ci.Client
+			}
+			pending = out.UnprocessedKeys
+			if len(pending) > 0 {
+				return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
 			}
 			return nil
-		}
-		for i, r := range tce.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" && i < len(writes) {
-				return writes[i].err
-			}
-		}
-		if attempt == maxConflictRetries {
-			return &domain.Error{Code: domain.CodeUnavailable}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(10<<attempt) * time.Millisecond):
+		})
+		if err != nil {
+			return nil, nil, err
 		}
 	}
+	clients := make([]*domain.Client, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			clients = append(clients, c)
+		}
+	}
+	return clients, defs, nil
 }
 
-const maxConflictRetries = 3
+// maxBatchGetKeys is BatchGetItem's limit.
+const maxBatchGetKeys = 100

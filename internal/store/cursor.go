@@ -36,9 +36,9 @@ func encodeCursor(tenant, query string, pos map[string]string) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeCursor returns the position in s, or an invalid_cursor error naming the parameter.
+// decodeCursor returns the position in s, or domain.ErrInvalidCursor.
 func decodeCursor(tenant, query, s string) (map[string]string, error) {
-	bad := domain.Errorf(domain.CodeInvalidCursor, "cursor")
+	bad := domain.ErrInvalidCursor
 	if len(s) > maxCursorBytes {
 		return nil, bad
 	}

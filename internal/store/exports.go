@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
@@ -21,9 +21,6 @@ import (
 func exportsPK(tenant string) string { return "T#" + tenant + "#EXPORTS" }
 
 const runningSK = "~RUNNING"
-
-// ExportRetention is how long a job stays listed (its file expires after 7 days in S3).
-const ExportRetention = 8 * 24 * time.Hour
 
 type exportItem struct {
 	PK      string `json:"PK"`
@@ -41,7 +38,7 @@ var (
 
 func (s *Store) exportItem(tenant string, j *domain.ExportJob) (map[string]types.AttributeValue, error) {
 	return marshalItem(exportItem{PK: exportsPK(tenant), SK: j.ID,
-		Expires: j.CreatedAt.Add(ExportRetention).Unix(), ExportJob: *j})
+		Expires: j.CreatedAt.Add(config.ExportJobRetention).Unix(), ExportJob: *j})
 }
 
 // CreateExport records a queued job, on condition that the tenant has fewer than max jobs
@@ -51,13 +48,9 @@ func (s *Store) CreateExport(ctx context.Context, tenant string, j *domain.Expor
 	if err != nil {
 		return err
 	}
-	var writes []write
-	if idem != nil {
-		w, err := s.idempotencyPut(tenant, idem)
-		if err != nil {
-			return err
-		}
-		writes = append(writes, w)
+	writes, err := s.withIdempotency(tenant, idem)
+	if err != nil {
+		return err
 	}
 	writes = append(writes, write{err: ErrTooManyExports, item: types.TransactWriteItem{Update: &types.Update{
 		TableName:           aws.String(s.table),
@@ -72,17 +65,13 @@ func (s *Store) CreateExport(ctx context.Context, tenant string, j *domain.Expor
 	return s.transact(ctx, writes)
 }
 
-// GetExport reads a job (strongly consistent), or returns nil.
+// GetExport reads a job (strongly consistent); domain.ErrExportNotFound when there is none.
 func (s *Store) GetExport(ctx context.Context, tenant, id string) (*domain.ExportJob, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(exportsPK(tenant), id), ConsistentRead: aws.Bool(true)})
+	if id == runningSK {
+		return nil, domain.ErrExportNotFound
+	}
+	it, err := getItem[exportItem](ctx, s, exportsPK(tenant), id, domain.ErrExportNotFound)
 	if err != nil {
-		return nil, fmt.Errorf("get export: %w", err)
-	}
-	if out.Item == nil || id == runningSK {
-		return nil, nil
-	}
-	var it exportItem
-	if err := attributevalue.UnmarshalMapWithOptions(out.Item, &it, fromJSONTags); err != nil {
 		return nil, err
 	}
 	return &it.ExportJob, nil
@@ -102,8 +91,8 @@ func (s *Store) ListExports(ctx context.Context, tenant string, limit int) ([]*d
 	}
 	jobs := make([]*domain.ExportJob, 0, len(out.Items))
 	for _, item := range out.Items {
-		var it exportItem
-		if err := attributevalue.UnmarshalMapWithOptions(item, &it, fromJSONTags); err != nil {
+		it, err := decode[exportItem](item)
+		if err != nil {
 			return nil, err
 		}
 		jobs = append(jobs, &it.ExportJob)
@@ -111,7 +100,7 @@ func (s *Store) ListExports(ctx context.Context, tenant string, limit int) ([]*d
 	return jobs, nil
 }
 
-// update runs one conditional UpdateItem on a job and returns the job as it is afterwards.
+// updateExport runs one conditional UpdateItem on a job and returns the job as it is afterwards.
 func (s *Store) updateExport(ctx context.Context, tenant, id, expr, cond string, values map[string]types.AttributeValue, names map[string]string, failed error) (*domain.ExportJob, error) {
 	in := &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(exportsPK(tenant), id),
@@ -129,8 +118,8 @@ func (s *Store) updateExport(ctx context.Context, tenant, id, expr, cond string,
 	if err != nil {
 		return nil, fmt.Errorf("update export: %w", err)
 	}
-	var it exportItem
-	if err := attributevalue.UnmarshalMapWithOptions(out.Attributes, &it, fromJSONTags); err != nil {
+	it, err := decode[exportItem](out.Attributes)
+	if err != nil {
 		return nil, err
 	}
 	return &it.ExportJob, nil

@@ -3,11 +3,8 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -26,32 +23,23 @@ type definitionsItem struct {
 	Version int64              `json:"version"`
 }
 
-func unmarshalDefinitions(item map[string]types.AttributeValue) (*definitionsItem, error) {
-	var it definitionsItem
-	if err := attributevalue.UnmarshalMapWithOptions(item, &it, fromJSONTags); err != nil {
-		return nil, fmt.Errorf("decode definitions: %w", err)
-	}
+// sorted are the definitions in display order.
+func (it *definitionsItem) sorted() domain.Definitions {
 	it.Defs.Sort()
-	return &it, nil
+	return it.Defs
 }
 
 // GetDefinitions reads the tenant's definitions, in display order, and the version of the
 // whole set (0 when there are none yet).
 func (s *Store) GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: key(fieldsPK(tenant), fieldsSK), ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("get definitions: %w", err)
-	}
-	if out.Item == nil {
+	it, err := getItem[definitionsItem](ctx, s, fieldsPK(tenant), fieldsSK, ErrNotFound)
+	if errors.Is(err, ErrNotFound) {
 		return nil, 0, nil
 	}
-	it, err := unmarshalDefinitions(out.Item)
 	if err != nil {
 		return nil, 0, err
 	}
-	return it.Defs, it.Version, nil
+	return it.sorted(), it.Version, nil
 }
 
 // PutDefinitions replaces the tenant's definitions, on condition that the set is still at
@@ -66,30 +54,16 @@ func (s *Store) PutDefinitions(ctx context.Context, tenant string, defs domain.D
 	if err != nil {
 		return err
 	}
-	if idem != nil {
-		w, err := s.idempotencyPut(tenant, idem)
-		if err != nil {
-			return err
-		}
-		check := s.definitionsCheck(tenant, version)
-		put := s.put(item)
-		put.err = ErrDefinitionsChanged
-		put.item.Put.ConditionExpression = check.item.ConditionCheck.ConditionExpression
-		put.item.Put.ExpressionAttributeValues = check.item.ConditionCheck.ExpressionAttributeValues
-		return s.transact(ctx, []write{w, put})
-	}
-	in := &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: item}
-	check := s.definitionsCheck(tenant, version).item.ConditionCheck
-	in.ConditionExpression, in.ExpressionAttributeValues = check.ConditionExpression, check.ExpressionAttributeValues
-	_, err = s.db.PutItem(ctx, in)
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return ErrDefinitionsChanged
-	}
+	writes, err := s.withIdempotency(tenant, idem)
 	if err != nil {
-		return fmt.Errorf("put definitions: %w", err)
+		return err
 	}
-	return nil
+	check := s.definitionsCheck(tenant, version)
+	put := s.put(item)
+	put.err = check.err
+	put.item.Put.ConditionExpression = check.item.ConditionCheck.ConditionExpression
+	put.item.Put.ExpressionAttributeValues = check.item.ConditionCheck.ExpressionAttributeValues
+	return s.apply(ctx, append(writes, put))
 }
 
 // definitionsCheck makes a write depend on the definitions still being at version.
@@ -99,7 +73,7 @@ func (s *Store) definitionsCheck(tenant string, version int64) write {
 		cc.ConditionExpression = aws.String("attribute_not_exists(PK)")
 	} else {
 		cc.ConditionExpression = aws.String("version = :dv")
-		cc.ExpressionAttributeValues = map[string]types.AttributeValue{":dv": versionValue(version)}
+		cc.ExpressionAttributeValues = map[string]types.AttributeValue{":dv": number(version)}
 	}
 	return write{err: ErrDefinitionsChanged, item: types.TransactWriteItem{ConditionCheck: cc}}
 }

@@ -3,13 +3,8 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
@@ -38,53 +33,40 @@ type idempotencyItem struct {
 	Idempotency
 }
 
-// idempotencyPut claims the key unless a live record holds it; an expired record that TTL has
-// not yet removed does not count.
-func (s *Store) idempotencyPut(tenant string, r *Idempotency) (write, error) {
+// withIdempotency starts a transaction's writes with the claim of an Idempotency-Key, when
+// there is one: first, so that a retry that finds its key used learns that before anything
+// else its first attempt made (an email claimed) refuses it.
+func (s *Store) withIdempotency(tenant string, r *Idempotency) ([]write, error) {
+	if r == nil {
+		return nil, nil
+	}
 	item, err := marshalItem(idempotencyItem{
 		PK: idempotencyPK(tenant, r.Scope, r.Key), SK: idempotencySK, Idempotency: *r})
 	if err != nil {
-		return write{}, err
+		return nil, err
 	}
+	w := s.put(item)
+	w.err = ErrIdempotencyKeyUsed
 	if r.Claimed {
-		return write{err: ErrIdempotencyKeyUsed, item: types.TransactWriteItem{Put: &types.Put{
-			TableName:                 aws.String(s.table),
-			Item:                      item,
-			ConditionExpression:       aws.String("pending = :t"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
-		}}}, nil
+		// Replaces the pending claim this request took.
+		w.item.Put.ConditionExpression = aws.String("pending = :t")
+		w.item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}
+		return []write{w}, nil
 	}
-	return write{err: ErrIdempotencyKeyUsed, item: types.TransactWriteItem{Put: &types.Put{
-		TableName:                 aws.String(s.table),
-		Item:                      item,
-		ConditionExpression:       aws.String("attribute_not_exists(PK) OR expires_at < :now"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":now": epoch(s.now())},
-	}}}, nil
+	// A record past its expiry that TTL has not removed yet does not count.
+	w.item.Put.ConditionExpression = aws.String("attribute_not_exists(PK) OR expires_at < :now")
+	w.item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":now": epoch(s.now())}
+	return []write{w}, nil
 }
 
-// GetIdempotency reads the live record of a key, or returns nil when there is none.
+// GetIdempotency reads the live record of a key; ErrNotFound when there is none.
 func (s *Store) GetIdempotency(ctx context.Context, tenant, scope, idemKey string) (*Idempotency, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.table),
-		Key:            key(idempotencyPK(tenant, scope, idemKey), idempotencySK),
-		ConsistentRead: aws.Bool(true),
-	})
+	it, err := getItem[idempotencyItem](ctx, s, idempotencyPK(tenant, scope, idemKey), idempotencySK, ErrNotFound)
 	if err != nil {
-		return nil, fmt.Errorf("get idempotency record: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
-	var it idempotencyItem
-	if err := attributevalue.UnmarshalMapWithOptions(out.Item, &it, fromJSONTags); err != nil {
-		return nil, fmt.Errorf("decode idempotency record: %w", err)
+		return nil, err
 	}
 	if it.ExpiresAt < s.now().Unix() {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	return &it.Idempotency, nil
-}
-
-func epoch(t time.Time) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,41 +14,16 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-// Sort orders of the list.
-const (
-	SortNewest        = "-created_at"
-	SortOldest        = "created_at"
-	SortName          = "name"
-	SortNameDesc      = "-name"
-	SortUpdated       = "updated_at"
-	SortRecentlyTouch = "-updated_at"
-)
-
-// Sorts lists the sort orders a caller may ask for.
-var Sorts = []string{SortNewest, SortOldest, SortName, SortNameDesc, SortUpdated, SortRecentlyTouch}
-
-// ListQuery selects a page of clients. The API layer has checked every value's syntax.
+// ListQuery asks for a page of the clients a filter selects.
 type ListQuery struct {
-	// Q is a search: every word must begin a word of the client (see domain.QueryWords).
-	Q        string
-	Statuses []domain.Status
-	Archived bool
-	Tag      string
-	// CreatedAfter and CreatedBefore bound the creation time (zero: unbounded), after
-	// inclusive, before exclusive.
-	CreatedAfter  time.Time
-	CreatedBefore time.Time
-	Sort          string
-	Limit         int
-	Cursor        string
-	// WithDefinitions also reads the custom field definitions (when the page shows custom
-	// fields): one more item in the same request when clients are fetched by key, one more
-	// request otherwise.
-	WithDefinitions bool
+	Filter domain.ClientFilter
+	Limit  int
+	// Cursor is where the previous page stopped ("" for the first page).
+	Cursor string
 }
 
-// Page is a page of clients, the cursor of the next one ("" on the last page) and, when
-// asked for, the tenant's custom field definitions.
+// Page is a page of clients, the cursor of the next one ("" on the last page) and, when the
+// filter shows custom fields, the tenant's custom field definitions.
 type Page struct {
 	Items       []*domain.Client
 	NextCursor  string
@@ -60,45 +34,6 @@ type Page struct {
 // (possibly fewer than Limit) with a cursor to go on.
 const maxPageRequests = 5
 
-// selection identifies what the query selects and in which order, not its page size: a
-// cursor carries it, so it cannot be replayed with other filters.
-func (q ListQuery) selection() string {
-	statuses := make([]string, len(q.Statuses))
-	for i, s := range q.Statuses {
-		statuses[i] = string(s)
-	}
-	slices.Sort(statuses)
-	ms := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return strconv.FormatInt(t.UnixMilli(), 10)
-	}
-	return strings.Join([]string{"q=" + strings.Join(domain.QueryWords(q.Q), " "), "status=" + strings.Join(statuses, ","),
-		"archived=" + strconv.FormatBool(q.Archived), "tag=" + domain.Fold(q.Tag), "after=" + ms(q.CreatedAfter),
-		"before=" + ms(q.CreatedBefore), "sort=" + q.sort()}, "|")
-}
-
-func (q ListQuery) sort() string {
-	if q.Sort == "" {
-		return SortNewest
-	}
-	return q.Sort
-}
-
-// Compatible reports which parameter, if any, cannot be combined with the others: search
-// results and tag lists come in their own order (by word, then by creation), so they only
-// take the creation-time sorts.
-func (q ListQuery) Compatible() string {
-	if (q.Q != "" || q.Tag != "") && q.sort() != SortNewest && q.sort() != SortOldest {
-		return "sort"
-	}
-	if q.Q != "" && q.sort() == SortOldest {
-		return "sort"
-	}
-	return ""
-}
-
 // ListClients returns a page of the tenant's clients. The plan depends on the query:
 //   - a search Queries the word index for the most selective word and filters the rest;
 //   - a tag Queries the tag's members;
@@ -107,32 +42,33 @@ func (q ListQuery) Compatible() string {
 // Search and tag pages then read the clients with one BatchGetItem (the definitions ride in
 // the same request); index pages carry whole clients already.
 func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Page, error) {
-	if p := q.Compatible(); p != "" {
-		return Page{}, domain.Errorf(domain.CodeInvalidParameter, p)
+	f := q.Filter
+	if err := f.Check(); err != nil {
+		return Page{}, err
 	}
-	var p plan
-	words := domain.QueryWords(q.Q)
+	var p queryPlan
+	words := f.Words()
 	switch {
 	case len(words) > 0:
-		p = s.searchPlan(tenant, q, words)
-	case q.Tag != "":
-		p = s.tagPlan(tenant, q)
+		p = s.searchPlan(tenant, f, words)
+	case f.Tag != "":
+		p = s.tagPlan(tenant, f)
 	default:
-		p = s.indexPlan(tenant, q)
+		p = s.indexPlan(tenant, f)
 	}
 	if q.Cursor != "" {
-		pos, err := decodeCursor(tenant, q.selection(), q.Cursor)
+		pos, err := decodeCursor(tenant, f.Selection(), q.Cursor)
 		if err != nil {
 			return Page{}, err
 		}
 		for name, want := range p.partition {
 			if pos[name] != want {
-				return Page{}, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+				return Page{}, domain.ErrInvalidCursor
 			}
 		}
 		for name := range pos {
 			if !slices.Contains(p.keyAttrs, name) {
-				return Page{}, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+				return Page{}, domain.ErrInvalidCursor
 			}
 		}
 		p.in.ExclusiveStartKey = map[string]types.AttributeValue{}
@@ -144,10 +80,10 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	if err != nil {
 		return Page{}, err
 	}
-	withDefs := q.WithDefinitions
+	withDefs := f.Shows("custom_fields")
 	page := Page{}
 	if position != nil {
-		page.NextCursor = encodeCursor(tenant, q.selection(), position)
+		page.NextCursor = encodeCursor(tenant, f.Selection(), position)
 	}
 	if p.byKey {
 		ids := make([]string, len(items))
@@ -160,7 +96,7 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 		return page, err
 	}
 	for _, it := range items {
-		ci, err := unmarshalClientItem(it)
+		ci, err := decode[clientItem](it)
 		if err != nil {
 			return Page{}, err
 		}
@@ -173,8 +109,8 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	return page, err
 }
 
-// plan is one Query, repeated from page to page.
-type plan struct {
+// queryPlan is one Query, repeated from page to page.
+type queryPlan struct {
 	in *dynamodb.QueryInput
 	// keyAttrs are the attributes of a position in this Query (the cursor's content).
 	keyAttrs []string
@@ -193,7 +129,7 @@ type plan struct {
 	noLookAhead bool
 }
 
-func (p *plan) keeps(item map[string]types.AttributeValue) bool {
+func (p *queryPlan) keeps(item map[string]types.AttributeValue) bool {
 	for _, k := range p.keep {
 		if !k(item) {
 			return false
@@ -202,18 +138,11 @@ func (p *plan) keeps(item map[string]types.AttributeValue) bool {
 	return true
 }
 
-func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func attrBool(item map[string]types.AttributeValue, name string) bool {
-	v, ok := item[name].(*types.AttributeValueMemberBOOL)
-	return ok && v.Value
-}
-
-func (p *plan) archived(archived bool) {
+func (p *queryPlan) archived(archived bool) {
 	p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool { return attrBool(it, "archived") == archived })
 }
 
-func (p *plan) statuses(statuses []domain.Status) {
+func (p *queryPlan) statuses(statuses []domain.Status) {
 	if len(statuses) == 0 {
 		return
 	}
@@ -222,7 +151,7 @@ func (p *plan) statuses(statuses []domain.Status) {
 	})
 }
 
-func (p *plan) idRange(attr string, q ListQuery) {
+func (p *queryPlan) idRange(attr string, q domain.ClientFilter) {
 	if !q.CreatedAfter.IsZero() {
 		lo := idBound(q.CreatedAfter)
 		p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool { return attrString(it, attr) >= lo })
@@ -246,7 +175,7 @@ func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
 // searchPlan: the word index, for the longest word (the most selective, usually); the other
 // words, the tab, the statuses, the tag and the dates are checked on the entries, which carry
 // them. Each client counts once, on its first matching word.
-func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
+func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string) queryPlan {
 	key := words[0]
 	for _, w := range words[1:] {
 		if len(w) > len(key) {
@@ -257,7 +186,7 @@ func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
 	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :w)")
 	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
 	in.ExpressionAttributeValues[":w"] = str(key)
-	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
 		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, byKey: true}
 	p.archived(q.Archived)
 	p.statuses(q.Statuses)
@@ -294,11 +223,11 @@ func (s *Store) searchPlan(tenant string, q ListQuery, words []string) plan {
 }
 
 // tagPlan: the tag's members in the tab, by creation time; statuses are checked on them.
-func (s *Store) tagPlan(tenant string, q ListQuery) plan {
+func (s *Store) tagPlan(tenant string, q domain.ClientFilter) queryPlan {
 	pk := tagPK(tenant, domain.Fold(q.Tag), q.Archived)
-	in := s.query(pk, q.sort() == SortOldest)
+	in := s.query(pk, q.Order() == domain.SortOldest)
 	keyRange(in, Schema.Keys.Sort, q)
-	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
 		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true}
 	p.statuses(q.Statuses)
 	return p
@@ -306,13 +235,13 @@ func (s *Store) tagPlan(tenant string, q ListQuery) plan {
 
 // indexPlan: the tab's index for the sort. Sorted by creation with one status, the status
 // index serves the filter too; otherwise statuses are checked on the clients read.
-func (s *Store) indexPlan(tenant string, q ListQuery) plan {
-	sort := q.sort()
+func (s *Store) indexPlan(tenant string, q domain.ClientFilter) queryPlan {
+	sort := q.Order()
 	ixName := ByCreated
 	switch sort {
-	case SortName, SortNameDesc:
+	case domain.SortName, domain.SortNameDesc:
 		ixName = ByName
-	case SortUpdated, SortRecentlyTouch:
+	case domain.SortUpdated, domain.SortRecentlyTouch:
 		ixName = ByUpdated
 	}
 	pk := tabPK(tenant, q.Archived)
@@ -320,11 +249,11 @@ func (s *Store) indexPlan(tenant string, q ListQuery) plan {
 		ixName, pk = ByStatus, statusPK(tenant, q.Statuses[0], q.Archived)
 	}
 	ix := Schema.Index(ixName)
-	forward := sort == SortOldest || sort == SortName || sort == SortUpdated
+	forward := sort == domain.SortOldest || sort == domain.SortName || sort == domain.SortUpdated
 	in := s.query(pk, forward)
 	in.IndexName = aws.String(ix.Name)
 	in.ExpressionAttributeNames["#pk"] = ix.Keys.Partition
-	p := plan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort, ix.Keys.Partition, ix.Keys.Sort},
+	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort, ix.Keys.Partition, ix.Keys.Sort},
 		partition: map[string]string{ix.Keys.Partition: pk}}
 	if ixName == ByCreated || ixName == ByStatus {
 		keyRange(in, ix.Keys.Sort, q)
@@ -338,7 +267,7 @@ func (s *Store) indexPlan(tenant string, q ListQuery) plan {
 }
 
 // keyRange narrows a Query whose sort key is a client id to a creation-time range.
-func keyRange(in *dynamodb.QueryInput, sortAttr string, q ListQuery) {
+func keyRange(in *dynamodb.QueryInput, sortAttr string, q domain.ClientFilter) {
 	if q.CreatedAfter.IsZero() && q.CreatedBefore.IsZero() {
 		return
 	}
@@ -363,7 +292,7 @@ func keyRange(in *dynamodb.QueryInput, sortAttr string, q ListQuery) {
 // budget is spent. It returns the entries and the position after the last one returned (nil
 // when there is nothing more). When entries may be discarded, later requests read more at a
 // time.
-func (s *Store) collect(ctx context.Context, p plan, limit int) ([]map[string]types.AttributeValue, map[string]string, error) {
+func (s *Store) collect(ctx context.Context, p queryPlan, limit int) ([]map[string]types.AttributeValue, map[string]string, error) {
 	want := limit + 1
 	if p.noLookAhead {
 		want = limit
@@ -406,58 +335,4 @@ func position(item map[string]types.AttributeValue, attrs []string) map[string]s
 		pos[a] = attrString(item, a)
 	}
 	return pos
-}
-
-// batchGetClients reads clients by id, in the given order, and the definitions if asked, in
-// as few BatchGetItem requests as the 100-key limit allows.
-func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string, withDefs bool) ([]*domain.Client, domain.Definitions, error) {
-	keys := make([]map[string]types.AttributeValue, 0, len(ids)+1)
-	for _, id := range ids {
-		keys = append(keys, key(clientPK(tenant, id), clientSK))
-	}
-	if withDefs {
-		keys = append(keys, key(fieldsPK(tenant), fieldsSK))
-	}
-	byID := map[string]*domain.Client{}
-	var defs domain.Definitions
-	for len(keys) > 0 {
-		n := min(len(keys), 100)
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
-		keys = keys[n:]
-		for attempt := 0; len(pending) > 0; attempt++ {
-			if attempt > 0 {
-				if attempt > maxConflictRetries {
-					return nil, nil, &domain.Error{Code: domain.CodeUnavailable}
-				}
-				time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
-			}
-			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
-			if err != nil {
-				return nil, nil, fmt.Errorf("read clients: %w", err)
-			}
-			for _, item := range out.Responses[s.table] {
-				if attrString(item, Schema.Keys.Sort) == fieldsSK {
-					d, err := unmarshalDefinitions(item)
-					if err != nil {
-						return nil, nil, err
-					}
-					defs = d.Defs
-					continue
-				}
-				ci, err := unmarshalClientItem(item)
-				if err != nil {
-					return nil, nil, err
-				}
-				byID[ci.ID] = &ci.Client
-			}
-			pending = out.UnprocessedKeys
-		}
-	}
-	clients := make([]*domain.Client, 0, len(ids))
-	for _, id := range ids {
-		if c, ok := byID[id]; ok {
-			clients = append(clients, c)
-		}
-	}
-	return clients, defs, nil
 }

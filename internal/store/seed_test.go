@@ -99,7 +99,7 @@ func seed(ctx context.Context, s *Store, tenant string, n int) ([]*domain.Client
 	}
 	for i := range n {
 		c := realisticClient(r, i, start.Add(time.Duration(i)*37*time.Minute))
-		writes, err := s.plan(tenant, nil, newFiled(c, nil))
+		writes, err := s.filingWrites(tenant, nil, newFiled(c, nil))
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -49,12 +48,4 @@ func (s *Store) GetStats(ctx context.Context, tenant string) (Stats, error) {
 		st.Archived += st.ArchivedByStatus[status]
 	}
 	return st, nil
-}
-
-func attrInt(item map[string]types.AttributeValue, name string) int {
-	if v, ok := item[name].(*types.AttributeValueMemberN); ok {
-		n, _ := strconv.Atoi(v.Value)
-		return n
-	}
-	return 0
 }

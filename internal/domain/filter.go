@@ -1,0 +1,198 @@
+package domain
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ClientFilter selects clients and orders them: the list, exports and, later, bulk actions
+// take the same filter, so that an export holds exactly what the list showed. The API reads
+// it from a query string or a request body; the store only receives it.
+type ClientFilter struct {
+	// Query is a search: every word must begin a word of the client (see QueryWords).
+	Query    string   `json:"q,omitempty"`
+	Statuses []Status `json:"statuses,omitempty"`
+	// Archived selects the Archived tab instead of the default one.
+	Archived bool   `json:"archived,omitempty"`
+	Tag      string `json:"tag,omitempty"`
+	// CreatedAfter (inclusive) and CreatedBefore (exclusive) bound the creation time; zero
+	// means unbounded.
+	CreatedAfter  time.Time `json:"created_after,omitzero"`
+	CreatedBefore time.Time `json:"created_before,omitzero"`
+	Sort          Sort      `json:"sort,omitempty"`
+	// Fields are the members a reader asked for (nil: all of them).
+	Fields []string `json:"fields,omitempty"`
+}
+
+// Sort is an order of the client list.
+type Sort string
+
+// Sort orders of the list.
+const (
+	SortNewest        Sort = "-created_at"
+	SortOldest        Sort = "created_at"
+	SortName          Sort = "name"
+	SortNameDesc      Sort = "-name"
+	SortUpdated       Sort = "updated_at"
+	SortRecentlyTouch Sort = "-updated_at"
+)
+
+// Sorts lists the orders a caller may ask for.
+var Sorts = []Sort{SortNewest, SortOldest, SortName, SortNameDesc, SortUpdated, SortRecentlyTouch}
+
+// The members of a filter, as errors name them (and as the list's query string spells them).
+const (
+	FilterQuery         = "q"
+	FilterStatus        = "status"
+	FilterArchived      = "archived"
+	FilterTag           = "tag"
+	FilterCreatedAfter  = "created_after"
+	FilterCreatedBefore = "created_before"
+	FilterSort          = "sort"
+	FilterFields        = "fields"
+)
+
+// FilterMembers lists what selects and orders clients (not the fields shown).
+var FilterMembers = []string{FilterQuery, FilterStatus, FilterArchived, FilterTag, FilterCreatedAfter, FilterCreatedBefore, FilterSort}
+
+// ClientMembers are the members of a client as readers see it, for the fields a list shows.
+var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "code", "email", "phones", "address",
+	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "created_at",
+	"updated_at", "version"}
+
+// ErrInvalidCursor means a page position was tampered with, or belongs to another filter or
+// tenant; the API names the parameter that carried it.
+var ErrInvalidCursor = &Error{Code: CodeInvalidCursor}
+
+// Check validates the filter and puts it in canonical form (trimmed, statuses once each, id
+// always among the fields). An error names the member at fault (FilterSort, …): a value out
+// of range, or a combination the list cannot serve.
+func (f *ClientFilter) Check() error {
+	bad := func(member string) error { return Errorf(CodeInvalidParameter, member) }
+	f.Query = strings.TrimSpace(f.Query)
+	if utf8.RuneCountInString(f.Query) > MaxQueryLen || !utf8.ValidString(f.Query) {
+		return bad(FilterQuery)
+	}
+	var statuses []Status
+	for _, s := range f.Statuses {
+		if !slices.Contains(Statuses, s) {
+			return bad(FilterStatus)
+		}
+		if !slices.Contains(statuses, s) {
+			statuses = append(statuses, s)
+		}
+	}
+	f.Statuses = statuses
+	f.Tag = strings.TrimSpace(f.Tag)
+	if utf8.RuneCountInString(f.Tag) > MaxTagLen || !utf8.ValidString(f.Tag) {
+		return bad(FilterTag)
+	}
+	for member, t := range map[string]time.Time{FilterCreatedAfter: f.CreatedAfter, FilterCreatedBefore: f.CreatedBefore} {
+		if !t.IsZero() && (t.Year() < 2000 || t.Year() > 9999) {
+			return bad(member)
+		}
+	}
+	f.CreatedAfter, f.CreatedBefore = utc(f.CreatedAfter), utc(f.CreatedBefore)
+	if !f.CreatedAfter.IsZero() && !f.CreatedBefore.IsZero() && !f.CreatedAfter.Before(f.CreatedBefore) {
+		return bad(FilterCreatedBefore)
+	}
+	if f.Sort != "" && !slices.Contains(Sorts, f.Sort) {
+		return bad(FilterSort)
+	}
+	// Search results and tag lists come in their own order (by word, then by creation), so
+	// they only take the creation-time sorts, and a search only the newest first.
+	if (f.Query != "" || f.Tag != "") && f.Order() != SortNewest && f.Order() != SortOldest ||
+		f.Query != "" && f.Order() == SortOldest {
+		return bad(FilterSort)
+	}
+	if f.Fields != nil {
+		fields := []string{"id"}
+		for _, m := range f.Fields {
+			if !slices.Contains(ClientMembers, m) {
+				return bad(FilterFields)
+			}
+			if !slices.Contains(fields, m) {
+				fields = append(fields, m)
+			}
+		}
+		f.Fields = fields
+	}
+	return nil
+}
+
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// Order is the sort, newest first by default.
+func (f ClientFilter) Order() Sort {
+	if f.Sort == "" {
+		return SortNewest
+	}
+	return f.Sort
+}
+
+// Words are the search's words (see QueryWords).
+func (f ClientFilter) Words() []string { return QueryWords(f.Query) }
+
+// Shows reports whether the reader asked for a member.
+func (f ClientFilter) Shows(member string) bool {
+	return f.Fields == nil || slices.Contains(f.Fields, member)
+}
+
+// Selection identifies what the filter selects and in which order, not which members are
+// shown: a page position is bound to it, so it cannot be replayed with other filters.
+func (f ClientFilter) Selection() string {
+	statuses := make([]string, len(f.Statuses))
+	for i, s := range f.Statuses {
+		statuses[i] = string(s)
+	}
+	slices.Sort(statuses)
+	ms := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return strconv.FormatInt(t.UnixMilli(), 10)
+	}
+	return strings.Join([]string{"q=" + strings.Join(f.Words(), " "), "status=" + strings.Join(statuses, ","),
+		"archived=" + strconv.FormatBool(f.Archived), "tag=" + Fold(f.Tag), "after=" + ms(f.CreatedAfter),
+		"before=" + ms(f.CreatedBefore), "sort=" + string(f.Order())}, "|")
+}
+
+// Params writes the selecting members back as the list's query parameters (what a reader
+// of an export job sees of its filter).
+func (f ClientFilter) Params() map[string]string {
+	p := map[string]string{}
+	if f.Query != "" {
+		p[FilterQuery] = f.Query
+	}
+	if len(f.Statuses) > 0 {
+		s := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			s[i] = string(st)
+		}
+		p[FilterStatus] = strings.Join(s, ",")
+	}
+	if f.Archived {
+		p[FilterArchived] = "true"
+	}
+	if f.Tag != "" {
+		p[FilterTag] = f.Tag
+	}
+	if !f.CreatedAfter.IsZero() {
+		p[FilterCreatedAfter] = f.CreatedAfter.Format(time.RFC3339Nano)
+	}
+	if !f.CreatedBefore.IsZero() {
+		p[FilterCreatedBefore] = f.CreatedBefore.Format(time.RFC3339Nano)
+	}
+	if f.Sort != "" {
+		p[FilterSort] = string(f.Sort)
+	}
+	return p
+}
