@@ -21,11 +21,14 @@ dev: $(CDK)
 ## template (assertions, IAM, cdk-nag), and a synth through the pinned CDK CLI
 test: lint unit synth
 
+## lint: gofmt, go vet, staticcheck with every check (style ones included), and a go.mod that
+## `go mod tidy` would leave as it is
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -checks all ./...
 
 # The emulators that run as Node processes (SES) come from infra/package.json.
 unit: $(CDK)

@@ -34,13 +34,8 @@ import (
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
-// Function defaults, when the route table does not size a function.
-const (
-	defaultMemoryMB       = 256
-	defaultTimeoutSeconds = 10
-	exportRetentionDays   = 7
-	logRetention          = awslogs.RetentionDays_ONE_MONTH
-)
+// logRetention is how long functions' and the API's logs are kept.
+const logRetention = awslogs.RetentionDays_ONE_MONTH
 
 // StackProps are the deployment's parameters.
 type StackProps struct {
@@ -77,7 +72,7 @@ func PropsFromContext(app awscdk.App) StackProps {
 		SenderIdentity:   contextString(app, "senderIdentity", "example.com"),
 		MailFrom:         contextString(app, "mailFrom", ""),
 		SetupURL:         contextString(app, "setupUrl", "https://app.example.com/setup"),
-		TimeZone:         contextString(app, "timeZone", "Europe/Paris"),
+		TimeZone:         contextString(app, "timeZone", config.DefaultTimeZone),
 		AppURL:           contextString(app, "appUrl", "https://app.example.com"),
 		AlarmEmail:       contextString(app, "alarmEmail", ""),
 		ExternalIssuer:   contextString(app, "jwtIssuer", ""),
@@ -118,7 +113,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 		props.Claims = auth.DefaultClaimNames
 	}
 	if props.TimeZone == "" {
-		props.TimeZone = "Europe/Paris"
+		props.TimeZone = config.DefaultTimeZone
 	}
 	if props.SetupURL == "" {
 		props.SetupURL = "https://app.example.com/setup"
@@ -253,7 +248,7 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 		EnforceSSL: jsii.Bool(true),
 		// At least six times the worker's timeout, as Lambda's event source mapping advises.
 		VisibilityTimeout: awscdk.Duration_Minutes(jsii.Number(90)),
-		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(3)},
+		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(config.ExportMaxAttempts)},
 	})
 	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
@@ -274,7 +269,7 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 		ServerAccessLogsBucket: logs,
 		ServerAccessLogsPrefix: jsii.String("exports/"),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Expiration:                          awscdk.Duration_Days(jsii.Number(exportRetentionDays)),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(config.ExportFileRetentionDays)),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 		}},
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -372,7 +367,7 @@ func mailFrom(props StackProps) string {
 // functionEnv is what every function reads at start-up (config.Load), from the parameters.
 func functionEnv(props StackProps) map[string]string {
 	return config.Config{Claims: props.Claims, TenantNameClaim: props.Claims.TenantName, SetupURL: props.SetupURL,
-		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningExports: 3}.Env()
+		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningExports: config.DefaultMaxRunningExports}.Env()
 }
 
 // workers makes the functions no route invokes: the export worker reads the queue through an
@@ -399,10 +394,10 @@ func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Co
 // newFunction makes one Lambda function with its own role, log group and tracing.
 func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, timeoutSeconds int, env map[string]string, table awsdynamodb.Table) awslambda.Function {
 	if memoryMB == 0 {
-		memoryMB = defaultMemoryMB
+		memoryMB = config.DefaultMemoryMB
 	}
 	if timeoutSeconds == 0 {
-		timeoutSeconds = defaultTimeoutSeconds
+		timeoutSeconds = config.DefaultTimeoutSeconds
 	}
 	id := constructID(name)
 	logGroup := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
@@ -446,14 +441,12 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 	return fn
 }
 
-// grantMail lets the functions that send mail (none yet: invitations and export notices come
-// with their issues) send through the configured identity and configuration set only.
+// grantMail lets the routes that send mail (invitations) send through the configured
+// identity and configuration set only.
 func grantMail(stack awscdk.Stack, props StackProps, configSet awsses.ConfigurationSet, fns map[string]awslambda.Function) {
-	identityArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)})
-	configSetArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()})
 	for _, r := range routes.All {
 		if r.SendsMail {
-			fns[r.Function()].AddToRolePolicy(mailStatement(identityArn, configSetArn))
+			grantMailTo(stack, props, configSet, fns[r.Function()])
 		}
 	}
 }
@@ -471,17 +464,14 @@ func grantExportFiles(fn awslambda.Function, bucket awss3.Bucket, actions ...str
 	}}, jsii.Bool(true))
 }
 
+// grantMailTo lets fn send through the configured identity and configuration set only.
 func grantMailTo(stack awscdk.Stack, props StackProps, configSet awsses.ConfigurationSet, fn awslambda.Function) {
 	identityArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)})
 	configSetArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()})
-	fn.AddToRolePolicy(mailStatement(identityArn, configSetArn))
-}
-
-func mailStatement(identityArn, configSetArn *string) awsiam.PolicyStatement {
-	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
 		Resources: &[]*string{identityArn, configSetArn},
-	})
+	}))
 }
 
 // alarms watches what should never happen silently, and notifies a topic when asked to.

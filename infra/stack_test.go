@@ -17,6 +17,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/clientdesk/clientdesk/internal/auth"
+	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
@@ -141,12 +142,12 @@ func TestOneFunctionAndOneRoutePerRouteTableEntry(t *testing.T) {
 			continue
 		}
 		p := fn.Properties
-		wantMemory := float64(max(r.MemoryMB, defaultMemoryMB))
+		wantMemory := float64(max(r.MemoryMB, config.DefaultMemoryMB))
 		if r.MemoryMB == 0 {
-			wantMemory = defaultMemoryMB
+			wantMemory = config.DefaultMemoryMB
 		}
 		if p["Runtime"] != "provided.al2023" || fmt.Sprint(p["Architectures"]) != "[arm64]" || p["Handler"] != "bootstrap" ||
-			p["MemorySize"] != wantMemory || p["Timeout"] != float64(defaultTimeoutSeconds) ||
+			p["MemorySize"] != wantMemory || p["Timeout"] != float64(config.DefaultTimeoutSeconds) ||
 			fmt.Sprint(p["TracingConfig"]) != "map[Mode:Active]" || p["LoggingConfig"] == nil {
 			t.Errorf("%s: function properties %v", r.Key(), p)
 		}
@@ -348,7 +349,7 @@ func TestExportPipeline(t *testing.T) {
 	b := s.resources[bucketID].Properties
 	if fmt.Sprint(b["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" ||
 		!strings.Contains(fmt.Sprint(b["BucketEncryption"]), "SSEAlgorithm:AES256") ||
-		!strings.Contains(fmt.Sprint(b["LifecycleConfiguration"]), fmt.Sprintf("ExpirationInDays:%d", exportRetentionDays)) ||
+		!strings.Contains(fmt.Sprint(b["LifecycleConfiguration"]), fmt.Sprintf("ExpirationInDays:%d", config.ExportFileRetentionDays)) ||
 		!strings.Contains(fmt.Sprint(b["OwnershipControls"]), "BucketOwnerEnforced") ||
 		b["LoggingConfiguration"] == nil {
 		t.Errorf("exports bucket %v", b)

@@ -432,7 +432,7 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-// The cost of each operation in DynamoDB requests (MISSION's scale metric).
+// The cost of each operation in DynamoDB requests: the cost that matters at scale.
 func TestRequestsPerOperation(t *testing.T) {
 	h := newHarness(t)
 	c := h.create("agency-1", event(t, "create-client").Body)

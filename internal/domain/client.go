@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Status is where a client stands in the access lifecycle (MISSION §4). It is read-only through
+// Status is where a client stands in the access lifecycle. It is read-only through
 // the records API: it moves through dedicated operations (assign a site, invite, suspend).
 type Status string
 

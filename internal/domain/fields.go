@@ -268,7 +268,7 @@ func (d *FieldDefinition) validate() []FieldError {
 	return v.errs
 }
 
-// Label returns the definition's label in lang, or in the other language if that one is empty.
+// LabelIn returns the definition's label in lang, or in the other language if that one is empty.
 func (d *FieldDefinition) LabelIn(lang string) string {
 	if lang == "fr" && d.Label.FR != "" || d.Label.EN == "" {
 		return d.Label.FR

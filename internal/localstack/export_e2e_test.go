@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -32,6 +33,22 @@ func startExports(t *testing.T) *env {
 	return startWithMail(t, localstack.Options{ExportRetryAfter: time.Second})
 }
 
+// runFailures is a log handler that signals each failed export run the worker logs.
+type runFailures chan string
+
+func (f runFailures) Enabled(context.Context, slog.Level) bool { return true }
+func (f runFailures) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "export failed" {
+		select {
+		case f <- r.Message:
+		default:
+		}
+	}
+	return nil
+}
+func (f runFailures) WithAttrs([]slog.Attr) slog.Handler { return f }
+func (f runFailures) WithGroup(string) slog.Handler      { return f }
+
 func (e *env) exporter() string {
 	e.t.Helper()
 	b := `{"tenant_id":"agency-1","tenant_name":"Agence Lumière","email":"claire@agence.example","sub":"claire","roles":["editor"]}`
@@ -39,12 +56,16 @@ func (e *env) exporter() string {
 }
 
 // waitMails waits until n mails reached to (the notice leaves just after the job is ready),
-// then returns them, newest first.
+// then returns them, newest first; the test fails if they never come.
 func (e *env) waitMails(to string, n int) []emulators.Mail {
 	e.t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if mails := e.mailsTo(to); len(mails) >= n || time.Now().After(deadline) {
+		mails := e.mailsTo(to)
+		if len(mails) >= n {
 			return mails
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%d mails to %s after 10 s, want %d", len(mails), to, n)
 		}
 	}
 }
@@ -253,7 +274,8 @@ func isPartUpload(r *http.Request) bool {
 // An S3 fault aborts the multipart upload and the message comes back; the next run starts
 // clean. A DynamoDB fault does the same.
 func TestExportRecoversFromFaults(t *testing.T) {
-	e := startExports(t)
+	failures := make(runFailures, 8)
+	e := startWithMail(t, localstack.Options{ExportRetryAfter: time.Second, Log: slog.New(failures)})
 	tok := e.exporter()
 	seedExport(t, e, tok)
 	var parts atomic.Int32
@@ -276,15 +298,16 @@ func TestExportRecoversFromFaults(t *testing.T) {
 
 	// DynamoDB fault on the index the export reads: the first run fails, the next succeeds.
 	e.stack.Worker.S3 = e.stack.S3.Client()
+	for len(failures) > 0 {
+		<-failures // the S3 fault's run
+	}
 	e.stack.DynamoDB.Server.EmulateFailureForTable(e.stack.DynamoDB.Table, server.FailureConditionInternalServerError, "GSI3")
 	id = e.do("POST", "/v1/exports", tok, `{"filters":{"sort":"-updated_at"}}`).json(t)["id"].(string)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		j, _ := e.stack.Store.GetExport(context.Background(), "agency-1", id)
-		if j.Attempt >= 1 && j.Status == domain.ExportRunning || time.Now().After(deadline) {
-			break
-		}
+	select {
+	case <-failures:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run under a DynamoDB fault never failed")
 	}
-	time.Sleep(300 * time.Millisecond)
 	e.stack.DynamoDB.Server.EmulateFailureForTable(e.stack.DynamoDB.Table, server.FailureConditionNone, "GSI3")
 	if job := e.waitExport(tok, id, "ready"); job["rows_written"] != 40.0 {
 		t.Fatalf("after a DynamoDB fault: %v", job)

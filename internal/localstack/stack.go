@@ -173,16 +173,16 @@ func (unavailableMail) Send(context.Context, string, domain.RenderedMail) (strin
 }
 
 // Close stops the worker and the emulators.
-func (s *Stack) Close() {
-	if s.stop != nil {
-		s.stop()
-		<-s.done
+func (st *Stack) Close() {
+	if st.stop != nil {
+		st.stop()
+		<-st.done
 	}
-	if s.S3 != nil {
-		s.S3.Close()
+	if st.S3 != nil {
+		st.S3.Close()
 	}
-	if s.SES != nil {
-		s.SES.Close()
+	if st.SES != nil {
+		st.SES.Close()
 	}
-	s.DynamoDB.Close()
+	st.DynamoDB.Close()
 }

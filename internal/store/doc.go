@@ -1,26 +1,35 @@
 // Package store keeps clients and everything attached to them in one DynamoDB table, through
 // the real aws-sdk-go-v2 client. Keys and item structs are private to this package: the
-// domain never sees PK or SK.
+// domain never sees PK or SK. The files read in layers: table.go (encoding, one get, one
+// write path, transactions), keys.go (every key), filing.go (what a client is filed under),
+// then one file per aggregate: clients, list, fields, access, exports, idempotency, stats.
 //
 // # Table
 //
 // One table (Schema): string keys PK and SK, four sparse global secondary indexes that only
-// client items carry keys for, and a TTL attribute expires_at. Every partition key starts
-// with "T#<tenant>#", the tenant taken from the verified token, so no request can name
-// another tenant's item: isolation holds by construction, not by a filter.
+// client items carry keys for, and a TTL attribute expires_at. Every partition key of a
+// tenant's item starts with "T#<tenant>#", the tenant taken from the verified token, so no
+// request can name another tenant's item: isolation holds by construction, not by a filter.
+// The one exception is an invitation, found by the hash of its token on a public route: its
+// item carries the tenant, which is read from it, never from the request.
 //
-//	item             PK                               SK                 index keys
-//	client           T#<t>#C#<id>                     C                  GSI1PK=T#<t>#CL#A0|A1 (tab)
-//	                                                                     GSI1SK=<id>  GSI2SK=<folded name>#<id>
-//	                                                                     GSI3SK=<updated_at>#<id>
-//	                                                                     GSI4PK=T#<t>#CL#A0|A1#S#<status>
-//	search term      T#<t>#W                          <word>#<id>        -
-//	tag membership   T#<t>#CL#A0|A1#TAG#<folded tag>  <id>               -
-//	counters         T#<t>#STATS                      S#0 … S#9          -
-//	field defs       T#<t>#FIELDS                     F                  -
-//	unique email     T#<t>#U#email#<lower-cased>      U                  -
-//	unique code      T#<t>#U#code#<lower-cased>       U                  -
-//	idempotency      T#<t>#I#<operation>#<key>        I                  -
+//	item             PK                               SK                      index keys / TTL
+//	client           T#<t>#C#<id>                     C                       GSI1PK=T#<t>#CL#A0|A1 (tab)
+//	                                                                          GSI1SK=<id>  GSI2SK=<folded name>#<id>
+//	                                                                          GSI3SK=<updated_at>#<id>
+//	                                                                          GSI4PK=T#<t>#CL#A0|A1#S#<status>
+//	credential       T#<t>#C#<id>                     CRED                    -
+//	access event     T#<t>#C#<id>                     EV#<time>#<random>      -
+//	search term      T#<t>#W                          <word>#<id>             -
+//	tag membership   T#<t>#CL#A0|A1#TAG#<folded tag>  <id>                    -
+//	counters         T#<t>#STATS                      S#0 … S#9               -
+//	field defs       T#<t>#FIELDS                     F                       -
+//	unique email     T#<t>#U#email#<lower-cased>      U                       -
+//	unique code      T#<t>#U#code#<lower-cased>       U                       -
+//	idempotency      T#<t>#I#<operation>#<key>        I                       expires_at (24 h)
+//	invitation       INV#<sha256 of the token>        I                       expires_at (30 days)
+//	export job       T#<t>#EXPORTS                    <job id>                expires_at (8 days)
+//	running exports  T#<t>#EXPORTS                    ~RUNNING                -
 //
 //	index  partition  sort    serves
 //	GSI1   GSI1PK     GSI1SK  a tab newest or oldest first; created_after/before as a key range
@@ -30,6 +39,23 @@
 //
 // Client ids are UUIDv7: their text sorts by creation time, so "newest first" is a descending
 // Query and a date range is a key range.
+//
+// # Keys reserved for what comes next
+//
+// The items the next capabilities add keep the same rules (the tenant first; a client's own
+// items in its collection, read with the client by one Query; many-to-many links filed from
+// both sides in the same transaction):
+//
+//	item                  PK                               SK
+//	site                  T#<t>#SITE#<id>                  S
+//	site's client         T#<t>#SITE#<id>                  CL#<client id>
+//	client's site         T#<t>#C#<id>                     SITE#<site id>
+//	unique alias/domain   T#<t>#U#alias|domain#<folded>    U
+//	team member           T#<t>#C#<id>                     TEAM#<staff sub>
+//	staff member          T#<t>#STAFF                      <sub>
+//	timeline event        T#<t>#C#<id>                     EV#<time>#<random>   (as access events now)
+//	activity feed entry   T#<t>#FEED#<day>                 <time>#<random>
+//	job (any kind)        T#<t>#JOBS                       <job id>            (export jobs move here)
 //
 // # Search
 //
@@ -50,7 +76,7 @@
 // transaction; an update writes only what changes (the client alone for most edits).
 // BenchmarkWriteAmplification reports the figures.
 //
-// # Access patterns of the roadmap (MISSION.md), and what serves each; none uses Scan
+// # Access patterns, and what serves each; none uses Scan
 //
 //	#  pattern                                    served by                                          requests
 //	1  get a client (with field definitions)      BatchGetItem: client + definitions, consistent     1
@@ -67,17 +93,18 @@
 //	                                              client is filed under changes
 //	8  delete, freeing email and code             GetItem, then TransactWriteItems removing all       2
 //	9  custom field definitions                   one item per tenant, versioned                     1
-//	10 sites of a client, team, timeline          planned: items in the client's own collection,     1
-//	                                              PK=T#t#C#id, SK=SITE#…, TEAM#…, EV#<time>
-//	11 clients of a site                          planned: membership items like tags                 2
-//	12 invitation token lookup (public route)     planned: PK=INV#<sha256(token)>; the tenant is     1
-//	                                              read from the item, never from the request
-//	13 export and import jobs of a tenant         planned: PK=T#t#JOB#<id>, listed by a Query        1
+//	10 invitation token lookup (public route)     GetItem INV#<hash>                                 1
+//	11 change of access (invite, accept, …)       TransactWriteItems: client, its filing, link,      1
+//	                                              credential, event, idempotency record
+//	12 a client's access events                   Query T#t#C#id, SK begins_with EV#                  1
+//	13 export jobs of a tenant                    Query T#t#EXPORTS, newest first                     1
 //	14 export every client matching a filter      the list's plans, page after page                  n/1MB
 //
 // Optimistic concurrency: every client item carries a version; each write is conditioned on
 // the version it read, so a stale write fails (412) instead of losing an update. Uniqueness
 // is enforced by the claim items written in the same transaction as the client, never by a
 // read-then-write. Counters are sharded by client id so that concurrent writes rarely meet on
-// one item; they move in the same transactions as the clients, so they stay exact.
+// one item; they move in the same transactions as the clients, so they stay exact. A
+// transaction cancelled by a concurrent one is tried again (package retry: backoff with full
+// jitter, within the caller's deadline); every write here is conditional, so a retry is safe.
 package store

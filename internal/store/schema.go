@@ -27,7 +27,7 @@ type TableSchema struct {
 	Keys    KeySchema
 	Indexes []Index
 	// TTLAttribute holds an epoch-seconds expiry on items that DynamoDB should delete by itself
-	// (idempotency records now; setup tokens and export jobs later).
+	// (idempotency records, invitation links, export jobs).
 	TTLAttribute string
 }
 

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/localstack"
+	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
@@ -37,7 +37,7 @@ func run() error {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := service.NewLogger(os.Stderr)
 	stack, err := localstack.Start(ctx, localstack.Options{Issuer: base + "/local", Log: log, Mail: true, SetupURL: base + "/local/setup"})
 	if err != nil {
 		return err
