@@ -80,8 +80,9 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	job := &domain.ExportJob{ID: id, Status: domain.ExportQueued, Filter: filter, Columns: in.Columns, Locale: in.Locale,
-		RequestedBy: r.who.Subject, RequesterEmail: r.who.Email, TenantName: r.who.TenantName, CreatedAt: a.Now().UTC().Truncate(1e6)}
+	job := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: id, Status: domain.ExportQueued, Columns: in.Columns, Locale: in.Locale,
+		RequestedBy: r.who.Subject, CreatedAt: a.Now().UTC().Truncate(1e6)},
+		Filter: filter, RequesterEmail: r.who.Email, TenantName: r.who.TenantName}
 	out, err := key.createOnce(ctx, func(record func(*response) *store.Idempotency) (*response, error) {
 		out, err := jsonResponse(http.StatusAccepted, job.View(), map[string]string{"Location": "/v1/exports/" + id})
 		if err != nil {

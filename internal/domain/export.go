@@ -12,11 +12,24 @@ const (
 	ExportFailed  ExportStatus = "failed"
 )
 
-// ExportJob is a request to export the clients a list query selects, and its progress.
+// ExportJob is a request to export the clients a filter selects, and its progress.
 type ExportJob struct {
+	ExportInfo
+	Filter ClientFilter `json:"filter"`
+
+	// Kept by the server, not shown (see View).
+	RequesterEmail string `json:"requester_email,omitempty"`
+	TenantName     string `json:"tenant_name,omitempty"`
+	ObjectKey      string `json:"object_key,omitempty"`
+	Attempt        int    `json:"attempt,omitempty"`
+	RunID          string `json:"run_id,omitempty"`
+	Notified       bool   `json:"notified,omitempty"`
+}
+
+// ExportInfo is what staff see of a job, but for its filter.
+type ExportInfo struct {
 	ID          string       `json:"id"`
 	Status      ExportStatus `json:"status"`
-	Filter      ClientFilter `json:"filter"`
 	Columns     []string     `json:"columns,omitempty"`
 	Locale      string       `json:"locale"`
 	RequestedBy string       `json:"requested_by"`
@@ -29,14 +42,6 @@ type ExportJob struct {
 	FileName    string       `json:"file_name,omitempty"`
 	// Error is the problem code of a failed job.
 	Error string `json:"error,omitempty"`
-
-	// Kept by the server, not shown (see View).
-	RequesterEmail string `json:"requester_email,omitempty"`
-	TenantName     string `json:"tenant_name,omitempty"`
-	ObjectKey      string `json:"object_key,omitempty"`
-	Attempt        int    `json:"attempt,omitempty"`
-	RunID          string `json:"run_id,omitempty"`
-	Notified       bool   `json:"notified,omitempty"`
 }
 
 // Export problem codes.
@@ -49,25 +54,11 @@ const (
 // ExportView is a job as staff read it: its filter as the list's parameters, without what
 // the server keeps for itself.
 type ExportView struct {
-	ID          string            `json:"id"`
-	Status      ExportStatus      `json:"status"`
-	Filters     map[string]string `json:"filters"`
-	Columns     []string          `json:"columns,omitempty"`
-	Locale      string            `json:"locale"`
-	RequestedBy string            `json:"requested_by"`
-	CreatedAt   time.Time         `json:"created_at"`
-	StartedAt   *time.Time        `json:"started_at,omitempty"`
-	FinishedAt  *time.Time        `json:"finished_at,omitempty"`
-	RowsWritten int64             `json:"rows_written"`
-	Bytes       int64             `json:"bytes,omitempty"`
-	SHA256      string            `json:"sha256,omitempty"`
-	FileName    string            `json:"file_name,omitempty"`
-	Error       string            `json:"error,omitempty"`
+	ExportInfo
+	Filters map[string]string `json:"filters"`
 }
 
 // View is the job as staff read it.
 func (j *ExportJob) View() ExportView {
-	return ExportView{ID: j.ID, Status: j.Status, Filters: j.Filter.Params(), Columns: j.Columns, Locale: j.Locale,
-		RequestedBy: j.RequestedBy, CreatedAt: j.CreatedAt, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt,
-		RowsWritten: j.RowsWritten, Bytes: j.Bytes, SHA256: j.SHA256, FileName: j.FileName, Error: j.Error}
+	return ExportView{ExportInfo: j.ExportInfo, Filters: j.Filter.Params()}
 }
