@@ -12,13 +12,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/truora/minidyn/server"
 
+	"github.com/clientdesk/clientdesk/internal/emulators/strictdynamo"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 // Region is the region every emulated client claims; nothing here reaches AWS.
 const Region = "us-east-1"
 
-// DynamoDB is a minidyn server holding the application table.
+// DynamoDB is a minidyn server holding the application table, behind a check that refuses
+// what DynamoDB refuses and minidyn accepts (package strictdynamo): the local stack and every
+// test are as strict as AWS.
 type DynamoDB struct {
 	Server *server.Server
 	URL    string
@@ -26,16 +29,27 @@ type DynamoDB struct {
 	http   *httptest.Server
 }
 
-// StartDynamoDB starts minidyn on a loopback port and creates table from store.Schema.
+// StartDynamoDB starts minidyn on a loopback port, behind DynamoDB's limits, and creates
+// table from store.Schema.
 func StartDynamoDB(ctx context.Context, table string) (*DynamoDB, error) {
 	srv := server.NewServer()
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewServer(strictdynamo.New(srv, StrictSchema(store.Schema, table)))
 	d := &DynamoDB{Server: srv, URL: hs.URL, Table: table, http: hs}
 	if _, err := d.Client().CreateTable(ctx, store.Schema.CreateTableInput(table)); err != nil {
 		hs.Close()
 		return nil, fmt.Errorf("create table %s: %w", table, err)
 	}
 	return d, nil
+}
+
+// StrictSchema is what the limits check needs to know of table.
+func StrictSchema(s store.TableSchema, table string) strictdynamo.Schema {
+	out := strictdynamo.Schema{Table: table, Keys: strictdynamo.Key{Partition: s.Keys.Partition, Sort: s.Keys.Sort},
+		Indexes: map[string]strictdynamo.Key{}}
+	for _, ix := range s.Indexes {
+		out.Indexes[ix.Name] = strictdynamo.Key{Partition: ix.Keys.Partition, Sort: ix.Keys.Sort}
+	}
+	return out
 }
 
 // Client returns an SDK client for the emulator; options such as a store.Meter's Attach apply.
