@@ -26,6 +26,9 @@ func (a *API) changeDefinitions(ctx context.Context, tenant string,
 			return err
 		}
 		next.Sort()
+		if err := next.CheckSize(); err != nil {
+			return err
+		}
 		err = a.Fields.PutDefinitions(ctx, tenant, next, version, idem)
 		if errors.Is(err, store.ErrDefinitionsChanged) {
 			return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})

@@ -1,7 +1,15 @@
 package api_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
 // FuzzCreateClient: whatever body and headers a caller sends, the answer is never a 5xx and
@@ -54,4 +62,96 @@ func FuzzListClients(f *testing.F) {
 			}
 		}
 	})
+}
+
+// forgeCursor builds a cursor as anyone can: the fingerprint is no secret, so a caller can
+// pair any position with a real query. Only the position's own checks stand in the way.
+func forgeCursor(tenant string, f domain.ClientFilter, pos map[string]string) string {
+	sum := sha256.Sum256([]byte(tenant + "\n" + f.Selection()))
+	b, _ := json.Marshal(map[string]any{"v": 2, "f": hex.EncodeToString(sum[:8]), "p": pos})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// FuzzForgedCursor: a cursor with a valid fingerprint and any position is either a page of
+// the caller's own list or a 400 naming the cursor; DynamoDB would answer a position outside
+// the Query's key condition with an error, so it must never get one (never a 5xx).
+func FuzzForgedCursor(f *testing.F) {
+	f.Add("dufour", "", "", uint8(0), "T#agency-1#W", "zzz#019a9b6c-3f2e-7d41-9a2e-0123456789ab", "", "")
+	f.Add("", "", "2026-01-01", uint8(1), "T#agency-1#C#x", "C", "T#agency-1#CL#A0", "0000")
+	f.Add("", "name", "", uint8(1), "T#agency-2#C#x", "C", "T#agency-1#CL#A0", "dufour#x")
+	f.Add("", "", "", uint8(2), "T#agency-1#CL#A0#TAG#vip", "019a", "", "")
+	f.Add("h", "", "", uint8(0), "T#agency-1#W", strings.Repeat("h", 1500), "", "")
+	h := newHarness(f)
+	h.create("agency-1", `{"first_name":"Hélène","last_name":"Dufour","tags":["vip"]}`)
+	f.Fuzz(func(t *testing.T, q, sort, after string, shape uint8, pk, sk, gpk, gsk string) {
+		h.t = t
+		params := map[string]string{}
+		filter := domain.ClientFilter{Query: q, Sort: domain.Sort(sort)}
+		if q != "" {
+			params["q"] = q
+		}
+		if sort != "" {
+			params["sort"] = sort
+		}
+		if after != "" {
+			at, err := time.Parse(time.DateOnly, after)
+			if err != nil {
+				return
+			}
+			params["created_after"], filter.CreatedAfter = after, at
+		}
+		if shape%3 == 2 {
+			params["tag"], filter.Tag = "vip", "vip"
+		}
+		if filter.Check() != nil {
+			return
+		}
+		pos := map[string]string{"PK": pk, "SK": sk}
+		if shape%3 == 1 {
+			pos["GSI1PK"], pos["GSI2SK"], pos["GSI1SK"], pos["GSI3SK"] = gpk, gsk, gsk, gsk
+		}
+		params["cursor"] = forgeCursor("agency-1", filter, pos)
+		resp := h.call(withQuery(event(t, "list-clients"), params))
+		if resp.StatusCode >= 500 {
+			t.Fatalf("%d for %v %v: %s", resp.StatusCode, params, pos, resp.Body)
+		}
+		if resp.StatusCode == 400 {
+			if p := decode[problem](t, resp); p.Param == "" {
+				t.Fatalf("400 without the parameter named: %s", resp.Body)
+			}
+		}
+	})
+}
+
+// The forged cursors that reached DynamoDB before: a valid fingerprint and a position outside
+// the search's prefix, another tenant's item, a key too long for DynamoDB.
+func TestForgedCursors(t *testing.T) {
+	h := newHarness(t)
+	h.create("agency-1", `{"first_name":"Hélène","last_name":"Dufour"}`)
+	search := domain.ClientFilter{Query: "dufour"}
+	newest := domain.ClientFilter{}
+	for name, tc := range map[string]struct {
+		filter domain.ClientFilter
+		params map[string]string
+		pos    map[string]string
+	}{
+		"outside the search prefix": {search, map[string]string{"q": "dufour"}, map[string]string{"PK": "T#agency-1#W", "SK": "zzz#x"}},
+		"another partition":         {search, map[string]string{"q": "dufour"}, map[string]string{"PK": "T#agency-1#STATS", "SK": "dufour#x"}},
+		"another tenant's item":     {newest, nil, map[string]string{"PK": "T#agency-2#C#x", "SK": "C", "GSI1PK": "T#agency-1#CL#A0", "GSI1SK": "x"}},
+		"missing the table's keys":  {newest, nil, map[string]string{"GSI1PK": "T#agency-1#CL#A0", "GSI1SK": "x"}},
+		"a sort key past 1024 bytes": {search, map[string]string{"q": "dufour"}, map[string]string{"PK": "T#agency-1#W",
+			"SK": "dufour" + strings.Repeat("x", 1100)}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tc.filter.Check()
+			params := map[string]string{"cursor": forgeCursor("agency-1", tc.filter, tc.pos)}
+			for k, v := range tc.params {
+				params[k] = v
+			}
+			resp := h.call(withQuery(event(t, "list-clients"), params))
+			if p := decode[problem](t, resp); resp.StatusCode != 400 || p.Code != "invalid_cursor" || p.Param != "cursor" {
+				t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+			}
+		})
+	}
 }

@@ -141,6 +141,8 @@ var fieldTexts = map[domain.Code]text{
 	domain.FieldInvalidValue:   {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
 	domain.FieldControlChars:   {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
 	domain.FieldDuplicate:      {"This value appears twice.", "Cette valeur apparaît deux fois."},
+	domain.FieldOutOfRange:     {"Out of range (%s).", "Hors limites (%s)."},
+	domain.FieldTooLarge:       {"Too large: %s at most in all.", "Trop volumineux\u00a0: %s au maximum en tout."},
 	domain.FieldPasswordShort:  {"At least %s characters.", "%s caractères au minimum."},
 	domain.FieldPasswordEmail:  {"The password cannot be your username.", "Le mot de passe ne peut pas être votre identifiant."},
 	domain.FieldPasswordCommon: {"This password is among the most common ones: choose another.", "Ce mot de passe fait partie des plus courants\u00a0: choisissez-en un autre."},

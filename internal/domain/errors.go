@@ -54,6 +54,8 @@ const (
 	FieldInvalidValue   Code = "invalid_value"
 	FieldControlChars   Code = "control_characters"
 	FieldDuplicate      Code = "duplicate"
+	FieldOutOfRange     Code = "out_of_range"
+	FieldTooLarge       Code = "too_large"
 )
 
 // FieldError locates one problem in a request body with a JSON Pointer (RFC 6901).

@@ -28,8 +28,19 @@ const (
 // FieldTypes lists the types.
 var FieldTypes = []FieldType{TypeText, TypeNumber, TypeDate, TypeBoolean, TypeSelect, TypeURL, TypeEmail, TypePhone}
 
-// Limits on definitions.
+// Numbers a number field holds: what DynamoDB stores (38 significant digits, magnitudes from
+// 1E-130 up to, not including, 1E+126); a float64 never has more than 17 significant digits.
 const (
+	NumberBound = 1e126
+	MinNumber   = 1e-130
+)
+
+// NumberRange is how errors state the range.
+const NumberRange = "±1E-130 … ±9.99E+125"
+
+// Limits on definitions. MaxDefinitionsBytes bounds the whole set, which is one item.
+const (
+	MaxDefinitionsBytes = 256 << 10
 	MaxFieldDefinitions = 100
 	MaxLabelLen         = 100
 	MaxDescriptionLen   = 500
@@ -364,6 +375,9 @@ func (ds Definitions) Validate(values map[string]any, parsePhone PhoneParser) (m
 			if code == FieldTooLong {
 				param = strconv.Itoa(MaxCustomValueLen)
 			}
+			if code == FieldOutOfRange {
+				param = NumberRange
+			}
 			errs = append(errs, FieldError{Pointer: pointer, Code: code, Param: param})
 			continue
 		}
@@ -378,6 +392,18 @@ func (ds Definitions) Validate(values map[string]any, parsePhone PhoneParser) (m
 		out = nil
 	}
 	return out, errs
+}
+
+// CheckSize refuses a set of definitions too large to keep (MaxDefinitionsBytes).
+func (ds Definitions) CheckSize() error {
+	b, err := json.Marshal(ds)
+	if err != nil {
+		return err
+	}
+	if len(b) > MaxDefinitionsBytes {
+		return Invalid([]FieldError{{Pointer: "", Code: FieldTooLarge, Param: strconv.Itoa(MaxDefinitionsBytes>>10) + " KiB"}})
+	}
+	return nil
 }
 
 func hasPointer(errs []FieldError, pointer string) bool {
@@ -401,6 +427,9 @@ func (d *FieldDefinition) check(v any, parsePhone PhoneParser) (any, Code) {
 		}
 	case TypeNumber:
 		if f, ok := v.(float64); ok && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			if a := math.Abs(f); a >= NumberBound || a != 0 && a < MinNumber {
+				return nil, FieldOutOfRange
+			}
 			return f, ""
 		}
 	case TypeBoolean:

@@ -4,14 +4,23 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
-// MaxSearchTerms bounds the words a client is indexed under (and so the items a write costs).
-const MaxSearchTerms = 40
+// Bounds on what a client is filed under for search. Each word is one item written in the
+// client's transactions, and a transaction holds at most 100 actions: MaxSearchTerms keeps the
+// worst change (every word replaced: its old items deleted, its new ones put) within that
+// budget (see the store's write budget). MaxTermBytes keeps a word's key well within
+// DynamoDB's 1,024-byte sort key; a longer word is filed by its first MaxTermBytes bytes, and
+// a search word is cut the same way, so it still finds it.
+const (
+	MaxSearchTerms = 30
+	MaxTermBytes   = 64
+)
 
 // MaxQueryLen is the longest search a caller may send, in characters.
 const MaxQueryLen = 200
@@ -38,64 +47,82 @@ func Words(s string) []string {
 // (words of the local part and of the domain, without the top-level domain), phone numbers
 // (E.164 digits and national digits), code, tags and searchable custom field values. A word
 // that begins another is dropped, since any search it answers the longer one answers too.
+// Beyond MaxSearchTerms, the words that identify a client most come first: names, company,
+// email, phones and code, then tags, then custom values.
 func SearchTerms(c *Client, searchable func(key string) bool) []string {
-	var words []string
-	add := func(s string) { words = append(words, Words(s)...) }
+	var groups [3][]string
+	add := func(g int, s string) { groups[g] = append(groups[g], Words(s)...) }
 	// Numbers written in groups ("123 456 789", "FR-12-345") are also filed whole, so that a
 	// search typed as one number finds them.
-	addNumber := func(s string) {
-		ws := Words(s)
-		add(s)
+	addNumber := func(g int, s string) {
+		add(g, s)
 		var digits []string
-		for _, w := range ws {
+		for _, w := range Words(s) {
 			if strings.Trim(w, "0123456789") == "" {
 				digits = append(digits, w)
 			}
 		}
 		if len(digits) > 1 {
-			words = append(words, strings.Join(digits, ""))
+			groups[g] = append(groups[g], strings.Join(digits, ""))
 		}
 	}
-	add(c.FirstName)
-	add(c.LastName)
-	add(c.CompanyName)
-	addNumber(c.Code)
+	add(0, c.FirstName)
+	add(0, c.LastName)
+	add(0, c.CompanyName)
+	addNumber(0, c.Code)
 	if local, domain, ok := strings.Cut(c.Email, "@"); ok {
-		add(local)
+		add(0, local)
 		if i := strings.LastIndexByte(domain, '.'); i > 0 {
 			domain = domain[:i]
 		}
-		add(domain)
+		add(0, domain)
 	}
 	for _, p := range c.Phones {
-		words = append(words, PhoneForms(p)...)
+		groups[0] = append(groups[0], PhoneForms(p)...)
 	}
 	for _, t := range c.Tags {
-		add(t)
+		add(1, t)
 	}
 	for _, k := range sortedKeys(c.CustomFields) {
 		if s, ok := c.CustomFields[k].(string); ok && searchable != nil && searchable(k) {
-			addNumber(s)
+			addNumber(2, s)
 		}
 	}
-	return reduceTerms(words)
+	var kept []string
+	for _, g := range groups {
+		kept = keepTerms(kept, g)
+	}
+	slices.Sort(kept)
+	return kept
 }
 
-func reduceTerms(words []string) []string {
-	slices.Sort(words)
-	words = slices.Compact(words)
-	out := words[:0]
-	for i, w := range words {
-		// Sorted: a word that begins another is followed by it, or by words that sort between.
-		if i+1 < len(words) && strings.HasPrefix(words[i+1], w) {
+// keepTerms adds words to kept, each cut to MaxTermBytes, unless a kept word already begins
+// with it; a word that extends kept ones replaces them. Beyond MaxSearchTerms, later words
+// are left out.
+func keepTerms(kept, words []string) []string {
+	for _, w := range words {
+		w = cutTerm(w)
+		if slices.ContainsFunc(kept, func(k string) bool { return strings.HasPrefix(k, w) }) {
 			continue
 		}
-		out = append(out, w)
+		kept = slices.DeleteFunc(kept, func(k string) bool { return strings.HasPrefix(w, k) })
+		if len(kept) < MaxSearchTerms {
+			kept = append(kept, w)
+		}
 	}
-	if len(out) > MaxSearchTerms {
-		out = out[:MaxSearchTerms]
+	return kept
+}
+
+// cutTerm cuts a word to MaxTermBytes bytes, on a character boundary.
+func cutTerm(w string) string {
+	if len(w) <= MaxTermBytes {
+		return w
 	}
-	return out
+	end := MaxTermBytes
+	for end > 0 && !utf8.RuneStart(w[end]) {
+		end--
+	}
+	return w[:end]
 }
 
 // PhoneForms returns the forms of an E.164 number that a search by digits should find: the
@@ -148,10 +175,10 @@ func QueryWords(q string) []string {
 			digits = digits[2:]
 		}
 		if digits != "" {
-			return []string{digits}
+			return []string{cutTerm(digits)}
 		}
 	}
-	words := Words(q)
+	words := keepTerms(nil, Words(q))
 	slices.Sort(words)
-	return reduceTerms(slices.Compact(words))
+	return words
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -28,13 +29,17 @@ const (
 	MaxRegionLen      = 100
 	MaxPhones         = 2
 	MaxPhoneLen       = 40
-	MaxTags           = 20
+	MaxTags           = 10
 	MaxTagLen         = 50
 	MaxSocialLinks    = 10
 	MaxURLLen         = 2048
 	MaxCustomFields   = 50
 	MaxCustomValueLen = 2000
 	maxKeyLen         = 64
+	// MaxRecordBytes bounds a whole record (its JSON), so that a client with every field at
+	// its limit still fits one DynamoDB item (400 KB) with what it is filed under, and its
+	// changes fit one transaction (4 MB).
+	MaxRecordBytes = 128 << 10
 )
 
 var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -102,6 +107,11 @@ func (f *Fields) Normalize(r Rules) []FieldError {
 		var errs []FieldError
 		f.CustomFields, errs = r.Fields.Validate(f.CustomFields, r.ParsePhone)
 		v.errs = append(v.errs, errs...)
+	}
+	if len(v.errs) == 0 {
+		if b, err := json.Marshal(f); err == nil && len(b) > MaxRecordBytes {
+			v.add("", FieldTooLarge, strconv.Itoa(MaxRecordBytes>>10)+" KiB")
+		}
 	}
 	return v.errs
 }

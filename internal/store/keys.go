@@ -20,6 +20,9 @@ const (
 	statsShards   = 10
 )
 
+// tenantPrefix begins every key of a tenant's items.
+func tenantPrefix(tenant string) string { return "T#" + tenant + "#" }
+
 func clientPK(tenant, id string) string { return "T#" + tenant + "#C#" + id }
 
 // tabPK partitions a tenant's clients by the list tab they appear in.

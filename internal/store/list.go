@@ -61,15 +61,8 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 		if err != nil {
 			return Page{}, err
 		}
-		for name, want := range p.partition {
-			if pos[name] != want {
-				return Page{}, domain.ErrInvalidCursor
-			}
-		}
-		for name := range pos {
-			if !slices.Contains(p.keyAttrs, name) {
-				return Page{}, domain.ErrInvalidCursor
-			}
+		if !p.accepts(tenant, pos) {
+			return Page{}, domain.ErrInvalidCursor
 		}
 		p.in.ExclusiveStartKey = map[string]types.AttributeValue{}
 		for name, v := range pos {
@@ -127,7 +120,39 @@ type queryPlan struct {
 	// another page exists (a last page may then come back empty). For plans whose every
 	// entry costs a second read by key, this keeps a page at two reads per client.
 	noLookAhead bool
+	// sortAttr and sortFits say which values of the Query's sort key its key condition
+	// admits (nil: all).
+	sortAttr string
+	sortFits func(string) bool
 }
+
+// accepts reports whether a cursor's position can start this Query: exactly its key
+// attributes, in its partition, within its key condition and DynamoDB's key sizes, and in
+// the tenant's own items. DynamoDB refuses any other starting key with an error, so a forged
+// cursor must be refused here, as the client's mistake it is.
+func (p *queryPlan) accepts(tenant string, pos map[string]string) bool {
+	if len(pos) != len(p.keyAttrs) {
+		return false
+	}
+	for _, name := range p.keyAttrs {
+		v, ok := pos[name]
+		if !ok || v == "" || len(v) > maxSortKeyBytes {
+			return false
+		}
+	}
+	for name, want := range p.partition {
+		if pos[name] != want {
+			return false
+		}
+	}
+	if !strings.HasPrefix(pos[Schema.Keys.Partition], tenantPrefix(tenant)) {
+		return false
+	}
+	return p.sortFits == nil || p.sortFits(pos[p.sortAttr])
+}
+
+// maxSortKeyBytes is DynamoDB's limit on a sort key value (partition keys may be longer).
+const maxSortKeyBytes = 1024
 
 func (p *queryPlan) keeps(item map[string]types.AttributeValue) bool {
 	for _, k := range p.keep {
@@ -187,7 +212,8 @@ func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string)
 	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
 	in.ExpressionAttributeValues[":w"] = str(key)
 	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
-		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, byKey: true}
+		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, byKey: true,
+		sortAttr: Schema.Keys.Sort, sortFits: func(sk string) bool { return strings.HasPrefix(sk, key) }}
 	p.archived(q.Archived)
 	p.statuses(q.Statuses)
 	if q.Tag != "" {
@@ -226,9 +252,9 @@ func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string)
 func (s *Store) tagPlan(tenant string, q domain.ClientFilter) queryPlan {
 	pk := tagPK(tenant, domain.Fold(q.Tag), q.Archived)
 	in := s.query(pk, q.Order() == domain.SortOldest)
-	keyRange(in, Schema.Keys.Sort, q)
 	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
-		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true}
+		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true,
+		sortAttr: Schema.Keys.Sort, sortFits: keyRange(in, Schema.Keys.Sort, q)}
 	p.statuses(q.Statuses)
 	return p
 }
@@ -256,7 +282,7 @@ func (s *Store) indexPlan(tenant string, q domain.ClientFilter) queryPlan {
 	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort, ix.Keys.Partition, ix.Keys.Sort},
 		partition: map[string]string{ix.Keys.Partition: pk}}
 	if ixName == ByCreated || ixName == ByStatus {
-		keyRange(in, ix.Keys.Sort, q)
+		p.sortAttr, p.sortFits = ix.Keys.Sort, keyRange(in, ix.Keys.Sort, q)
 	} else {
 		p.idRange("GSI1SK", q)
 	}
@@ -266,24 +292,30 @@ func (s *Store) indexPlan(tenant string, q domain.ClientFilter) queryPlan {
 	return p
 }
 
-// keyRange narrows a Query whose sort key is a client id to a creation-time range.
-func keyRange(in *dynamodb.QueryInput, sortAttr string, q domain.ClientFilter) {
+// keyRange narrows a Query whose sort key is a client id to a creation-time range, and
+// returns which sort key values the range admits (nil when it is not narrowed).
+func keyRange(in *dynamodb.QueryInput, sortAttr string, q domain.ClientFilter) func(string) bool {
 	if q.CreatedAfter.IsZero() && q.CreatedBefore.IsZero() {
-		return
+		return nil
 	}
 	in.ExpressionAttributeNames["#sk"] = sortAttr
 	switch {
 	case !q.CreatedAfter.IsZero() && !q.CreatedBefore.IsZero():
-		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-		in.ExpressionAttributeValues[":lo"] = str(idBound(q.CreatedAfter))
 		// BETWEEN is inclusive: the bound just before CreatedBefore's millisecond.
-		in.ExpressionAttributeValues[":hi"] = str(idBound(q.CreatedBefore.Add(-time.Millisecond)) + "~")
+		lo, hi := idBound(q.CreatedAfter), idBound(q.CreatedBefore.Add(-time.Millisecond))+"~"
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+		in.ExpressionAttributeValues[":lo"], in.ExpressionAttributeValues[":hi"] = str(lo), str(hi)
+		return func(v string) bool { return v >= lo && v <= hi }
 	case !q.CreatedAfter.IsZero():
+		lo := idBound(q.CreatedAfter)
 		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk >= :lo")
-		in.ExpressionAttributeValues[":lo"] = str(idBound(q.CreatedAfter))
+		in.ExpressionAttributeValues[":lo"] = str(lo)
+		return func(v string) bool { return v >= lo }
 	default:
+		hi := idBound(q.CreatedBefore)
 		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk < :hi")
-		in.ExpressionAttributeValues[":hi"] = str(idBound(q.CreatedBefore))
+		in.ExpressionAttributeValues[":hi"] = str(hi)
+		return func(v string) bool { return v < hi }
 	}
 }
 

@@ -38,6 +38,10 @@ var ErrNotFound = errors.New("item not found")
 // conflictAttempts bounds the tries of a write that meets concurrent ones.
 const conflictAttempts = 4
 
+// maxTransactActions is DynamoDB's limit on one transaction. The validation bounds what a
+// client is filed under so that no write plans more (TestWriteBudget).
+const maxTransactActions = 100
+
 // marshalItem is how every item is written: the domain's JSON names are the attribute
 // names, and empty maps are left out. DynamoDB would store an empty map, but reading one back
 // means nothing more than its absence, and minidyn mangles them.
@@ -141,6 +145,9 @@ func (s *Store) apply(ctx context.Context, writes []write) error {
 // first write whose condition failed. A transaction cancelled only because another one held
 // the same items is tried again: every write here is conditional, so a retry is safe.
 func (s *Store) transact(ctx context.Context, writes []write) error {
+	if len(writes) > maxTransactActions {
+		return fmt.Errorf("a transaction of %d actions: DynamoDB allows %d", len(writes), maxTransactActions)
+	}
 	items := make([]types.TransactWriteItem, len(writes))
 	for i, w := range writes {
 		items[i] = w.item

@@ -388,9 +388,9 @@ func (h *Handler) checkRead(op string, req request) *apiError {
 	if index != nil {
 		target = *index
 	}
-	conds, err := parseKeyCondition(*req.KeyConditionExpression, req.ExpressionAttributeNames, req.ExpressionAttributeValues)
-	if err != nil {
-		return invalid("Invalid KeyConditionExpression: %s", err)
+	conds, why := parseKeyCondition(*req.KeyConditionExpression, req.ExpressionAttributeNames, req.ExpressionAttributeValues)
+	if why != "" {
+		return invalid("Invalid KeyConditionExpression: %s", why)
 	}
 	partition := slices.IndexFunc(conds, func(c condition) bool { return c.attr == target.Partition && c.op == "=" })
 	if partition < 0 {

@@ -264,8 +264,9 @@ func (c *condition) holds(s string) bool {
 	return false
 }
 
-// parseKeyCondition reads a KeyConditionExpression, resolving its placeholders.
-func parseKeyCondition(expr string, names map[string]string, values map[string]attr) ([]condition, error) {
+// parseKeyCondition reads a KeyConditionExpression, resolving its placeholders; when it
+// cannot, it says why as DynamoDB does.
+func parseKeyCondition(expr string, names map[string]string, values map[string]attr) ([]condition, string) {
 	toks := tokens(expr)
 	var conds []condition
 	for len(toks) > 0 {
@@ -279,39 +280,39 @@ func parseKeyCondition(expr string, names map[string]string, values map[string]a
 		case len(toks) >= 3 && slices.Contains([]string{"=", "<", "<=", ">", ">="}, toks[1]):
 			c.op, operands, toks = toks[1], []string{toks[0], toks[2]}, toks[3:]
 		default:
-			return nil, fmt.Errorf("Syntax error; token: %q", strings.Join(toks, " "))
+			return nil, fmt.Sprintf("Syntax error; token: %q", strings.Join(toks, " "))
 		}
 		c.attr = operands[0]
 		if strings.HasPrefix(c.attr, "#") {
 			n, ok := names[c.attr]
 			if !ok {
-				return nil, fmt.Errorf("An expression attribute name used in the document path is not defined; attribute name: %s", c.attr)
+				return nil, fmt.Sprintf("An expression attribute name used in the document path is not defined; attribute name: %s", c.attr)
 			}
 			c.attr = n
 		}
 		for _, t := range operands[1:] {
 			v, ok := values[t]
 			if !ok {
-				return nil, fmt.Errorf("An expression attribute value used in expression is not defined; attribute value: %s", t)
+				return nil, fmt.Sprintf("An expression attribute value used in expression is not defined; attribute value: %s", t)
 			}
 			s, isString := v.str()
 			if !isString {
-				return nil, fmt.Errorf("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: %s", c.op)
+				return nil, fmt.Sprintf("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: %s", c.op)
 			}
 			c.values = append(c.values, s)
 		}
 		conds = append(conds, c)
 		if len(toks) > 0 {
 			if !strings.EqualFold(toks[0], "AND") || len(toks) == 1 {
-				return nil, fmt.Errorf("Syntax error; token: %q", toks[0])
+				return nil, fmt.Sprintf("Syntax error; token: %q", toks[0])
 			}
 			toks = toks[1:]
 		}
 	}
 	if len(conds) == 0 || len(conds) > 2 {
-		return nil, fmt.Errorf("The key condition must be one or two conditions joined by AND")
+		return nil, "The key condition must be one or two conditions joined by AND"
 	}
-	return conds, nil
+	return conds, ""
 }
 
 // tokens splits an expression into names, placeholders, operators and punctuation.
