@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -135,7 +136,6 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	s.API = httpAPI(stack, props, issuer, audience, s, configSet)
 	workers(stack, props, s, configSet)
 	alarms(stack, props, s)
-	grantMail(stack, props, configSet, s.Functions)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.API.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: s.Table.TableName()})
@@ -279,7 +279,7 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 
 // httpAPI makes the HTTP API and one function and route per route-table entry.
 func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, s *Stack, configSet awsses.ConfigurationSet) awsapigatewayv2.HttpApi {
-	table, fns := s.Table, s.Functions
+	fns := s.Functions
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		CorsPreflight: &awsapigatewayv2.CorsPreflightOptions{
 			AllowOrigins:  jsii.Strings(props.FrontendOrigin),
@@ -307,32 +307,9 @@ func httpAPI(stack awscdk.Stack, props StackProps, issuer, audience *string, s *
 
 	authorizer := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("Jwt"), issuer,
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: &[]*string{audience}})
-	env := functionEnv(props)
 	for _, r := range routes.All {
-		fnEnv := maps.Clone(env)
-		if r.SendsMail {
-			fnEnv[config.EnvMailFrom] = mailFrom(props)
-		}
-		fn := newFunction(stack, props, r.Function(), r.MemoryMB, r.TimeoutSeconds, fnEnv, table)
-		if r.SendsMail {
-			fn.AddEnvironment(jsii.String(config.EnvMailConfig), configSet.ConfigurationSetName(), nil)
-		}
-		if r.SendsToQueue {
-			s.Queue.GrantSendMessages(fn)
-			fn.AddEnvironment(jsii.String(config.EnvQueueURL), s.Queue.QueueUrl(), nil)
-		}
-		if r.ReadsExports {
-			// Signing a download link needs GetObject, nothing more.
-			grantExportFiles(fn, s.Exports, "s3:GetObject")
-			fn.AddEnvironment(jsii.String(config.EnvBucket), s.Exports.BucketName(), nil)
-		}
+		fn := newFunction(stack, props, r.Function(), r.MemoryMB, r.TimeoutSeconds, s, configSet, r.Uses)
 		fns[r.Function()] = fn
-		switch r.Access {
-		case routes.Read:
-			table.GrantReadData(fn)
-		case routes.Write:
-			table.GrantReadWriteData(fn)
-		}
 		options := &awsapigatewayv2.AddRoutesOptions{
 			Path:        jsii.String(r.Path),
 			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
@@ -375,24 +352,24 @@ func functionEnv(props StackProps) map[string]string {
 // exports bucket, updates the table and sends the ready/failed e-mail.
 func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet) {
 	for _, w := range routes.Workers {
-		env := functionEnv(props)
-		env[config.EnvMailFrom] = mailFrom(props)
-		fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, env, s.Table)
-		fn.AddEnvironment(jsii.String(config.EnvMailConfig), configSet.ConfigurationSetName(), nil)
-		fn.AddEnvironment(jsii.String(config.EnvBucket), s.Exports.BucketName(), nil)
-		s.Table.GrantReadWriteData(fn)
-		// A multipart upload is PutObject (create, parts, complete) and its abort.
-		grantExportFiles(fn, s.Exports, "s3:PutObject", "s3:AbortMultipartUpload")
+		fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses)
+		// The event source mapping receives and deletes the messages with the function's role:
+		// it grants itself what it needs on the queue.
 		fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(s.Queue, &awslambdaeventsources.SqsEventSourceProps{
 			BatchSize: jsii.Number(1), ReportBatchItemFailures: jsii.Bool(true),
 		}))
 		s.Functions[w.Function] = fn
-		grantMailTo(stack, props, configSet, fn)
 	}
 }
 
-// newFunction makes one Lambda function with its own role, log group and tracing.
-func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, timeoutSeconds int, env map[string]string, table awsdynamodb.Table) awslambda.Function {
+// newFunction makes one Lambda function with its own role, log group and tracing, the
+// configuration it reads, and exactly the permissions its code uses.
+func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, timeoutSeconds int, s *Stack,
+	configSet awsses.ConfigurationSet, uses []routes.Permission) awslambda.Function {
+	env := functionEnv(props)
+	if routes.Calls(uses, routes.MailIdentity) {
+		env[config.EnvMailFrom] = mailFrom(props)
+	}
 	if memoryMB == 0 {
 		memoryMB = config.DefaultMemoryMB
 	}
@@ -419,7 +396,16 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 	for _, k := range keys {
 		fnEnv[k] = jsii.String(env[k])
 	}
-	fnEnv[config.EnvTableName] = table.TableName()
+	fnEnv[config.EnvTableName] = s.Table.TableName()
+	if routes.Calls(uses, routes.MailIdentity) {
+		fnEnv[config.EnvMailConfig] = configSet.ConfigurationSetName()
+	}
+	if routes.Calls(uses, routes.ExportQueue) {
+		fnEnv[config.EnvQueueURL] = s.Queue.QueueUrl()
+	}
+	if routes.Calls(uses, routes.ExportFiles) {
+		fnEnv[config.EnvBucket] = s.Exports.BucketName()
+	}
 	fn := awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
@@ -438,16 +424,41 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 		Reason:    jsii.String("X-Ray trace writes cannot be scoped to a resource; DynamoDB grants cover this table's own indexes (table/index/*)."),
 		AppliesTo: &[]interface{}{jsii.String("Resource::*"), &cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<Table[A-Z0-9]+\.Arn>\/index\/\*$/`)}},
 	}}, jsii.Bool(true))
+	grant(stack, props, s, configSet, fn, uses)
 	return fn
 }
 
-// grantMail lets the routes that send mail (invitations) send through the configured
-// identity and configuration set only.
-func grantMail(stack awscdk.Stack, props StackProps, configSet awsses.ConfigurationSet, fns map[string]awslambda.Function) {
-	for _, r := range routes.All {
-		if r.SendsMail {
-			grantMailTo(stack, props, configSet, fns[r.Function()])
+// grant gives fn exactly the permissions its code uses, each on its one resource.
+func grant(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet, fn awslambda.Function, uses []routes.Permission) {
+	byResource := map[routes.Resource][]string{}
+	for _, p := range uses {
+		byResource[p.Resource] = append(byResource[p.Resource], p.Action)
+	}
+	for _, res := range slices.Sorted(maps.Keys(byResource)) {
+		actions := byResource[res]
+		slices.Sort(actions)
+		var resources []*string
+		switch res {
+		case routes.Table:
+			resources = []*string{s.Table.TableArn()}
+		case routes.TableIndexes:
+			resources = []*string{awscdk.Fn_Join(jsii.String(""), &[]*string{s.Table.TableArn(), jsii.String("/index/*")})}
+		case routes.ExportQueue:
+			resources = []*string{s.Queue.QueueArn()}
+		case routes.ExportFiles:
+			grantExportFiles(fn, s.Exports, actions...)
+			continue
+		case routes.MailIdentity:
+			resources = []*string{
+				stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)}),
+				stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()}),
+			}
+		default:
+			panic("infra: no resource " + string(res))
 		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings(actions...), Resources: &resources,
+		}))
 	}
 }
 
@@ -462,16 +473,6 @@ func grantExportFiles(fn awslambda.Function, bucket awss3.Bucket, actions ...str
 		Reason:    jsii.String("Export files are named per tenant, job and run under exports/; the grant covers that prefix of the exports bucket only."),
 		AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<ExportFiles[A-Z0-9]+\.Arn>\/exports\/\*$/`)}},
 	}}, jsii.Bool(true))
-}
-
-// grantMailTo lets fn send through the configured identity and configuration set only.
-func grantMailTo(stack awscdk.Stack, props StackProps, configSet awsses.ConfigurationSet, fn awslambda.Function) {
-	identityArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)})
-	configSetArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()})
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
-		Resources: &[]*string{identityArn, configSetArn},
-	}))
 }
 
 // alarms watches what should never happen silently, and notifies a topic when asked to.

@@ -234,6 +234,7 @@ func routeByOperation(op string) (routes.Route, bool) {
 func (a *API) wrap(route routes.Route, fn operation) Handler {
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
 		start := time.Now()
+		ctx = routes.WithFunction(ctx, route.Function())
 		r := &request{APIGatewayV2HTTPRequest: ev, lang: negotiateLanguage(header(ev, "Accept-Language")),
 			log: a.Log.With("request_id", ev.RequestContext.RequestID, "operation", route.Operation)}
 		defer func() {

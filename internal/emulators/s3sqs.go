@@ -40,10 +40,10 @@ func StartS3(ctx context.Context, bucket string) (*S3, error) {
 }
 
 // Client returns an S3 client for the emulator (path-style addressing, as it needs).
-func (s *S3) Client() *s3.Client {
+func (s *S3) Client(opts ...func(*s3.Options)) *s3.Client {
 	return s3.New(s3.Options{Region: Region, BaseEndpoint: aws.String(s.URL), UsePathStyle: true,
 		Credentials:                credentials.NewStaticCredentialsProvider("local", "local", ""),
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired})
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired}, opts...)
 }
 
 // Close stops the emulator.
@@ -76,9 +76,9 @@ func StartSQS() *SQS {
 }
 
 // Client returns an SQS client for the emulator.
-func (s *SQS) Client() *sqs.Client {
+func (s *SQS) Client(opts ...func(*sqs.Options)) *sqs.Client {
 	return sqs.New(sqs.Options{Region: Region, BaseEndpoint: aws.String(s.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}, opts...)
 }
 
 // Queue is a queue and its dead-letter queue.

@@ -45,9 +45,9 @@ func StartSES(ctx context.Context) (*SES, error) {
 }
 
 // Client returns an sesv2 client for the emulator.
-func (s *SES) Client() *sesv2.Client {
+func (s *SES) Client(opts ...func(*sesv2.Options)) *sesv2.Client {
 	return sesv2.New(sesv2.Options{Region: Region, BaseEndpoint: aws.String(s.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}, opts...)
 }
 
 // Mail is one message the emulator received.

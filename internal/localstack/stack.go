@@ -6,8 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/awsusage"
 	"github.com/clientdesk/clientdesk/internal/config"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -17,6 +22,7 @@ import (
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/password"
 	"github.com/clientdesk/clientdesk/internal/phone"
+	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
@@ -51,6 +57,8 @@ type Stack struct {
 	Server *Server
 	// Meter counts the DynamoDB requests the handlers make.
 	Meter *store.Meter
+	// Usage records what each function calls in AWS (the grants it needs).
+	Usage *awsusage.Recorder
 	// SES is the mail emulator, when started.
 	SES *emulators.SES
 	// S3, Queue and Worker carry exports; the poller feeds the worker like Lambda's event
@@ -64,6 +72,9 @@ type Stack struct {
 
 // ExportsBucket is the local bucket of export files.
 const ExportsBucket = "clientdesk-exports"
+
+// ExportWorker is the export worker's function name.
+const ExportWorker = "export-worker"
 
 // Start starts the emulators, creates the table from the shared schema and builds the
 // handlers exactly as the functions do, with the phone parser that the writing functions link.
@@ -97,9 +108,10 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		db.Close()
 		return nil, err
 	}
-	meter := &store.Meter{}
-	st := &Stack{DynamoDB: db, Tokens: tokens, Meter: meter}
-	st.Store = store.New(db.Client(meter.Attach), opts.Table, time.Now)
+	meter, usage := &store.Meter{}, &awsusage.Recorder{}
+	st := &Stack{DynamoDB: db, Tokens: tokens, Meter: meter, Usage: usage}
+	st.Store = store.New(db.Client(meter.Attach, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, usage.Middleware) }),
+		opts.Table, time.Now)
 	a := service.New(cfg, st.Store, opts.Log)
 	st.API = a
 	// Everything any function wires, since this one process serves every route.
@@ -118,7 +130,8 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 			return nil, err
 		}
 		st.SES = ses
-		a.Mail = &mail.SES{Client: ses.Client(), From: "Clientdesk <noreply@clientdesk.local>", ReplyTo: "support@clientdesk.local"}
+		a.Mail = &mail.SES{Client: ses.Client(func(o *sesv2.Options) { o.APIOptions = append(o.APIOptions, usage.Middleware) }),
+			From: "Clientdesk <noreply@clientdesk.local>", ReplyTo: "support@clientdesk.local"}
 	} else {
 		a.Mail = unavailableMail{}
 	}
@@ -147,16 +160,21 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 		return err
 	}
 	a := st.API
-	a.ExportQueue = &export.Queue{Client: sqsE.Client(), URL: st.Queue.URL}
-	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client()), Bucket: ExportsBucket}
-	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, S3: s3e.Client(), Bucket: ExportsBucket, Mail: a.Mail,
+	recorded := func(o *s3.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }
+	a.ExportQueue = &export.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
+		URL: st.Queue.URL}
+	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
+	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
 		DownloadURL: func(tenant, id string) string {
 			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
 		},
 		Now: func() time.Time { return a.Now() }, Log: opts.Log, PageSize: config.ExportPageSize, MaxAttempts: config.ExportMaxAttempts}
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	st.stop, st.done = stop, make(chan struct{})
-	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Handler: st.Worker.Handle, Log: opts.Log}
+	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Log: opts.Log,
+		Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+			return st.Worker.Handle(routes.WithFunction(ctx, ExportWorker), ev)
+		}}
 	go func() {
 		defer close(st.done)
 		poller.Run(pollCtx)

@@ -32,24 +32,23 @@ type Route struct {
 	// memory also means more CPU, which shortens cold starts.
 	MemoryMB       int
 	TimeoutSeconds int
-	// SendsMail grants the function SES sending through the configured identity only.
-	SendsMail bool
 	// AdminOnly operations refuse editors too (settings that shape every client).
 	AdminOnly bool
 	// EditorsOnly operations refuse viewers although they change nothing (an e-mail preview).
 	EditorsOnly bool
-	// SendsToQueue may send to the export queue; ReadsExports may read (sign links to) the
-	// export files.
-	SendsToQueue bool
-	ReadsExports bool
+	// Uses is everything the operation's code calls in AWS, and so everything its function is
+	// granted: no more (a test compares it with what the code is seen to call).
+	Uses []Permission
 }
 
-// Worker is a function no route invokes: it consumes the export queue, writes the exports
-// bucket, reads and updates the table, and sends mail.
+// Worker is a function no route invokes: it consumes a queue (the event source's own grants
+// let Lambda receive and delete its messages).
 type Worker struct {
 	Function       string
 	MemoryMB       int
 	TimeoutSeconds int
+	// Uses is everything the worker's code calls, as for a route.
+	Uses []Permission
 }
 
 // Operation names, used by the functions' main packages to pick their handler.
@@ -82,36 +81,56 @@ const (
 	DeleteField = "deleteClientField"
 )
 
+// What the client operations call, in DynamoDB: a client and its definitions are read with
+// one BatchGetItem; a write is one conditional Put, or a transaction of puts, deletes, counter
+// updates and checks.
+var (
+	readClient   = "dynamodb:BatchGetItem"
+	changeAccess = []string{readClient, "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"}
+	changeFields = []string{"dynamodb:GetItem", "dynamodb:PutItem"}
+)
+
 // All is the route table.
 var All = []Route{
-	{Operation: ListClients, Method: "GET", Path: "/v1/clients", Access: Read},
-	{Operation: CreateClient, Method: "POST", Path: "/v1/clients", Access: Write, MemoryMB: 512},
-	{Operation: GetClient, Method: "GET", Path: "/v1/clients/{id}", Access: Read},
-	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write, MemoryMB: 512},
-	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write},
-	{Operation: GetStats, Method: "GET", Path: "/v1/clients/stats", Access: Read},
-	{Operation: CreateSetupLink, Method: "POST", Path: "/v1/clients/{id}/setup-link", Access: Write},
-	{Operation: PreviewInvitation, Method: "GET", Path: "/v1/clients/{id}/invitation/preview", Access: Read, EditorsOnly: true},
-	{Operation: SendInvitation, Method: "POST", Path: "/v1/clients/{id}/invitation", Access: Write, SendsMail: true},
-	{Operation: RevokeInvitation, Method: "DELETE", Path: "/v1/clients/{id}/invitation", Access: Write},
-	{Operation: SuspendClient, Method: "POST", Path: "/v1/clients/{id}/suspend", Access: Write},
-	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write},
-	{Operation: GetInvitation, Method: "GET", Path: "/v1/invitations/{token}", Public: true, Access: Read},
-	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512},
-	{Operation: ListFields, Method: "GET", Path: "/v1/client-fields", Access: Read},
-	{Operation: CreateField, Method: "POST", Path: "/v1/client-fields", Access: Write, AdminOnly: true},
-	{Operation: GetField, Method: "GET", Path: "/v1/client-fields/{key}", Access: Read},
-	{Operation: UpdateField, Method: "PATCH", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true},
-	{Operation: DeleteField, Method: "DELETE", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true},
-	{Operation: CreateExport, Method: "POST", Path: "/v1/exports", Access: Write, SendsToQueue: true},
-	{Operation: GetExport, Method: "GET", Path: "/v1/exports/{id}", Access: Read, ReadsExports: true},
-	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read},
+	{Operation: ListClients, Method: "GET", Path: "/v1/clients", Access: Read,
+		Uses: uses("dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem", "dynamodb:GetItem")},
+	{Operation: CreateClient, Method: "POST", Path: "/v1/clients", Access: Write, MemoryMB: 512,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")},
+	{Operation: GetClient, Method: "GET", Path: "/v1/clients/{id}", Access: Read, Uses: uses(readClient)},
+	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write, MemoryMB: 512,
+		Uses: uses(readClient, "dynamodb:PutItem", "dynamodb:DeleteItem")},
+	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem")},
+	{Operation: GetStats, Method: "GET", Path: "/v1/clients/stats", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: CreateSetupLink, Method: "POST", Path: "/v1/clients/{id}/setup-link", Access: Write, Uses: uses(changeAccess...)},
+	{Operation: PreviewInvitation, Method: "GET", Path: "/v1/clients/{id}/invitation/preview", Access: Read, EditorsOnly: true,
+		Uses: uses("dynamodb:GetItem")},
+	{Operation: SendInvitation, Method: "POST", Path: "/v1/clients/{id}/invitation", Access: Write,
+		Uses: uses(append([]string{"dynamodb:GetItem", "ses:SendEmail"}, changeAccess...)...)},
+	{Operation: RevokeInvitation, Method: "DELETE", Path: "/v1/clients/{id}/invitation", Access: Write, Uses: uses(changeAccess...)},
+	{Operation: SuspendClient, Method: "POST", Path: "/v1/clients/{id}/suspend", Access: Write, Uses: uses(changeAccess...)},
+	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write, Uses: uses(changeAccess...)},
+	{Operation: GetInvitation, Method: "GET", Path: "/v1/invitations/{token}", Public: true, Access: Read,
+		Uses: uses("dynamodb:GetItem", readClient)},
+	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512,
+		Uses: uses(append([]string{"dynamodb:GetItem"}, changeAccess...)...)},
+	{Operation: ListFields, Method: "GET", Path: "/v1/client-fields", Access: Read, Uses: uses("dynamodb:GetItem")},
+	{Operation: CreateField, Method: "POST", Path: "/v1/client-fields", Access: Write, AdminOnly: true, Uses: uses(changeFields...)},
+	{Operation: GetField, Method: "GET", Path: "/v1/client-fields/{key}", Access: Read, Uses: uses("dynamodb:GetItem")},
+	{Operation: UpdateField, Method: "PATCH", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true, Uses: uses(changeFields...)},
+	{Operation: DeleteField, Method: "DELETE", Path: "/v1/client-fields/{key}", Access: Write, AdminOnly: true, Uses: uses(changeFields...)},
+	{Operation: CreateExport, Method: "POST", Path: "/v1/exports", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage")},
+	{Operation: GetExport, Method: "GET", Path: "/v1/exports/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
+	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
 }
 
 // Workers are the functions under functions/ that no route invokes (queue consumers).
 var Workers = []Worker{
-	{Function: "export-worker", MemoryMB: 1024, TimeoutSeconds: 900},
+	{Function: "export-worker", MemoryMB: 1024, TimeoutSeconds: 900,
+		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
+			"dynamodb:PutItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
 }
 
 // Key is the API Gateway route key, "GET /v1/clients/{id}".
