@@ -544,11 +544,3 @@ func asList(v any) []string {
 	return []string{fmt.Sprint(v)}
 }
 
-func allIn(list, allowed []string) bool {
-	for _, v := range list {
-		if !slices.Contains(allowed, v) {
-			return false
-		}
-	}
-	return true
-}

@@ -251,7 +251,7 @@ func TestExportLimitAndBadRequests(t *testing.T) {
 }
 
 // failingS3 forwards to the S3 emulator but fails the upload requests it is told to.
-func failingS3(t *testing.T, target string, fail func(r *http.Request) bool) *s3.Client {
+func failingS3(t *testing.T, target string, fail func(r *http.Request) bool, opts ...func(*s3.Options)) *s3.Client {
 	u, _ := url.Parse(target)
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -264,7 +264,7 @@ func failingS3(t *testing.T, target string, fail func(r *http.Request) bool) *s3
 	}))
 	t.Cleanup(srv.Close)
 	return s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true, RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""), RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired})
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""), RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired}, opts...)
 }
 
 func isPartUpload(r *http.Request) bool {

@@ -4,6 +4,7 @@
 package routes
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -86,7 +87,8 @@ const (
 // updates and checks.
 var (
 	readClient   = "dynamodb:BatchGetItem"
-	changeAccess = []string{readClient, "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"}
+	changeStatus = []string{readClient, "dynamodb:PutItem", "dynamodb:UpdateItem"}
+	changeAccess = slices.Concat(changeStatus, []string{"dynamodb:DeleteItem"}) // the link replaced or consumed
 	changeFields = []string{"dynamodb:GetItem", "dynamodb:PutItem"}
 )
 
@@ -108,8 +110,8 @@ var All = []Route{
 	{Operation: SendInvitation, Method: "POST", Path: "/v1/clients/{id}/invitation", Access: Write,
 		Uses: uses(append([]string{"dynamodb:GetItem", "ses:SendEmail"}, changeAccess...)...)},
 	{Operation: RevokeInvitation, Method: "DELETE", Path: "/v1/clients/{id}/invitation", Access: Write, Uses: uses(changeAccess...)},
-	{Operation: SuspendClient, Method: "POST", Path: "/v1/clients/{id}/suspend", Access: Write, Uses: uses(changeAccess...)},
-	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write, Uses: uses(changeAccess...)},
+	{Operation: SuspendClient, Method: "POST", Path: "/v1/clients/{id}/suspend", Access: Write, Uses: uses(changeStatus...)},
+	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write, Uses: uses(changeStatus...)},
 	{Operation: GetInvitation, Method: "GET", Path: "/v1/invitations/{token}", Public: true, Access: Read,
 		Uses: uses("dynamodb:GetItem", readClient)},
 	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512,

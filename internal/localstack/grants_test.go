@@ -1,0 +1,115 @@
+package localstack_test
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/clientdesk/clientdesk/internal/localstack"
+	"github.com/clientdesk/clientdesk/internal/routes"
+)
+
+// Every function is granted exactly what its code calls: a tour of every route and worker,
+// down every path that calls something else (a replayed key, a search, a tag page, a changed
+// email, a resend, a failed upload), records what each function calls in AWS; the record must
+// equal the route table's Uses, from which the stack grants (infra's TestGrantsEqualUses
+// checks the template against the same Uses). A new call without a grant, or a grant nothing
+// calls, fails here before it fails a deploy.
+func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
+	e := startExports(t)
+	admin, editor := e.staff("admin"), e.exporter()
+	must := func(r reply, status int) reply {
+		t.Helper()
+		if r.status != status {
+			t.Fatalf("%d, want %d: %s", r.status, status, r.body)
+		}
+		return r
+	}
+
+	// Custom fields, with a replayed create.
+	field := `{"key":"siret","label":{"fr":"SIRET"},"type":"text","searchable":true}`
+	must(e.do("POST", "/v1/client-fields", admin, field, "Idempotency-Key", "f-1"), 201)
+	must(e.do("POST", "/v1/client-fields", admin, field, "Idempotency-Key", "f-1"), 201)
+	must(e.do("POST", "/v1/client-fields", admin, `{"key":"tmp","label":{"fr":"Tmp"},"type":"number"}`), 201)
+	must(e.do("PATCH", "/v1/client-fields/tmp", admin, `{"required":false}`, "If-Match", `"1"`, "Content-Type", "application/merge-patch+json"), 200)
+	must(e.do("GET", "/v1/client-fields", editor, ""), 200)
+	must(e.do("GET", "/v1/client-fields/siret", editor, ""), 200)
+	must(e.do("DELETE", "/v1/client-fields/tmp", admin, ""), 204)
+
+	// Clients: a create replayed, every kind of list page, an edit of notes alone (one Put) and
+	// one of the email (a transaction), a delete.
+	body := `{"first_name":"Hélène","last_name":"Dufour","email":"helene@example.fr","tags":["VIP"],"custom_fields":{"siret":"123"}}`
+	id := must(e.do("POST", "/v1/clients", editor, body, "Idempotency-Key", "c-1"), 201).json(t)["id"].(string)
+	must(e.do("POST", "/v1/clients", editor, body, "Idempotency-Key", "c-1"), 201)
+	for _, q := range []string{"", "?q=dufour", "?tag=vip", "?sort=name", "?status=prospect"} {
+		must(e.do("GET", "/v1/clients"+q, editor, ""), 200)
+	}
+	must(e.do("GET", "/v1/clients/"+id, editor, ""), 200)
+	patch := func(etag, body string) {
+		must(e.do("PATCH", "/v1/clients/"+id, editor, body, "If-Match", etag, "Content-Type", "application/merge-patch+json"), 200)
+	}
+	patch(`"1"`, `{"notes":"Prefers mornings"}`)
+	patch(`"2"`, `{"email":"h.dufour@example.fr"}`)
+	must(e.do("GET", "/v1/clients/stats", editor, ""), 200)
+	other := must(e.do("POST", "/v1/clients", editor, `{"company_name":"Gone"}`), 201).json(t)["id"].(string)
+	must(e.do("DELETE", "/v1/clients/"+other, editor, ""), 204)
+
+	// Access: a link, a preview, an invitation replayed and resent, a revocation, an
+	// acceptance, a suspension and a reactivation.
+	base := "/v1/clients/" + id
+	must(e.do("POST", base+"/setup-link", editor, ""), 201)
+	must(e.do("POST", base+"/setup-link", editor, ""), 201) // replaces the first link
+	must(e.do("GET", base+"/invitation/preview", editor, ""), 200)
+	must(e.do("POST", base+"/invitation", editor, `{}`, "Idempotency-Key", "i-1"), 200)
+	must(e.do("POST", base+"/invitation", editor, `{}`, "Idempotency-Key", "i-1"), 200)
+	must(e.do("DELETE", base+"/invitation", editor, ""), 200)
+	must(e.do("POST", base+"/invitation", editor, ""), 200)
+	token := regexp.MustCompile(`#token=([A-Za-z0-9_-]{43})`).FindStringSubmatch(e.waitMails("h.dufour@example.fr", 2)[0].Text)[1]
+	must(e.do("GET", "/v1/invitations/"+token, "", ""), 200)
+	must(e.do("POST", "/v1/invitations/"+token+"/accept", "", `{"password":"un mot de passe solide"}`), 200)
+	must(e.do("POST", base+"/suspend", editor, ""), 200)
+	must(e.do("POST", base+"/reactivate", editor, ""), 200)
+
+	// Exports: one with chosen columns, read and listed once ready; one whose first upload
+	// fails (the worker aborts it) and whose second run succeeds.
+	job := must(e.do("POST", "/v1/exports", editor, `{"filters":{"q":"dufour"},"columns":["id","custom_fields.siret"]}`), 202).json(t)["id"].(string)
+	e.waitExport(editor, job, "ready")
+	must(e.do("GET", "/v1/exports", editor, ""), 200)
+	var parts atomic.Int32
+	e.stack.Worker.S3 = failingS3(t, e.stack.S3.URL, func(r *http.Request) bool { return isPartUpload(r) && parts.Add(1) == 1 },
+		func(o *s3.Options) { o.APIOptions = append(o.APIOptions, e.stack.Usage.Middleware) })
+	job = must(e.do("POST", "/v1/exports", editor, `{"filters":{"sort":"-updated_at"}}`), 202).json(t)["id"].(string)
+	e.waitExport(editor, job, "ready")
+	e.waitMails("claire@agence.example", 2) // each job marked notified, then its mail sent
+	must(e.do("GET", "/v1/openapi.json", "", ""), 200)
+
+	seen := e.stack.Usage.Seen()
+	check := func(fn string, uses []routes.Permission) {
+		want := slices.SortedFunc(slices.Values(uses), routes.ComparePermissions)
+		if got := seen[fn]; !slices.Equal(got, want) {
+			t.Errorf("%s:\n calls    %v\n declares %v", fn, strings.Trim(strings.Join(names(got), ", "), " "), strings.Join(names(want), ", "))
+		}
+	}
+	for _, r := range routes.All {
+		check(r.Function(), r.Uses)
+	}
+	for _, w := range routes.Workers {
+		check(w.Function, w.Uses)
+	}
+	if w := routes.Workers[0].Function; w != localstack.ExportWorker {
+		t.Fatalf("the local stack runs %s as the worker, the route table has %s", localstack.ExportWorker, w)
+	}
+}
+
+func names(perms []routes.Permission) []string {
+	out := make([]string, len(perms))
+	for i, p := range perms {
+		out[i] = p.String()
+	}
+	return out
+}
