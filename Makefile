@@ -11,7 +11,7 @@ CDK       := infra/node_modules/.bin/cdk
 CDK_ENV   := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_VERSION_CHECK=1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: dev test lint unit build sizes bench synth deploy clean
+.PHONY: dev test lint unit build sizes bench synth synth-check deploy clean
 
 ## dev: run the whole service locally on emulators (API on http://127.0.0.1:$(PORT))
 dev: $(CDK)
@@ -19,7 +19,7 @@ dev: $(CDK)
 
 ## test: every test: static checks, unit, integration against the emulators, the stack's
 ## template (assertions, IAM, cdk-nag), and a synth through the pinned CDK CLI
-test: lint unit synth
+test: lint unit synth-check
 
 ## lint: gofmt, go vet, staticcheck with every check (style ones included), and a go.mod that
 ## `go mod tidy` would leave as it is
@@ -52,10 +52,16 @@ bench: sizes $(CDK)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/export/
 	$(GO) test -run '^$$' -bench ExportLocalStack -benchtime 3x ./internal/localstack/
 
-## synth: the CloudFormation template of the whole service into cdk.out/, offline
+## synth: the CloudFormation template of the whole service into cdk.out/, offline; a
+## deployment's parameters come in CDK_ARGS (see README, "Deploy")
 synth: build $(CDK)
-	$(CDK_ENV) $(CDK) synth --quiet --no-notices
+	$(CDK_ENV) $(CDK) synth --quiet --no-notices $(CDK_ARGS)
 	@echo "cdk.out/Clientdesk.template.json written"
+
+# The offline synth of make test, with example parameters (a deployment must give its own).
+EXAMPLE_CONTEXT := -c setupUrl=https://app.example.com/setup -c frontendOrigin=https://app.example.com -c senderIdentity=example.com
+synth-check: build $(CDK)
+	$(CDK_ENV) $(CDK) synth --quiet --no-notices $(EXAMPLE_CONTEXT)
 
 ## deploy: to the AWS account of your credentials (see README, "Deploy"); pass context with
 ## CDK_ARGS, e.g. make deploy CDK_ARGS='-c senderIdentity=example.com -c frontendOrigin=https://app.example.com'

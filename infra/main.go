@@ -3,6 +3,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -11,7 +14,12 @@ import (
 func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
-	props := PropsFromContext(app)
+	props, err := PropsFromContext(app)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		jsii.Close()
+		os.Exit(1)
+	}
 	props.Env = &awscdk.Environment{
 		Account: jsii.String(contextString(app, "account", "")),
 		Region:  jsii.String(contextString(app, "region", "")),

@@ -65,16 +65,36 @@ type StackProps struct {
 	Claims auth.ClaimNames
 }
 
-// PropsFromContext reads the parameters from CDK context (cdk.json, or -c key=value).
-func PropsFromContext(app awscdk.App) StackProps {
+// RequiredContext are the parameters a deployment must give: no default could be right, and a
+// wrong one would put a stranger's links in real invitations.
+var RequiredContext = map[string]string{
+	"setupUrl":       "the front end's page where clients open their links, e.g. -c setupUrl=https://app.agency.example/setup",
+	"frontendOrigin": "the web front end's origin, allowed by CORS, e.g. -c frontendOrigin=https://app.agency.example",
+	"senderIdentity": "the SES identity mail is sent from, e.g. -c senderIdentity=agency.example",
+}
+
+// PropsFromContext reads the parameters from CDK context (cdk.json, or -c key=value). It
+// fails, saying what to pass, when a required one is missing.
+func PropsFromContext(app awscdk.App) (StackProps, error) {
+	var missing []string
+	for _, key := range slices.Sorted(maps.Keys(RequiredContext)) {
+		if contextString(app, key, "") == "" {
+			missing = append(missing, "  "+key+": "+RequiredContext[key])
+		}
+	}
+	if len(missing) > 0 {
+		return StackProps{}, fmt.Errorf("missing deployment parameters; pass them with -c (make deploy CDK_ARGS='-c …'):\n%s",
+			strings.Join(missing, "\n"))
+	}
+	frontend := contextString(app, "frontendOrigin", "")
 	return StackProps{
 		AssetDir:         contextString(app, "assetDir", "build"),
-		FrontendOrigin:   contextString(app, "frontendOrigin", "http://localhost:5173"),
-		SenderIdentity:   contextString(app, "senderIdentity", "example.com"),
+		FrontendOrigin:   frontend,
+		SenderIdentity:   contextString(app, "senderIdentity", ""),
 		MailFrom:         contextString(app, "mailFrom", ""),
-		SetupURL:         contextString(app, "setupUrl", "https://app.example.com/setup"),
+		SetupURL:         contextString(app, "setupUrl", ""),
 		TimeZone:         contextString(app, "timeZone", config.DefaultTimeZone),
-		AppURL:           contextString(app, "appUrl", "https://app.example.com"),
+		AppURL:           contextString(app, "appUrl", frontend),
 		AlarmEmail:       contextString(app, "alarmEmail", ""),
 		ExternalIssuer:   contextString(app, "jwtIssuer", ""),
 		ExternalAudience: contextString(app, "jwtAudience", ""),
@@ -82,7 +102,7 @@ func PropsFromContext(app awscdk.App) StackProps {
 			Tenant: contextString(app, "tenantClaim", auth.DefaultClaimNames.Tenant),
 			Roles:  contextString(app, "rolesClaim", auth.DefaultClaimNames.Roles),
 		},
-	}
+	}, nil
 }
 
 func contextString(scope constructs.Construct, key, def string) string {
@@ -116,14 +136,11 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	if props.TimeZone == "" {
 		props.TimeZone = config.DefaultTimeZone
 	}
-	if props.SetupURL == "" {
-		props.SetupURL = "https://app.example.com/setup"
-	}
-	if props.SenderIdentity == "" {
-		props.SenderIdentity = "example.com"
+	if props.SetupURL == "" || props.FrontendOrigin == "" || props.SenderIdentity == "" {
+		panic("infra: a stack needs SetupURL, FrontendOrigin and SenderIdentity (see RequiredContext)")
 	}
 	if props.AppURL == "" {
-		props.AppURL = "https://app.example.com"
+		props.AppURL = props.FrontendOrigin
 	}
 
 	s.Table = newTable(stack)

@@ -544,3 +544,20 @@ func asList(v any) []string {
 	return []string{fmt.Sprint(v)}
 }
 
+
+// A deployment without its own setup page, front end and sender fails at synth, saying what to
+// pass: no example.com link can reach a real invitation.
+func TestDeployParametersAreRequired(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	_, err := PropsFromContext(app)
+	if err == nil || !strings.Contains(err.Error(), "-c setupUrl=") || !strings.Contains(err.Error(), "frontendOrigin") ||
+		!strings.Contains(err.Error(), "senderIdentity") {
+		t.Fatalf("without parameters: %v", err)
+	}
+	app = awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), Context: &map[string]any{
+		"setupUrl": "https://app.agency.example/setup", "frontendOrigin": "https://app.agency.example", "senderIdentity": "agency.example"}})
+	props, err := PropsFromContext(app)
+	if err != nil || props.AppURL != "https://app.agency.example" || props.SetupURL != "https://app.agency.example/setup" {
+		t.Fatalf("with parameters: %+v %v", props, err)
+	}
+}

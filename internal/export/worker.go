@@ -62,7 +62,7 @@ type Worker struct {
 // Handle is the Lambda handler: each message is one job; only the messages whose job failed
 // for a reason worth retrying come back as batch item failures.
 func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	var resp events.SQSEventResponse
+	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	for _, rec := range ev.Records {
 		log := w.Log.With("message_id", rec.MessageId)
 		if err := w.process(ctx, rec, log); err != nil {

@@ -3,8 +3,11 @@
 package service
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"log/slog"
 	"os"
 	"time"
@@ -88,8 +91,17 @@ func Start(op string, wire func(*api.API, *Env) error) {
 	lambda.Start(a.Handler(op))
 }
 
-// Fail stops a function at init, saying why in the functions' log format.
+// Fail stops a function at init, saying why in the functions' log format and to the Lambda
+// Runtime API (an init error, which Lambda reports as the invocation's failure).
 func Fail(function string, err error) {
 	NewLogger(os.Stderr).Error("init failed", "function", function, "error", err.Error())
+	if runtime := os.Getenv("AWS_LAMBDA_RUNTIME_API"); runtime != "" {
+		body, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": "InitError"})
+		req, _ := http.NewRequest(http.MethodPost, "http://"+runtime+"/2018-06-01/runtime/init/error", bytes.NewReader(body))
+		req.Header.Set("Lambda-Runtime-Function-Error-Type", "Runtime.InitError")
+		if resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
 	os.Exit(1)
 }
