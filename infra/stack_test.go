@@ -544,7 +544,6 @@ func asList(v any) []string {
 	return []string{fmt.Sprint(v)}
 }
 
-
 // A deployment without its own setup page, front end and sender fails at synth, saying what to
 // pass: no example.com link can reach a real invitation.
 func TestDeployParametersAreRequired(t *testing.T) {
