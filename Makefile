@@ -64,7 +64,7 @@ synth-check: build $(CDK)
 	$(CDK_ENV) $(CDK) synth --quiet --no-notices $(EXAMPLE_CONTEXT)
 
 ## deploy: to the AWS account of your credentials (see README, "Deploy"); pass context with
-## CDK_ARGS, e.g. make deploy CDK_ARGS='-c senderIdentity=example.com -c frontendOrigin=https://app.example.com'
+## CDK_ARGS, e.g. make deploy CDK_ARGS='-c setupUrl=https://app.agency.example/setup -c frontendOrigin=https://app.agency.example -c senderIdentity=agency.example'
 deploy: build $(CDK)
 	$(CDK_ENV) $(CDK) deploy --no-notices --require-approval broadening $(CDK_ARGS)
 

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
@@ -109,7 +112,7 @@ func BenchmarkFinding10k(b *testing.B) {
 func BenchmarkWriteAmplification(b *testing.B) {
 	s, _, clients := seeded(b)
 	r := rand.New(rand.NewPCG(7, 7))
-	measure := func(change func(*domain.Client) *domain.Client) (avg float64, p95, maxN int) {
+	measure := func(change func(*domain.Client) *domain.Client) (avg float64, p95, maxN, maxBytes int) {
 		var counts []int
 		for _, c := range clients {
 			var old *filed
@@ -122,13 +125,14 @@ func BenchmarkWriteAmplification(b *testing.B) {
 				b.Fatal(err)
 			}
 			counts = append(counts, len(writes))
+			maxBytes = max(maxBytes, transactionBytes(writes))
 		}
 		slices.Sort(counts)
 		sum := 0
 		for _, n := range counts {
 			sum += n
 		}
-		return float64(sum) / float64(len(counts)), counts[len(counts)*95/100], counts[len(counts)-1]
+		return float64(sum) / float64(len(counts)), counts[len(counts)*95/100], counts[len(counts)-1], maxBytes
 	}
 	revise := func(c *domain.Client, f func(*domain.Fields)) *domain.Client {
 		fields := c.Fields
@@ -160,13 +164,127 @@ func BenchmarkWriteAmplification(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var avg float64
-			var p95, maxN int
+			var p95, maxN, maxBytes int
 			for b.Loop() {
-				avg, p95, maxN = measure(tc.change)
+				avg, p95, maxN, maxBytes = measure(tc.change)
 			}
 			b.ReportMetric(avg, "items/op")
 			b.ReportMetric(float64(p95), "p95-items")
 			b.ReportMetric(float64(maxN), "max-items")
+			b.ReportMetric(float64(maxBytes), "max-bytes")
 		})
 	}
+}
+
+// BenchmarkWorstCaseTransaction reports the largest transaction the largest client the
+// validation allows plans (created, then changed in everything it is filed under), in actions
+// and bytes, next to DynamoDB's limits (100 actions, 4 MB, 400 KB an item).
+func BenchmarkWorstCaseTransaction(b *testing.B) {
+	s := New(nil, "t", time.Now)
+	worst := func(gen string) *domain.Client {
+		word := func(prefix string, n int) string {
+			var parts []string
+			for i := 0; len(strings.Join(parts, " ")) < n; i++ {
+				parts = append(parts, fmt.Sprintf("%s%c%c%d", prefix+gen, 'a'+i%26, 'a'+i/26%26, i))
+			}
+			return strings.Join(parts, " ")[:n]
+		}
+		f := domain.Fields{FirstName: word("f", domain.MaxNameLen), LastName: word("l", domain.MaxNameLen),
+			CompanyName: word("o", domain.MaxCompanyLen), Code: word("k", domain.MaxCodeLen),
+			Email:  gen + strings.Repeat("e", 60) + "@" + gen + strings.Repeat("d", 60) + ".example.com",
+			Phones: []string{"+33612345678", "+442071234567"}, Notes: word("n", domain.MaxNotesLen), Locale: "fr",
+			Address:      &domain.Address{Line1: word("a", 200), Line2: word("b", 200), PostalCode: "75001", City: word("v", 100), Country: "FR"},
+			CustomFields: map[string]any{}}
+		for i := range domain.MaxTags {
+			f.Tags = append(f.Tags, word(fmt.Sprintf("t%d", i), domain.MaxTagLen))
+		}
+		for i := range 50 {
+			f.CustomFields[fmt.Sprintf("f%02d", i)] = word("c", 2000)
+		}
+		return domain.NewClient("019a9b6c-3f2e-7d41-9a2e-0123456789ab", f, time.Now())
+	}
+	defs := domain.Definitions{}
+	for i := range 50 {
+		defs = append(defs, domain.FieldDefinition{Key: fmt.Sprintf("f%02d", i), Type: domain.TypeText, Searchable: true})
+	}
+	first := worst("g")
+	next := first.Revise(worst("h").Fields, time.Now())
+	next.CustomFields = first.CustomFields
+	for _, tc := range []struct {
+		name      string
+		old, next *domain.Client
+	}{{"create", nil, first}, {"change-everything-filed", first, next}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var writes []write
+			for b.Loop() {
+				var old *filed
+				if tc.old != nil {
+					old = newFiled(tc.old, defs)
+				}
+				var err error
+				if writes, err = s.filingWrites("agency-1", old, newFiled(tc.next, defs)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			item, _ := newFiled(tc.next, defs).item("agency-1")
+			b.ReportMetric(float64(len(writes)), "actions")
+			b.ReportMetric(float64(maxTransactActions), "limit-actions")
+			b.ReportMetric(float64(transactionBytes(writes)), "bytes")
+			b.ReportMetric(float64(itemBytes(item)), "client-item-bytes")
+		})
+	}
+}
+
+// transactionBytes is about what DynamoDB counts of a transaction: its items' sizes.
+func transactionBytes(writes []write) int {
+	n := 0
+	for _, w := range writes {
+		switch {
+		case w.item.Put != nil:
+			n += itemBytes(w.item.Put.Item)
+		case w.item.Delete != nil:
+			n += itemBytes(w.item.Delete.Key)
+		case w.item.Update != nil:
+			n += itemBytes(w.item.Update.Key) + itemBytes(w.item.Update.ExpressionAttributeValues)
+		case w.item.ConditionCheck != nil:
+			n += itemBytes(w.item.ConditionCheck.Key)
+		}
+	}
+	return n
+}
+
+// itemBytes sizes an item as DynamoDB does: names and values, strings by their bytes, numbers
+// about half their digits.
+func itemBytes(item map[string]types.AttributeValue) int {
+	n := 0
+	for name, v := range item {
+		n += len(name) + valueBytes(v)
+	}
+	return n
+}
+
+func valueBytes(v types.AttributeValue) int {
+	switch x := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(x.Value)
+	case *types.AttributeValueMemberN:
+		return len(x.Value)/2 + 1
+	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
+		return 1
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, s := range x.Value {
+			n += len(s)
+		}
+		return n
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range x.Value {
+			n += 1 + valueBytes(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		return 3 + itemBytes(x.Value) + len(x.Value)
+	}
+	return 0
 }
