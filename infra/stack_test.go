@@ -245,7 +245,8 @@ func TestAuthorizerFromTheUserPool(t *testing.T) {
 }
 
 func TestImportedIdentityProvider(t *testing.T) {
-	s := synth(t, StackProps{ExternalIssuer: "https://login.example.com/", ExternalAudience: "clientdesk-api",
+	s := synth(t, StackProps{ExternalIssuer: "https://login.example.com/", ExternalAudience: "clientdesk-api", SetupURL: "https://app.example.com/setup",
+		FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com",
 		Claims: auth.ClaimNames{Tenant: "org_id", Roles: "roles"}})
 	if n := len(s.ofType("AWS::Cognito::UserPool")); n != 0 {
 		t.Fatalf("%d user pools with an imported provider", n)
@@ -512,7 +513,7 @@ func TestAlarmsAndOutputs(t *testing.T) {
 	if len(s.ofType("AWS::SNS::Topic")) != 0 {
 		t.Error("a topic without an alarm e-mail")
 	}
-	withTopic := synth(t, StackProps{AlarmEmail: "ops@example.com"})
+	withTopic := synth(t, StackProps{AlarmEmail: "ops@example.com", SetupURL: "https://app.example.com/setup", FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com"})
 	if len(withTopic.ofType("AWS::SNS::Topic")) != 1 || len(withTopic.ofType("AWS::SNS::Subscription")) != 1 {
 		t.Fatal("no topic for the alarm e-mail")
 	}
