@@ -140,6 +140,7 @@ var fieldTexts = map[domain.Code]text{
 	domain.FieldInvalidKey:     {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
 	domain.FieldInvalidValue:   {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
 	domain.FieldControlChars:   {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
+	domain.FieldInvisibleChars: {"Invisible or direction-control characters (zero-width spaces, bidi overrides) are not allowed.", "Les caractères invisibles ou de contrôle de direction (espaces sans chasse, forçages bidi) ne sont pas autorisés."},
 	domain.FieldDuplicate:      {"This value appears twice.", "Cette valeur apparaît deux fois."},
 	domain.FieldOutOfRange:     {"Out of range (%s).", "Hors limites (%s)."},
 	domain.FieldTooLarge:       {"Too large: %s at most in all.", "Trop volumineux\u00a0: %s au maximum en tout."},

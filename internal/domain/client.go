@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Status is where a client stands in the access lifecycle. It is read-only through
@@ -79,9 +82,45 @@ func (c *Client) ETag() string { return ETagOf(c.Version) }
 // ETagOf formats a version as an entity tag.
 func ETagOf(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// EmailKey is the form of an email that uniqueness is judged on: case does not make two
-// addresses different.
-func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// EmailKey is the form of an address that uniqueness is judged on: Unicode NFC, the local
+// part lower-cased, the domain converted by IDNA (the lookup profile, which also maps
+// full-width letters and capitals to their plain forms) and lower-cased. Alice@EXAMPLE.com,
+// alice@ｅｘａｍｐｌｅ.com and alice@example.com are one address; so are an accented local part
+// typed composed or decomposed.
+func EmailKey(email string) string {
+	local, host, ok := splitEmail(email)
+	if !ok {
+		return strings.ToLower(norm.NFC.String(strings.TrimSpace(email)))
+	}
+	if ascii, err := idna.Lookup.ToASCII(host); err == nil {
+		host = ascii
+	}
+	return strings.ToLower(local) + "@" + strings.ToLower(host)
+}
+
+// EmailSearchForm is an address as a search compares it: EmailKey's, with the domain in its
+// Unicode form (bücher.de rather than xn--bcher-kva.de), so that the address as people type
+// it finds it.
+func EmailSearchForm(email string) string {
+	key := EmailKey(email)
+	local, host, ok := splitEmail(key)
+	if !ok {
+		return key
+	}
+	if u, err := idna.Lookup.ToUnicode(host); err == nil {
+		host = u
+	}
+	return local + "@" + host
+}
+
+func splitEmail(email string) (local, host string, ok bool) {
+	s := norm.NFC.String(strings.TrimSpace(email))
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return "", "", false
+	}
+	return s[:at], s[at+1:], true
+}
 
 // CodeKey is the form of a client code that uniqueness is judged on.
 func CodeKey(code string) string { return strings.ToLower(strings.TrimSpace(code)) }

@@ -53,6 +53,7 @@ const (
 	FieldInvalidKey     Code = "invalid_key"
 	FieldInvalidValue   Code = "invalid_value"
 	FieldControlChars   Code = "control_characters"
+	FieldInvisibleChars Code = "invisible_characters"
 	FieldDuplicate      Code = "duplicate"
 	FieldOutOfRange     Code = "out_of_range"
 	FieldTooLarge       Code = "too_large"

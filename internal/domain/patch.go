@@ -3,7 +3,6 @@ package domain
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -70,7 +69,7 @@ func ApplyPatch(c *Client, patch []byte, now time.Time, rules Rules) (*Client, e
 		rules.DefaultLocale = c.Locale
 		errs = f.Normalize(rules)
 	}
-	if c.EmailLocked() && !strings.EqualFold(f.Email, c.Email) {
+	if c.EmailLocked() && EmailKey(f.Email) != EmailKey(c.Email) {
 		errs = append(errs, FieldError{Pointer: "/email", Code: FieldImmutable})
 	}
 	if err := Invalid(errs); err != nil {

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -70,12 +71,15 @@ func SearchTerms(c *Client, searchable func(key string) bool) []string {
 	add(0, c.LastName)
 	add(0, c.CompanyName)
 	addNumber(0, c.Code)
-	if local, domain, ok := strings.Cut(c.Email, "@"); ok {
+	if addr := EmailSearchForm(c.Email); addr != "" {
+		// The whole address and the whole domain are words too: a search typed as an address
+		// finds its client, one typed as a domain every client of the domain.
+		local, domain, _ := splitEmail(addr)
+		groups[0] = append(groups[0], Fold(addr), Fold(domain))
 		add(0, local)
 		if i := strings.LastIndexByte(domain, '.'); i > 0 {
-			domain = domain[:i]
+			add(0, domain[:i]) // the domain's words, but for its top-level domain
 		}
-		add(0, domain)
 	}
 	for _, p := range c.Phones {
 		groups[0] = append(groups[0], PhoneForms(p)...)
@@ -178,7 +182,36 @@ func QueryWords(q string) []string {
 			return []string{cutTerm(digits)}
 		}
 	}
-	words := keepTerms(nil, Words(q))
+	var words []string
+	for _, tok := range strings.Fields(q) {
+		if addr, ok := addressLike(tok); ok {
+			words = append(words, addr)
+			continue
+		}
+		words = append(words, Words(tok)...)
+	}
+	words = keepTerms(nil, words)
 	slices.Sort(words)
 	return words
+}
+
+// addressLike reads a search word typed as an e-mail address (whole or begun: "c3@exemple.fr",
+// "c3@exe") or as a domain ("exemple.fr", "bücher.de") into the form addresses are filed under.
+func addressLike(tok string) (string, bool) {
+	tok = strings.Trim(tok, ",;<>()\"'")
+	switch {
+	case strings.Contains(tok, "@"):
+		return Fold(EmailSearchForm(tok)), true
+	case strings.Contains(strings.Trim(tok, "."), ".") && strings.IndexFunc(tok, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '-'
+	}) < 0:
+		domain := strings.ToLower(norm.NFC.String(tok))
+		if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
+			if u, err := idna.Lookup.ToUnicode(ascii); err == nil {
+				domain = u
+			}
+		}
+		return Fold(domain), true
+	}
+	return "", false
 }

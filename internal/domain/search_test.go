@@ -20,12 +20,37 @@ func TestSearchTerms(t *testing.T) {
 		Email: "h.dufour@atelier-dufour.co.uk", Phones: []string{"+33612345678", "+16502530000"}, Code: "C-0042",
 		Tags: []string{"VIP", "Île-de-France"}, CustomFields: map[string]any{"siret": "123 456", "secret": "hidden", "n": 3.0}}}
 	got := domain.SearchTerms(c, func(k string) bool { return k == "siret" })
-	want := []string{"0042", "0612345678", "123456", "16502530000", "33612345678", "456", "6502530000", "atelier", "co", "de", "dufour", "fils", "france", "helene", "ile", "vip"}
+	want := []string{"0042", "0612345678", "123456", "16502530000", "33612345678", "456", "6502530000", "atelier-dufour.co.uk",
+		"co", "de", "dufour", "fils", "france", "h.dufour@atelier-dufour.co.uk", "helene", "ile", "vip"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}
-	// "h" begins "helene", "c" begins "co", "123" begins "123456" (the number filed whole):
-	// all three are dropped.
+	// The whole address and the whole domain are filed; "h" begins "helene", "c" begins "co",
+	// "123" begins "123456" (the number filed whole), "atelier" begins "atelier-dufour.co.uk":
+	// all four are dropped.
+}
+
+// Addresses are one address however they are typed: the canonical key collides for each pair,
+// and the stored form is what was typed, in NFC.
+func TestEmailKey(t *testing.T) {
+	nfd := "a\u0301lice@example.com" // á decomposed
+	for a, b := range map[string]string{
+		"alice@example.com": "Alice@EXAMPLE.com",
+		"bob@example.com":   "bob@ｅｘａｍｐｌｅ.com", // full-width domain
+		nfd:                 "álice@example.com",
+		"x@bücher.de":       "X@xn--bcher-kva.de",
+		" c@example.org ":   "c@Example.Org",
+	} {
+		if domain.EmailKey(a) != domain.EmailKey(b) {
+			t.Errorf("%q and %q differ: %q, %q", a, b, domain.EmailKey(a), domain.EmailKey(b))
+		}
+	}
+	if domain.EmailKey("alice@example.com") == domain.EmailKey("alice@example.org") || domain.EmailKey("alice@x.fr") == domain.EmailKey("alicé@x.fr") {
+		t.Error("different addresses collide")
+	}
+	if got := domain.EmailSearchForm("X@xn--bcher-kva.de"); got != "x@bücher.de" {
+		t.Errorf("search form %q", got)
+	}
 }
 
 func TestQueryWords(t *testing.T) {
@@ -38,7 +63,12 @@ func TestQueryWords(t *testing.T) {
 		"0033 612":         {"33612"},
 		"(650) 253-0000":   {"6502530000"},
 		"c-0042":           {"0042", "c"},
-		"jean-pierre@x.fr": {"fr", "jean", "pierre", "x"},
+		"jean-pierre@x.fr": {"jean-pierre@x.fr"},
+		"C3@Exemple.FR":    {"c3@exemple.fr"},
+		"c3@exe":           {"c3@exe"},
+		"exemple.fr":       {"exemple.fr"},
+		"Bücher.de martin": {"bucher.de", "martin"},
+		"xn--bcher-kva.de": {"bucher.de"},
 		"":                 nil,
 		"  ":               nil,
 		"--":               nil,

@@ -12,7 +12,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits on what a client record may hold. Every string has one; the numbers are in
@@ -64,9 +66,9 @@ type Rules struct {
 func (f *Fields) Normalize(r Rules) []FieldError {
 	defaultLocale := r.DefaultLocale
 	v := validator{parsePhone: r.ParsePhone}
-	f.FirstName = v.line("/first_name", f.FirstName, MaxNameLen)
-	f.LastName = v.line("/last_name", f.LastName, MaxNameLen)
-	f.CompanyName = v.line("/company_name", f.CompanyName, MaxCompanyLen)
+	f.FirstName = v.name("/first_name", f.FirstName, MaxNameLen)
+	f.LastName = v.name("/last_name", f.LastName, MaxNameLen)
+	f.CompanyName = v.name("/company_name", f.CompanyName, MaxCompanyLen)
 	if f.FirstName == "" && f.LastName == "" && f.CompanyName == "" {
 		v.add("", FieldNameRequired, "")
 	}
@@ -136,6 +138,23 @@ func (v *validator) line(pointer, s string, max int) string {
 	return s
 }
 
+// name checks what identifies a person or a company: a line, in Unicode NFC, without
+// invisible or direction-control characters (zero-width spaces, bidi overrides: the Unicode
+// format characters), which would make two names that look alike differ, or a name display
+// as something else.
+func (v *validator) name(pointer, s string, max int) string {
+	s = norm.NFC.String(s)
+	if strings.IndexFunc(s, invisible) >= 0 {
+		v.add(pointer, FieldInvisibleChars, "")
+		return strings.TrimSpace(s)
+	}
+	return v.line(pointer, s, max)
+}
+
+// invisible reports the Unicode format characters (category Cf): zero-width spaces and
+// joiners, bidi embeddings, overrides and isolates, byte order marks, soft hyphens.
+func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
 // text checks a multi-line string: tabs and line breaks are allowed, other controls are not.
 func (v *validator) text(pointer, s string, max int) string {
 	s, code := PlainText(s, max)
@@ -160,9 +179,13 @@ func PlainText(s string, max int) (string, Code) {
 }
 
 func (v *validator) email(pointer, s string) string {
-	s = strings.TrimSpace(s)
+	s = norm.NFC.String(strings.TrimSpace(s))
 	if s == "" {
 		return ""
+	}
+	if strings.IndexFunc(s, invisible) >= 0 {
+		v.add(pointer, FieldInvisibleChars, "")
+		return s
 	}
 	if len(s) > MaxEmailLen {
 		v.add(pointer, FieldTooLong, strconv.Itoa(MaxEmailLen))
@@ -174,15 +197,20 @@ func (v *validator) email(pointer, s string) string {
 	return s
 }
 
-// ValidEmail accepts a bare address (no display name) whose domain has at least one dot.
+// ValidEmail accepts a bare address (no display name) whose domain is a host name with at
+// least one dot, international names included (IDNA).
 func ValidEmail(s string) bool {
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || addr.Address != s {
 		return false
 	}
 	local, domain, ok := strings.Cut(s, "@")
-	return ok && local != "" && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") &&
-		!strings.HasSuffix(domain, ".") && !strings.ContainsAny(s, " \t")
+	if !ok || local == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") ||
+		strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") || strings.ContainsAny(s, " \t") {
+		return false
+	}
+	_, err = idna.Lookup.ToASCII(domain)
+	return err == nil
 }
 
 func (v *validator) country(pointer, s string) string {

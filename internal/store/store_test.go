@@ -51,8 +51,9 @@ func createdClient(t *testing.T) (*store.Store, *store.Meter, *domain.Client) {
 	if err := s.CreateClient(context.Background(), "t1", c, nil, 0, nil); err != nil {
 		t.Fatal(err)
 	}
-	// The client, its email and code claims, 8 search terms, 1 tag membership and the counter,
-	// plus a check of the definitions' version: one transaction.
+	// The client, its email and code claims, 8 search terms (the whole address and domain
+	// among them), 1 tag membership and the counter, plus a check of the definitions'
+	// version: one transaction.
 	if got := m.Snapshot(); got.Requests != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 13 || got.ItemsRead != 1 {
 		t.Fatalf("create cost %+v", got)
 	}
