@@ -7,6 +7,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -83,13 +87,10 @@ func FromRequest(rc events.APIGatewayV2HTTPRequestContext, names ClaimNames) (Id
 		return Identity{}, &domain.Error{Code: domain.CodeForbidden, Param: names.Tenant}
 	}
 	id.Email = strings.TrimSpace(claims["email"])
-	id.TenantName = strings.TrimSpace(claims[names.TenantName])
-	if id.TenantName == "" || len(id.TenantName) > 200 {
-		id.TenantName = id.Tenant
-	}
-	held := ParseRoles(claims[names.Roles])
+	id.TenantName = TenantName(claims[names.TenantName], id.Tenant)
+	held := ParseGroups(claims[names.Roles])
 	for _, r := range Roles {
-		if slices.Contains(held, r) {
+		if slices.Contains(held, string(r)) {
 			id.Role = r
 			return id, nil
 		}
@@ -97,14 +98,43 @@ func FromRequest(rc events.APIGatewayV2HTTPRequestContext, names ClaimNames) (Id
 	return Identity{}, &domain.Error{Code: domain.CodeForbidden, Param: names.Roles}
 }
 
-// ParseRoles reads a roles claim as API Gateway passes it on. The authorizer flattens a JSON
-// array claim into one string, "[admin editor]"; other identity providers send "admin,editor"
-// or a single value. All of these are understood.
-func ParseRoles(claim string) []Role {
-	claim = strings.NewReplacer("[", " ", "]", " ", ",", " ", `"`, " ").Replace(claim)
-	var roles []Role
-	for _, f := range strings.Fields(claim) {
-		roles = append(roles, Role(strings.ToLower(f)))
+// MaxTenantNameLen bounds the tenant's display name, which e-mails put in their subject and
+// sender name.
+const MaxTenantNameLen = 100
+
+// TenantName is the tenant's display name from its claim, in NFC, or the tenant id when the
+// claim is empty, too long, or holds control, invisible or direction-control characters: it
+// goes into e-mail subjects and sender names, where those would forge headers or disguise
+// the sender.
+func TenantName(claim, tenant string) string {
+	name := norm.NFC.String(strings.TrimSpace(claim))
+	if name == "" || utf8.RuneCountInString(name) > MaxTenantNameLen || !utf8.ValidString(name) ||
+		strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0 {
+		return tenant
 	}
-	return roles
+	return name
+}
+
+// ParseGroups reads a groups claim as API Gateway's JWT authorizer passes it on: a token's
+// array claim is flattened into one string, its elements between brackets and separated by
+// spaces ("[admin editor]"); a string claim arrives as it is ("admin"). The group names are
+// then compared exactly with the role names: "ADMIN", "sales,admin", "not admin" and
+// "x]admin[y" name no role. The flattening cannot tell a group whose name holds a space from
+// two groups, so group names must not contain spaces (the stack's own groups do not).
+func ParseGroups(claim string) []string {
+	if inner, ok := strings.CutPrefix(claim, "["); ok {
+		if inner, ok = strings.CutSuffix(inner, "]"); ok {
+			var groups []string
+			for _, g := range strings.Split(inner, " ") {
+				if g != "" {
+					groups = append(groups, g)
+				}
+			}
+			return groups
+		}
+	}
+	if claim == "" {
+		return nil
+	}
+	return []string{claim}
 }
