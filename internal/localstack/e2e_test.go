@@ -321,3 +321,55 @@ func signWith(t *testing.T, tokens *localstack.Tokens, override jwt.MapClaims) s
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// The dev server on a developer's laptop: a page of another site can neither mint a token nor
+// read the mailbox (it could send a form or text/plain without asking, so /local/* take only
+// JSON, which makes the browser ask first; and CORS answers only loopback pages and the
+// configured front end, never echoing another origin).
+func TestDevServerRefusesOtherSites(t *testing.T) {
+	stack, err := localstack.Start(context.Background(), localstack.Options{FrontendOrigin: "https://app.agency.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stack.Close)
+	srv := httptest.NewServer(stack.Server)
+	t.Cleanup(srv.Close)
+	send := func(method, path, contentType, origin, body string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	token := `{"tenant_id":"demo","sub":"x","roles":["admin"]}`
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		if r := send("POST", "/local/token", ct, "https://evil.example", token); r.StatusCode != 415 || r.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("token as %q: %d %q", ct, r.StatusCode, r.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	if r := send("GET", "/local/mail", "", "", ""); r.StatusCode != 415 {
+		t.Errorf("mailbox without JSON: %d", r.StatusCode)
+	}
+	for origin, allowed := range map[string]bool{
+		"https://evil.example": false, "http://localhost.evil.example": false, "null": false, "http://127.0.0.1.nip.io": false,
+		"https://app.agency.example": true, "http://localhost:5173": true, "http://127.0.0.1:3000": true, "http://[::1]:8080": true,
+	} {
+		r := send("OPTIONS", "/local/token", "", origin, "")
+		if got := r.Header.Get("Access-Control-Allow-Origin"); (got == origin) != allowed || (!allowed && got != "") {
+			t.Errorf("preflight from %s: Allow-Origin %q", origin, got)
+		}
+	}
+	if r := send("POST", "/local/token", "application/json", "http://localhost:5173", token); r.StatusCode != 200 {
+		t.Errorf("a local front end: %d", r.StatusCode)
+	}
+}

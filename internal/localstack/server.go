@@ -7,7 +7,9 @@ package localstack
 import (
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,6 +26,8 @@ type Server struct {
 	ses      *emulators.SES
 	// MaxPayload is API Gateway's request size limit.
 	MaxPayload int64
+	// FrontendOrigin is the front end CORS lets in, besides pages served from loopback.
+	FrontendOrigin string
 }
 
 // NewServer serves every route of the route table with the handler a builds for it.
@@ -37,6 +41,14 @@ func NewServer(a *api.API, tokens *Tokens) *Server {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.cors(w, r)
+	if (r.URL.Path == "/local/token" || r.URL.Path == "/local/mail") && r.Method != http.MethodOptions && !isJSON(r) {
+		// A page on another site can send a form or text/plain without asking first, but not
+		// application/json: requiring it makes the browser ask (CORS preflight), and the answer
+		// refuses every origin but loopback and the front end. No page the developer visits can
+		// mint a token or read the mailbox.
+		writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"message": "send Content-Type: application/json"})
+		return
+	}
 	switch {
 	case r.Method == http.MethodOptions:
 		w.WriteHeader(http.StatusNoContent)
@@ -93,21 +105,42 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResponse(w, resp)
 }
 
-// cors answers as the stack's CORS configuration does, for any local front end.
+// cors answers as the stack's CORS configuration does: the configured front end, and any page
+// served from this machine (a local front end on its own port); no other origin, and an
+// origin is never echoed unless allowed.
 func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 	origin := r.Header.Get("Origin")
-	if origin == "" {
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	if origin == "" || !(origin == s.FrontendOrigin || loopbackOrigin(origin)) {
 		return
 	}
-	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Vary", "Origin")
 	h.Set("Access-Control-Expose-Headers", "ETag, Location, X-Request-Id, Idempotent-Replayed, Retry-After")
 	if r.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, Idempotency-Key, Accept-Language")
 		h.Set("Access-Control-Max-Age", "600")
 	}
+}
+
+// loopbackOrigin reports whether origin is a page of this machine: http(s)://localhost,
+// 127.0.0.1 or [::1], on any port.
+func loopbackOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Path != "" || u.User != nil {
+		return false
+	}
+	switch u.Hostname() {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
+}
+
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
 }
 
 // mailbox: GET /local/mail, what the SES emulator received, newest first.

@@ -45,6 +45,8 @@ type Options struct {
 	// ExportRetryAfter is the queue's visibility timeout: how soon a failed export run is
 	// tried again (default 30 s, as short as a test likes).
 	ExportRetryAfter time.Duration
+	// FrontendOrigin is a front end CORS lets in besides loopback pages.
+	FrontendOrigin string
 }
 
 // Stack is the whole service on emulators.
@@ -141,6 +143,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	st.Server = NewServer(a, tokens)
 	st.Server.ses = st.SES
+	st.Server.FrontendOrigin = opts.FrontendOrigin
 	return st, nil
 }
 

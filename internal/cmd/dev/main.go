@@ -38,7 +38,8 @@ func run() error {
 	}
 	base := "http://" + ln.Addr().String()
 	log := service.NewLogger(os.Stderr)
-	stack, err := localstack.Start(ctx, localstack.Options{Issuer: base + "/local", Log: log, Mail: true, SetupURL: base + "/local/setup"})
+	stack, err := localstack.Start(ctx, localstack.Options{Issuer: base + "/local", Log: log, Mail: true, SetupURL: base + "/local/setup",
+		FrontendOrigin: os.Getenv("FRONTEND_ORIGIN")})
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func run() error {
 clientdesk is running on %[1]s (DynamoDB: minidyn at %[2]s, table %[3]q)
 
 Get a token (tenant, subject, roles: admin | editor | viewer):
-  curl -s -X POST %[1]s/local/token -d '{"tenant_id":"demo","tenant_name":"Agence Démo","sub":"alice","roles":["admin"]}'
+  curl -s -X POST %[1]s/local/token -H 'Content-Type: application/json' -d '{"tenant_id":"demo","tenant_name":"Agence Démo","sub":"alice","roles":["admin"]}'
 
 Or use this one (tenant demo, admin, valid 1 h):
   export TOKEN=%[4]s
@@ -68,9 +69,10 @@ Create a client:
 List clients:      curl -s %[1]s/v1/clients -H "Authorization: Bearer $TOKEN"
 Invite the client (use its id from the create above), then read the mail:
   curl -s -X POST %[1]s/v1/clients/$ID/invitation -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"message":"Bienvenue !"}'
-  curl -s %[1]s/local/mail
+  curl -s %[1]s/local/mail -H 'Content-Type: application/json'
 
-Mailbox (SES emulator): %[5]s    as JSON: %[1]s/local/mail
+Mailbox (SES emulator): %[5]s    as JSON: %[1]s/local/mail (with Content-Type: application/json)
+CORS lets in pages of this machine (any port) and FRONTEND_ORIGIN, if set; /local/* answer JSON requests only.
 Contract:               %[1]s/v1/openapi.json
 
 Ctrl-C stops everything.
