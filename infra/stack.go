@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -53,6 +54,8 @@ type StackProps struct {
 	SetupURL string
 	// TimeZone is the tenant's zone for dates in e-mails.
 	TimeZone string
+	// InvitationsPerHour caps each tenant's invitation e-mails in an hour.
+	InvitationsPerHour int
 	// AppURL is the front end; export e-mails link to its /exports/<id> page.
 	AppURL string
 	// AlarmEmail, when set, subscribes to the alarm topic.
@@ -88,21 +91,34 @@ func PropsFromContext(app awscdk.App) (StackProps, error) {
 	}
 	frontend := contextString(app, "frontendOrigin", "")
 	return StackProps{
-		AssetDir:         contextString(app, "assetDir", "build"),
-		FrontendOrigin:   frontend,
-		SenderIdentity:   contextString(app, "senderIdentity", ""),
-		MailFrom:         contextString(app, "mailFrom", ""),
-		SetupURL:         contextString(app, "setupUrl", ""),
-		TimeZone:         contextString(app, "timeZone", config.DefaultTimeZone),
-		AppURL:           contextString(app, "appUrl", frontend),
-		AlarmEmail:       contextString(app, "alarmEmail", ""),
-		ExternalIssuer:   contextString(app, "jwtIssuer", ""),
-		ExternalAudience: contextString(app, "jwtAudience", ""),
+		AssetDir:           contextString(app, "assetDir", "build"),
+		FrontendOrigin:     frontend,
+		SenderIdentity:     contextString(app, "senderIdentity", ""),
+		MailFrom:           contextString(app, "mailFrom", ""),
+		SetupURL:           contextString(app, "setupUrl", ""),
+		TimeZone:           contextString(app, "timeZone", config.DefaultTimeZone),
+		InvitationsPerHour: contextInt(app, "invitationsPerHour", config.DefaultInvitationsPerHour),
+		AppURL:             contextString(app, "appUrl", frontend),
+		AlarmEmail:         contextString(app, "alarmEmail", ""),
+		ExternalIssuer:     contextString(app, "jwtIssuer", ""),
+		ExternalAudience:   contextString(app, "jwtAudience", ""),
 		Claims: auth.ClaimNames{
 			Tenant: contextString(app, "tenantClaim", auth.DefaultClaimNames.Tenant),
 			Roles:  contextString(app, "rolesClaim", auth.DefaultClaimNames.Roles),
 		},
 	}, nil
+}
+
+func contextInt(scope constructs.Construct, key string, def int) int {
+	switch v := scope.Node().TryGetContext(jsii.String(key)).(type) {
+	case float64:
+		return int(v)
+	case string:
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return n
+		}
+	}
+	return def
 }
 
 func contextString(scope constructs.Construct, key, def string) string {
@@ -141,6 +157,9 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	}
 	if props.AppURL == "" {
 		props.AppURL = props.FrontendOrigin
+	}
+	if props.InvitationsPerHour == 0 {
+		props.InvitationsPerHour = config.DefaultInvitationsPerHour
 	}
 
 	s.Table = newTable(stack)
@@ -361,7 +380,8 @@ func mailFrom(props StackProps) string {
 // functionEnv is what every function reads at start-up (config.Load), from the parameters.
 func functionEnv(props StackProps) map[string]string {
 	return config.Config{Claims: props.Claims, TenantNameClaim: props.Claims.TenantName, SetupURL: props.SetupURL,
-		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningExports: config.DefaultMaxRunningExports}.Env()
+		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningExports: config.DefaultMaxRunningExports,
+		InvitationsPerHour: props.InvitationsPerHour}.Env()
 }
 
 // workers makes the functions no route invokes: the export worker reads the queue through an

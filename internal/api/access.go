@@ -26,7 +26,7 @@ func (a *API) changeAccess(ctx context.Context, tenant, id string, first *readCl
 	change func(*domain.Client) (*domain.Client, store.Transition, error)) (*domain.Client, domain.Definitions, error) {
 	var next *domain.Client
 	var defs domain.Definitions
-	err := retry.OnConflict(ctx, 4, func(attempt int) error {
+	err := retry.OnConflict(ctx, 8, func(attempt int) error {
 		var c *domain.Client
 		var err error
 		if attempt == 0 && first != nil {

@@ -61,7 +61,8 @@ type FieldStore interface {
 // AccessStore keeps clients' access: links, invitations, credentials.
 type AccessStore interface {
 	ChangeAccess(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, t store.Transition) error
-	PrepareInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
+	GetClientForInvitation(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, store.InvitationQuota, error)
+	PrepareInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency, quota store.QuotaUse) error
 	AbandonInvitation(ctx context.Context, inv *store.Invitation, idem *store.Idempotency) error
 	GetInvitation(ctx context.Context, hash string) (*store.Invitation, error)
 }
@@ -110,6 +111,8 @@ type API struct {
 	Mail Mailer
 	// HashPassword hashes a client's new password (package password).
 	HashPassword func(string) (string, error)
+	// InvitationsPerHour caps a tenant's invitation e-mails in an hour.
+	InvitationsPerHour int
 	// ExportQueue queues export jobs; Downloads signs links to their files;
 	// MaxRunningExports bounds a tenant's unfinished exports.
 	ExportQueue       ExportQueue
@@ -183,7 +186,7 @@ func (a *API) needs() map[string][]need {
 		routes.UpdateClient:      {phones},
 		routes.CreateSetupLink:   {links},
 		routes.PreviewInvitation: {links, render},
-		routes.SendInvitation:    {links, render, {"a mailer (API.Mail)", a.Mail != nil}},
+		routes.SendInvitation:    {links, render, {"a mailer (API.Mail) and an hourly cap", a.Mail != nil && a.InvitationsPerHour > 0}},
 		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
 		routes.CreateExport:      {{"the export queue (API.ExportQueue) and a limit", a.ExportQueue != nil && a.MaxRunningExports > 0}},
 		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},

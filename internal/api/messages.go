@@ -117,6 +117,12 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeInternal: {
 		text{"Internal error", "Erreur interne"},
 		text{"Something went wrong on our side; quote the request id if you contact support.", "Une erreur s’est produite de notre côté\u00a0; citez l’identifiant de requête si vous contactez le support."}},
+	domain.CodeClientInvitationLimit: {
+		text{"Too many invitations to this client", "Trop d’invitations pour ce client"},
+		text{"This client has been sent 5 invitations in the last 24 hours, the most allowed; retry after the time in Retry-After.", "Ce client a reçu 5\u00a0invitations ces dernières 24\u00a0heures, le maximum permis\u00a0; réessayez après le délai indiqué par Retry-After."}},
+	domain.CodeTenantInvitationLimit: {
+		text{"Too many invitations this hour", "Trop d’invitations cette heure-ci"},
+		text{"Your agency has sent as many invitations this hour as it may; retry after the time in Retry-After.", "Votre agence a envoyé autant d’invitations cette heure-ci qu’elle le peut\u00a0; réessayez après le délai indiqué par Retry-After."}},
 	domain.CodeUnavailable: {
 		text{"Service unavailable", "Service indisponible"},
 		text{"The service is busy; retry in a moment.", "Le service est occupé\u00a0; réessayez dans un instant."}},

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -27,6 +30,8 @@ type Problem struct {
 	Param     string         `json:"param,omitempty"`
 	Errors    []ProblemField `json:"errors,omitempty"`
 	RequestID string         `json:"request_id"`
+	// retryAfter, when a limit knows it, goes into the Retry-After header.
+	retryAfter time.Duration
 }
 
 // ProblemField is one field error, located by a JSON Pointer into the request body.
@@ -38,40 +43,42 @@ type ProblemField struct {
 
 // status maps each problem code to its HTTP status; the only place this is decided.
 var status = map[domain.Code]int{
-	domain.CodeValidation:          http.StatusUnprocessableEntity,
-	domain.CodeMalformedJSON:       http.StatusBadRequest,
-	domain.CodeBodyTooLarge:        http.StatusRequestEntityTooLarge,
-	domain.CodeUnsupportedMedia:    http.StatusUnsupportedMediaType,
-	domain.CodeInvalidParameter:    http.StatusBadRequest,
-	domain.CodeInvalidCursor:       http.StatusBadRequest,
-	domain.CodeInvalidID:           http.StatusBadRequest,
-	domain.CodeClientNotFound:      http.StatusNotFound,
-	domain.CodeFieldNotFound:       http.StatusNotFound,
-	domain.CodeFieldExists:         http.StatusConflict,
-	domain.CodeEmailTaken:          http.StatusConflict,
-	domain.CodeInvitationNotFound:  http.StatusNotFound,
-	domain.CodeNoEmail:             http.StatusConflict,
-	domain.CodeClientArchived:      http.StatusConflict,
-	domain.CodeClientSuspended:     http.StatusConflict,
-	domain.CodeAlreadyActive:       http.StatusConflict,
-	domain.CodeNoPendingLink:       http.StatusConflict,
-	domain.CodeNoAccess:            http.StatusConflict,
-	domain.CodeNotSuspended:        http.StatusConflict,
-	domain.CodeMailFailed:          http.StatusServiceUnavailable,
-	domain.CodeExportNotFound:      http.StatusNotFound,
-	domain.CodeTooManyExports:      http.StatusTooManyRequests,
-	domain.CodeExportFailed:        http.StatusInternalServerError,
-	domain.CodeCodeTaken:           http.StatusConflict,
-	domain.CodePreconditionNeeded:  http.StatusPreconditionRequired,
-	domain.CodePreconditionFailed:  http.StatusPreconditionFailed,
-	domain.CodeIdempotencyReuse:    http.StatusUnprocessableEntity,
-	domain.CodeIdempotencyInvalid:  http.StatusBadRequest,
-	domain.CodeIdempotencyInFlight: http.StatusConflict,
-	domain.CodeUnauthenticated:     http.StatusUnauthorized,
-	domain.CodeForbidden:           http.StatusForbidden,
-	domain.CodeRouteNotFound:       http.StatusNotFound,
-	domain.CodeInternal:            http.StatusInternalServerError,
-	domain.CodeUnavailable:         http.StatusServiceUnavailable,
+	domain.CodeValidation:            http.StatusUnprocessableEntity,
+	domain.CodeMalformedJSON:         http.StatusBadRequest,
+	domain.CodeBodyTooLarge:          http.StatusRequestEntityTooLarge,
+	domain.CodeUnsupportedMedia:      http.StatusUnsupportedMediaType,
+	domain.CodeInvalidParameter:      http.StatusBadRequest,
+	domain.CodeInvalidCursor:         http.StatusBadRequest,
+	domain.CodeInvalidID:             http.StatusBadRequest,
+	domain.CodeClientNotFound:        http.StatusNotFound,
+	domain.CodeFieldNotFound:         http.StatusNotFound,
+	domain.CodeFieldExists:           http.StatusConflict,
+	domain.CodeEmailTaken:            http.StatusConflict,
+	domain.CodeInvitationNotFound:    http.StatusNotFound,
+	domain.CodeNoEmail:               http.StatusConflict,
+	domain.CodeClientArchived:        http.StatusConflict,
+	domain.CodeClientSuspended:       http.StatusConflict,
+	domain.CodeAlreadyActive:         http.StatusConflict,
+	domain.CodeNoPendingLink:         http.StatusConflict,
+	domain.CodeNoAccess:              http.StatusConflict,
+	domain.CodeNotSuspended:          http.StatusConflict,
+	domain.CodeMailFailed:            http.StatusServiceUnavailable,
+	domain.CodeExportNotFound:        http.StatusNotFound,
+	domain.CodeTooManyExports:        http.StatusTooManyRequests,
+	domain.CodeClientInvitationLimit: http.StatusTooManyRequests,
+	domain.CodeTenantInvitationLimit: http.StatusTooManyRequests,
+	domain.CodeExportFailed:          http.StatusInternalServerError,
+	domain.CodeCodeTaken:             http.StatusConflict,
+	domain.CodePreconditionNeeded:    http.StatusPreconditionRequired,
+	domain.CodePreconditionFailed:    http.StatusPreconditionFailed,
+	domain.CodeIdempotencyReuse:      http.StatusUnprocessableEntity,
+	domain.CodeIdempotencyInvalid:    http.StatusBadRequest,
+	domain.CodeIdempotencyInFlight:   http.StatusConflict,
+	domain.CodeUnauthenticated:       http.StatusUnauthorized,
+	domain.CodeForbidden:             http.StatusForbidden,
+	domain.CodeRouteNotFound:         http.StatusNotFound,
+	domain.CodeInternal:              http.StatusInternalServerError,
+	domain.CodeUnavailable:           http.StatusServiceUnavailable,
 }
 
 // StatusOf returns the HTTP status of a problem code.
@@ -94,14 +101,15 @@ func NewProblem(err error, lang, requestID, instance string) Problem {
 		msg = problemTexts[domain.CodeInternal]
 	}
 	p := Problem{
-		Type:      ProblemTypeBase + string(de.Code),
-		Title:     msg.title.in(lang),
-		Status:    StatusOf(de.Code),
-		Detail:    msg.detail.in(lang),
-		Instance:  instance,
-		Code:      de.Code,
-		Param:     de.Param,
-		RequestID: requestID,
+		Type:       ProblemTypeBase + string(de.Code),
+		Title:      msg.title.in(lang),
+		Status:     StatusOf(de.Code),
+		Detail:     msg.detail.in(lang),
+		Instance:   instance,
+		Code:       de.Code,
+		Param:      de.Param,
+		RequestID:  requestID,
+		retryAfter: de.RetryAfter,
 	}
 	if strings.Contains(p.Detail, "%s") {
 		p.Detail = fmt.Sprintf(p.Detail, de.Param)
@@ -133,10 +141,12 @@ func problemResponse(p Problem, lang string) events.APIGatewayV2HTTPResponse {
 		"Cache-Control":    "no-store",
 		"X-Request-Id":     p.RequestID,
 	}
-	switch p.Status {
-	case http.StatusServiceUnavailable:
+	switch {
+	case p.retryAfter > 0:
+		h["Retry-After"] = strconv.Itoa(int(math.Ceil(p.retryAfter.Seconds())))
+	case p.Status == http.StatusServiceUnavailable:
 		h["Retry-After"] = "1"
-	case http.StatusTooManyRequests:
+	case p.Status == http.StatusTooManyRequests:
 		h["Retry-After"] = "60"
 	}
 	if p.Status == http.StatusUnauthorized {

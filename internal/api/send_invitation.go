@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
@@ -15,8 +17,10 @@ const claimWindow = 2 * time.Minute
 
 // sendInvitation: POST /v1/clients/{id}/invitation {message, locale}. The order of the steps
 // is what makes it safe:
-//  1. the new link and, with an Idempotency-Key, a claim on the key are written first, so the
-//     link works as soon as the mail arrives and a retry cannot send a second mail meanwhile;
+//  1. the new link, the e-mail's count against the client's and the tenant's limits (429
+//     beyond either) and, with an Idempotency-Key, a claim on the key are written first, so
+//     the link works as soon as the mail arrives, concurrent sends never pass a limit, and a
+//     retry cannot send a second mail meanwhile;
 //  2. the mail is sent through SES; if SES refuses, the link and the claim are removed, the
 //     client is unchanged, and the answer is 503;
 //  3. the client becomes invited, the previous link is removed, the event and the response
@@ -41,35 +45,55 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 	if prev, found, err := key.previous(ctx); found || err != nil {
 		return prev, err
 	}
-	c, defs, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
-	if err != nil {
-		return nil, err
-	}
-	token, hash, err := domain.NewToken()
-	if err != nil {
-		return nil, err
-	}
+	var c *domain.Client
+	var defs domain.Definitions
+	var inv *store.Invitation
+	var m domain.RenderedMail
+	var hash, locale string
+	var expires time.Time
+	claim := key.claim(claimWindow)
 	now := a.Now()
-	planned, err := domain.Invite(c, hash, now)
-	if err != nil {
-		return nil, err
-	}
-	message, locale, err := invitationOptions(in, c, func(p string) error {
-		return domain.Invalid([]domain.FieldError{{Pointer: "/" + p, Code: domain.FieldInvalidValue, Param: map[string]string{"message": "plain text, 2000 characters at most", "locale": "fr, en"}[p]}})
+	// 1. Read the client and its invitation count; a concurrent invitation to the same client
+	// counted first means reading again, so that no limit is ever passed.
+	err = retry.OnConflict(ctx, 2*domain.MaxInvitationsPerClient+2, func(int) error {
+		var quota store.InvitationQuota
+		var err error
+		if c, defs, quota, err = a.Access.GetClientForInvitation(ctx, r.who.Tenant, id); err != nil {
+			return err
+		}
+		var token string
+		if token, hash, err = domain.NewToken(); err != nil {
+			return err
+		}
+		planned, err := domain.Invite(c, hash, now)
+		if err != nil {
+			return err
+		}
+		var message string
+		message, locale, err = invitationOptions(in, c, func(p string) error {
+			return domain.Invalid([]domain.FieldError{{Pointer: "/" + p, Code: domain.FieldInvalidValue, Param: map[string]string{"message": "plain text, 2000 characters at most", "locale": "fr, en"}[p]}})
+		})
+		if err != nil {
+			return err
+		}
+		sent, err := domain.AdmitInvitation(quota.Sent, now)
+		if err != nil {
+			return err
+		}
+		expires = *planned.Access.InvitationExpiresAt
+		inv = &store.Invitation{TokenHash: hash, Tenant: r.who.Tenant, TenantName: r.who.TenantName, ClientID: id,
+			Kind: "invitation", CreatedBy: r.who.Subject, CreatedAt: now.UTC(), ExpiresAt: expires.Unix()}
+		if m, err = a.invitationMail(r, c, a.setupURL(token), message, locale, expires); err != nil {
+			return err
+		}
+		err = a.Access.PrepareInvitation(ctx, inv, claim, store.QuotaUse{
+			Client: store.InvitationQuota{Sent: sent, Version: quota.Version}, Hour: now, HourlyCap: a.InvitationsPerHour})
+		if errors.Is(err, store.ErrQuotaMoved) {
+			return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
+		}
+		return err
 	})
 	if err != nil {
-		return nil, err
-	}
-	expires := *planned.Access.InvitationExpiresAt
-	inv := &store.Invitation{TokenHash: hash, Tenant: r.who.Tenant, TenantName: r.who.TenantName, ClientID: id,
-		Kind: "invitation", CreatedBy: r.who.Subject, CreatedAt: now.UTC(), ExpiresAt: expires.Unix()}
-	claim := key.claim(claimWindow)
-	m, err := a.invitationMail(r, c, a.setupURL(token), message, locale, expires)
-	if err != nil {
-		return nil, err
-	}
-	// 1.
-	if err := a.Access.PrepareInvitation(ctx, inv, claim); err != nil {
 		// Another attempt of this request may have come first: its record answers.
 		return key.failed(ctx, err)
 	}

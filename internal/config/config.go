@@ -40,6 +40,8 @@ type Config struct {
 	ExportsBucket     string
 	MaxRunningExports int
 	AppURL            string
+	// InvitationsPerHour caps a tenant's invitation e-mails in an hour.
+	InvitationsPerHour int
 }
 
 // Defaults and fixed settings, defined once: Load, the CDK stack and the local stack read
@@ -63,6 +65,8 @@ const (
 	ExportJobRetention      = (ExportFileRetentionDays + 1) * 24 * time.Hour
 	// IdempotencyWindow is how long a create can be replayed with its Idempotency-Key.
 	IdempotencyWindow = 24 * time.Hour
+	// DefaultInvitationsPerHour caps a tenant's invitation e-mails in an hour.
+	DefaultInvitationsPerHour = 200
 )
 
 // Environment variable names.
@@ -82,6 +86,7 @@ const (
 	EnvBucket      = "EXPORTS_BUCKET"
 	EnvMaxExports  = "MAX_RUNNING_EXPORTS"
 	EnvAppURL      = "APP_URL"
+	EnvInvitations = "INVITATIONS_PER_HOUR"
 )
 
 // Load reads the configuration through getenv (os.Getenv in a function).
@@ -113,6 +118,14 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.MaxRunningExports = n
 	}
+	c.InvitationsPerHour = DefaultInvitationsPerHour
+	if v := strings.TrimSpace(getenv(EnvInvitations)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("config: %s must be a positive number", EnvInvitations)
+		}
+		c.InvitationsPerHour = n
+	}
 	if v := strings.TrimSpace(getenv(EnvTimeZone)); v != "" {
 		c.TimeZone = v
 	}
@@ -134,6 +147,9 @@ func (c Config) Env() map[string]string {
 		EnvTenantName: c.TenantNameClaim, EnvTimeZone: c.TimeZone}
 	if c.MaxRunningExports > 0 {
 		env[EnvMaxExports] = strconv.Itoa(c.MaxRunningExports)
+	}
+	if c.InvitationsPerHour > 0 {
+		env[EnvInvitations] = strconv.Itoa(c.InvitationsPerHour)
 	}
 	for name, v := range map[string]string{EnvEndpoint: c.Endpoint, EnvSESEndpoint: c.SESEndpoint, EnvSetupURL: c.SetupURL,
 		EnvMailFrom: c.MailFrom, EnvMailReplyTo: c.MailReplyTo, EnvMailConfig: c.MailConfigurationSet,

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a stable, machine-readable error code. Clients switch on it; it never changes
@@ -74,6 +75,8 @@ type Error struct {
 	Fields []FieldError
 	// Param names the offending query parameter or header, when there is one.
 	Param string
+	// RetryAfter says when a refused request may succeed (a limit), when it is known.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -71,6 +71,7 @@ func lambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 func New(cfg config.Config, st *store.Store, log *slog.Logger) *api.API {
 	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Exports: st, Idempotency: st}, cfg.Claims, log)
 	a.SetupURL, a.Zone, a.MaxRunningExports = cfg.SetupURL, cfg.TimeZone, cfg.MaxRunningExports
+	a.InvitationsPerHour = cfg.InvitationsPerHour
 	return a
 }
 

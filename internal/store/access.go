@@ -143,10 +143,80 @@ func (s *Store) eventItem(tenant, clientID string, e Event) (map[string]types.At
 	return marshalItem(eventItem{PK: clientPK(tenant, clientID), SK: sk, Event: e})
 }
 
+// InvitationQuota is what counts a client's invitation e-mails: when they were sent (epoch
+// seconds, the last 24 hours' only), and the version of that record.
+type InvitationQuota struct {
+	Sent    []int64 `json:"sent"`
+	Version int64   `json:"v"`
+}
+
+type quotaItem struct {
+	PK      string `json:"PK"`
+	SK      string `json:"SK"`
+	Expires int64  `json:"expires_at"`
+	InvitationQuota
+}
+
+const quotaSK = "QUOTA#INV"
+
+// QuotaUse is what one more invitation e-mail counts against: the client's sends as they will
+// be (replacing the version read), and the tenant's hour with its cap.
+type QuotaUse struct {
+	Client    InvitationQuota
+	Hour      time.Time
+	HourlyCap int
+}
+
+// ErrQuotaMoved means another invitation to the client was counted meanwhile: read again.
+var ErrQuotaMoved = errors.New("invitation quota changed")
+
+// GetClientForInvitation reads a client, the tenant's definitions and the client's invitation
+// quota, in one request.
+func (s *Store) GetClientForInvitation(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, InvitationQuota, error) {
+	items, err := s.batchGet(ctx, []map[string]types.AttributeValue{
+		key(clientPK(tenant, id), clientSK), key(fieldsPK(tenant), fieldsSK), key(clientPK(tenant, id), quotaSK)})
+	if err != nil {
+		return nil, nil, InvitationQuota{}, err
+	}
+	var c *domain.Client
+	var defs domain.Definitions
+	var quota InvitationQuota
+	for _, item := range items {
+		switch attrString(item, Schema.Keys.Sort) {
+		case clientSK:
+			ci, err := decode[clientItem](item)
+			if err != nil {
+				return nil, nil, quota, err
+			}
+			c = &ci.Client
+		case fieldsSK:
+			d, err := decode[definitionsItem](item)
+			if err != nil {
+				return nil, nil, quota, err
+			}
+			defs = d.sorted()
+		case quotaSK:
+			q, err := decode[quotaItem](item)
+			if err != nil {
+				return nil, nil, quota, err
+			}
+			quota = q.InvitationQuota
+		}
+	}
+	if c == nil {
+		return nil, nil, quota, domain.ErrClientNotFound
+	}
+	return c, defs, quota, nil
+}
+
 // PrepareInvitation stores a link before its e-mail leaves, so that the link works as soon
-// as the mail arrives; with idem, it also claims the Idempotency-Key, so that a retry of the
-// same request cannot send a second mail while this one is under way.
-func (s *Store) PrepareInvitation(ctx context.Context, inv *Invitation, idem *Idempotency) error {
+// as the mail arrives, and counts the e-mail against the client's and the tenant's limits;
+// with idem, it also claims the Idempotency-Key, so that a retry of the same request cannot
+// send a second mail while this one is under way. It fails with ErrQuotaMoved when another
+// invitation to the client was counted since its quota was read, and with the tenant's limit
+// problem when the hour's cap is reached: the counts are conditions of the transaction, so
+// concurrent sends never pass a limit.
+func (s *Store) PrepareInvitation(ctx context.Context, inv *Invitation, idem *Idempotency, quota QuotaUse) error {
 	item, err := s.invitationItem(inv)
 	if err != nil {
 		return err
@@ -155,7 +225,27 @@ func (s *Store) PrepareInvitation(ctx context.Context, inv *Invitation, idem *Id
 	if err != nil {
 		return err
 	}
-	return s.transact(ctx, append(writes, s.put(item)))
+	previous := quota.Client.Version
+	q := quota.Client
+	q.Version++
+	qItem, err := marshalItem(quotaItem{PK: clientPK(inv.Tenant, inv.ClientID), SK: quotaSK,
+		Expires: s.now().Add(domain.InvitationWindow).Unix(), InvitationQuota: q})
+	if err != nil {
+		return err
+	}
+	counted := s.put(qItem)
+	counted.err = ErrQuotaMoved
+	counted.item.Put.ConditionExpression = aws.String("attribute_not_exists(PK) OR v = :v")
+	counted.item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": number(previous)}
+	hour := write{err: domain.TenantInvitationLimit(s.now()), item: types.TransactWriteItem{Update: &types.Update{
+		TableName:           aws.String(s.table),
+		Key:                 key(invitationHourPK(inv.Tenant), quota.Hour.UTC().Format("2006-01-02T15")),
+		UpdateExpression:    aws.String("ADD n :one SET expires_at = :exp"),
+		ConditionExpression: aws.String("attribute_not_exists(n) OR n < :cap"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": number(1), ":cap": number(int64(quota.HourlyCap)),
+			":exp": epoch(quota.Hour.Add(2 * time.Hour))},
+	}}}
+	return s.transact(ctx, append(writes, s.put(item), counted, hour))
 }
 
 // AbandonInvitation removes a prepared link whose mail could not be sent, and frees its

@@ -104,41 +104,26 @@ func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string
 	if withDefs {
 		keys = append(keys, key(fieldsPK(tenant), fieldsSK))
 	}
+	items, err := s.batchGet(ctx, keys)
+	if err != nil {
+		return nil, nil, err
+	}
 	byID := map[string]*domain.Client{}
 	var defs domain.Definitions
-	for len(keys) > 0 {
-		n := min(len(keys), maxBatchGetKeys)
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
-		keys = keys[n:]
-		// Keys DynamoDB left unprocessed (throttling) are asked again after a pause.
-		err := retry.OnConflict(ctx, conflictAttempts, func(int) error {
-			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+	for _, item := range items {
+		switch attrString(item, Schema.Keys.Sort) {
+		case fieldsSK:
+			d, err := decode[definitionsItem](item)
 			if err != nil {
-				return fmt.Errorf("read clients: %w", err)
+				return nil, nil, err
 			}
-			for _, item := range out.Responses[s.table] {
-				if attrString(item, Schema.Keys.Sort) == fieldsSK {
-					d, err := decode[definitionsItem](item)
-					if err != nil {
-						return err
-					}
-					defs = d.sorted()
-					continue
-				}
-				ci, err := decode[clientItem](item)
-				if err != nil {
-					return err
-				}
-				byID[ci.ID] = &ci.Client
+			defs = d.sorted()
+		case clientSK:
+			ci, err := decode[clientItem](item)
+			if err != nil {
+				return nil, nil, err
 			}
-			pending = out.UnprocessedKeys
-			if len(pending) > 0 {
-				return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
+			byID[ci.ID] = &ci.Client
 		}
 	}
 	clients := make([]*domain.Client, 0, len(ids))
@@ -148,6 +133,34 @@ func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string
 		}
 	}
 	return clients, defs, nil
+}
+
+// batchGet reads items by key, strongly consistent, in as few BatchGetItem requests as the
+// 100-key limit allows; the keys DynamoDB leaves unprocessed (throttling) are asked again
+// after a pause. Items come in no particular order; missing ones are left out.
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var items []map[string]types.AttributeValue
+	for len(keys) > 0 {
+		n := min(len(keys), maxBatchGetKeys)
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[:n], ConsistentRead: aws.Bool(true)}}
+		keys = keys[n:]
+		err := retry.OnConflict(ctx, conflictAttempts, func(int) error {
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return fmt.Errorf("batch get: %w", err)
+			}
+			items = append(items, out.Responses[s.table]...)
+			pending = out.UnprocessedKeys
+			if len(pending) > 0 {
+				return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
 }
 
 // maxBatchGetKeys is BatchGetItem's limit.

@@ -80,6 +80,9 @@ func idempotencyPK(tenant, scope, key string) string {
 
 func fieldsPK(tenant string) string { return "T#" + tenant + "#FIELDS" }
 
+// invitationHourPK counts a tenant's invitation e-mails, one item per hour.
+func invitationHourPK(tenant string) string { return "T#" + tenant + "#RATE#INV" }
+
 // statsPK holds the counters of a tenant, in shards so that concurrent writes rarely meet.
 func statsPK(tenant string) string { return "T#" + tenant + "#STATS" }
 
