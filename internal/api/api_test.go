@@ -388,7 +388,7 @@ func TestListParameters(t *testing.T) {
 		{map[string]string{"cursor": "garbage"}, "cursor"},
 		{map[string]string{"cursor": *page.NextCursor + "x"}, "cursor"},
 		{map[string]string{"sort": "email"}, "sort"},
-		{map[string]string{"sort": "name", "q": "company"}, "sort"},
+		{map[string]string{"sort": "updated_at", "q": "company"}, "sort"},
 		{map[string]string{"status": "prospect,lead"}, "status"},
 		{map[string]string{"archived": "yes"}, "archived"},
 		{map[string]string{"tag": ""}, "tag"},

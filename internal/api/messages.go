@@ -36,6 +36,9 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeInvalidCursor: {
 		text{"Invalid cursor", "Curseur invalide"},
 		text{"The cursor was altered, or belongs to another query: start again from the first page.", "Le curseur a été modifié ou appartient à une autre requête\u00a0: reprenez depuis la première page."}},
+	domain.CodeSearchTooBroad: {
+		text{"Search too broad to sort", "Recherche trop large pour être triée"},
+		text{"This search matches more than 1,000 clients: narrow it (more words, a status, a tag) to sort it by name, or list it newest first.", "Cette recherche trouve plus de 1\u202f000\u00a0clients\u00a0: précisez-la (d’autres mots, un statut, une étiquette) pour la trier par nom, ou affichez-la des plus récents aux plus anciens."}},
 	domain.CodeInvalidID: {
 		text{"Invalid identifier", "Identifiant invalide"},
 		text{"The identifier in the path is not a valid client id.", "L’identifiant du chemin n’est pas un identifiant de client valide."}},

@@ -49,6 +49,7 @@ var status = map[domain.Code]int{
 	domain.CodeUnsupportedMedia:      http.StatusUnsupportedMediaType,
 	domain.CodeInvalidParameter:      http.StatusBadRequest,
 	domain.CodeInvalidCursor:         http.StatusBadRequest,
+	domain.CodeSearchTooBroad:        http.StatusBadRequest,
 	domain.CodeInvalidID:             http.StatusBadRequest,
 	domain.CodeClientNotFound:        http.StatusNotFound,
 	domain.CodeFieldNotFound:         http.StatusNotFound,

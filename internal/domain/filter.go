@@ -63,6 +63,13 @@ var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "c
 	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "created_at",
 	"updated_at", "version"}
 
+// MaxSortedMatches bounds the clients a search may match to be sorted by name: they are
+// sorted as a whole at each page.
+const MaxSortedMatches = 1000
+
+// CodeSearchTooBroad: a search sorted by name matches more than MaxSortedMatches clients.
+const CodeSearchTooBroad Code = "search_too_broad"
+
 // ErrInvalidCursor means a page position was tampered with, or belongs to another filter or
 // tenant; the API names the parameter that carried it.
 var ErrInvalidCursor = &Error{Code: CodeInvalidCursor}
@@ -102,10 +109,10 @@ func (f *ClientFilter) Check() error {
 	if f.Sort != "" && !slices.Contains(Sorts, f.Sort) {
 		return bad(FilterSort)
 	}
-	// Search results and tag lists come in their own order (by word, then by creation), so
-	// they only take the creation-time sorts, and a search only the newest first.
-	if (f.Query != "" || f.Tag != "") && f.Order() != SortNewest && f.Order() != SortOldest ||
-		f.Query != "" && f.Order() == SortOldest {
+	// Tag lists come by creation; search results by word, newest first, or by name when the
+	// search matches few enough clients to sort them all (MaxSortedMatches).
+	if f.Tag != "" && f.Query == "" && f.Order() != SortNewest && f.Order() != SortOldest ||
+		f.Query != "" && f.Order() != SortNewest && f.Order() != SortName && f.Order() != SortNameDesc {
 		return bad(FilterSort)
 	}
 	if f.Fields != nil {

@@ -44,7 +44,9 @@ func seeded(b *testing.B) (*Store, *Meter, []*domain.Client) {
 // DynamoDB requests and items read for one page (counted by the SDK middleware), and the
 // clients returned.
 func BenchmarkFinding10k(b *testing.B) {
-	s, m, _ := seeded(b)
+	s, m, clients := seeded(b)
+	someone := clients[4242]
+	_, domainOf, _ := strings.Cut(someone.Email, "@")
 	ctx := context.Background()
 	month := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
@@ -75,6 +77,11 @@ func BenchmarkFinding10k(b *testing.B) {
 		{"q=olivia smith", domain.ClientFilter{Query: "olivia smith"}},
 		{"q=marie dufour atelier", domain.ClientFilter{Query: "marie dufour atelier"}},
 		{"q=helene + status=active", domain.ClientFilter{Query: "helene", Statuses: []domain.Status{domain.StatusActive}}},
+		{"q=<a whole address>", domain.ClientFilter{Query: someone.Email}},
+		{"q=<a domain>", domain.ClientFilter{Query: domainOf}},
+		{"q=<a phone, spaced>", domain.ClientFilter{Query: spaced(someone.Phones[0])}},
+		{"q=martin sort=name", domain.ClientFilter{Query: "martin", Sort: domain.SortName}},
+		{"q=smith sort=-name", domain.ClientFilter{Query: "smith", Sort: domain.SortNameDesc}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
@@ -105,6 +112,16 @@ func BenchmarkFinding10k(b *testing.B) {
 		}
 		b.ReportMetric(float64(requests), "requests")
 	})
+}
+
+// spaced writes an E.164 number as people do: "+33 6 12 34 56 78".
+func spaced(e164 string) string {
+	digits := e164[3:]
+	out := e164[:3]
+	for i := 0; i < len(digits); i += 2 {
+		out += " " + digits[i:min(i+2, len(digits))]
+	}
+	return out
 }
 
 // BenchmarkWriteAmplification reports the items one client write puts, updates or deletes

@@ -81,6 +81,8 @@ type termItem struct {
 	// Custom says the client holds custom values: a page shows them only with the
 	// definitions, which are then read along with the clients.
 	Custom bool `json:"custom,omitempty"`
+	// Name is the client's name key, for a search sorted by name.
+	Name string `json:"name,omitempty"`
 }
 
 // tagItem files a client under one of its tags.
@@ -242,14 +244,15 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 	}
 	rewriteAll := old == nil || !slices.Equal(before, after) || old.client.Status != next.client.Status ||
 		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys) ||
-		old.custom() != next.custom()
+		old.custom() != next.custom() || nameKey(old.client) != nameKey(next.client)
 	text := next.text()
 	for _, t := range after {
 		if !rewriteAll {
 			break
 		}
 		item, err := marshalItem(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom()})
+			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom(),
+			Name: nameKey(next.client)})
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -49,6 +50,8 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	var p queryPlan
 	words := f.Words()
 	switch {
+	case len(words) > 0 && (f.Order() == domain.SortName || f.Order() == domain.SortNameDesc):
+		return s.searchByName(ctx, tenant, s.searchPlan(tenant, f, words), q)
 	case len(words) > 0:
 		p = s.searchPlan(tenant, f, words)
 	case f.Tag != "":
@@ -73,11 +76,19 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	if err != nil {
 		return Page{}, err
 	}
-	withDefs := f.Shows("custom_fields")
 	page := Page{}
 	if position != nil {
 		page.NextCursor = encodeCursor(tenant, f.Selection(), position)
 	}
+	return s.fill(ctx, tenant, f, p, items, page)
+}
+
+// fill reads the clients of a page's entries (by key, with the definitions in the same
+// request, when the entries only name them) and, when the page shows custom values, the
+// definitions.
+func (s *Store) fill(ctx context.Context, tenant string, f domain.ClientFilter, p queryPlan, items []map[string]types.AttributeValue, page Page) (Page, error) {
+	withDefs := f.Shows("custom_fields")
+	var err error
 	if p.byKey {
 		ids := make([]string, len(items))
 		custom := false
@@ -100,6 +111,72 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 		page.Definitions, _, err = s.GetDefinitions(ctx, tenant)
 	}
 	return page, err
+}
+
+// maxSortedMatches is domain.MaxSortedMatches (a variable, so that a test can reach it).
+var maxSortedMatches = defaultMaxSortedMatches
+
+const defaultMaxSortedMatches = domain.MaxSortedMatches
+
+// searchByName serves a search sorted by name: every client the search matches (at most
+// domain.MaxSortedMatches, or the caller must narrow the search) sorted by the name key the
+// term entries carry, and the page after the cursor's name. Each page reads the whole match
+// set again: bounded, and no index could serve an order of a search's matches.
+func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q ListQuery) (Page, error) {
+	f := q.Filter
+	after := ""
+	if q.Cursor != "" {
+		pos, err := decodeCursor(tenant, f.Selection(), q.Cursor)
+		if err != nil {
+			return Page{}, err
+		}
+		if after = pos["name"]; len(pos) != 1 || after == "" || len(after) > maxSortKeyBytes {
+			return Page{}, domain.ErrInvalidCursor
+		}
+	}
+	var matches []map[string]types.AttributeValue
+	p.in.Limit = aws.Int32(1000)
+	for {
+		out, err := s.db.Query(ctx, p.in)
+		if err != nil {
+			return Page{}, fmt.Errorf("search: %w", err)
+		}
+		for _, item := range out.Items {
+			if p.keeps(item) {
+				matches = append(matches, item)
+			}
+		}
+		if len(matches) > maxSortedMatches {
+			return Page{}, domain.Errorf(domain.CodeSearchTooBroad, domain.FilterQuery)
+		}
+		if out.LastEvaluatedKey == nil {
+			break
+		}
+		p.in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+	desc := f.Order() == domain.SortNameDesc
+	name := func(it map[string]types.AttributeValue) string { return attrString(it, "name") }
+	slices.SortFunc(matches, func(a, b map[string]types.AttributeValue) int {
+		if desc {
+			return strings.Compare(name(b), name(a))
+		}
+		return strings.Compare(name(a), name(b))
+	})
+	start := 0
+	if after != "" {
+		start = sort.Search(len(matches), func(i int) bool {
+			if desc {
+				return name(matches[i]) < after
+			}
+			return name(matches[i]) > after
+		})
+	}
+	end := min(start+q.Limit, len(matches))
+	page := Page{}
+	if end < len(matches) {
+		page.NextCursor = encodeCursor(tenant, f.Selection(), map[string]string{"name": name(matches[end-1])})
+	}
+	return s.fill(ctx, tenant, f, p, matches[start:end], page)
 }
 
 // queryPlan is one Query, repeated from page to page.

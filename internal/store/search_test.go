@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// A search sorted by name: every match in name order (A→Z and Z→A), page after page, each
+// client once; past the bound, the caller is told to narrow the search.
+func TestSearchSortedByName(t *testing.T) {
+	s, m := newStore(t)
+	ctx := context.Background()
+	names := []string{"Zoé Martin", "Anne Martin", "Hélène Martin", "Bruno Martin", "Émile Martin", "Claire Dupont"}
+	for _, n := range names {
+		id, _ := uuid.NewV7()
+		first, last, _ := cutSpace(n)
+		if err := s.CreateClient(ctx, "t1", domain.NewClient(id.String(), domain.Fields{FirstName: first, LastName: last}, now), nil, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	collect := func(sort domain.Sort) []string {
+		var got []string
+		q := store.ListQuery{Filter: domain.ClientFilter{Query: "martin", Sort: sort}, Limit: 2}
+		for range 10 {
+			m.Reset()
+			page, err := s.ListClients(ctx, "t1", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := m.Snapshot(); c.Requests != 2 {
+				t.Fatalf("a page cost %d requests", c.Requests)
+			}
+			for _, c := range page.Items {
+				got = append(got, c.FirstName)
+			}
+			if page.NextCursor == "" {
+				return got
+			}
+			q.Cursor = page.NextCursor
+		}
+		t.Fatal("no end")
+		return nil
+	}
+	want := []string{"Anne", "Bruno", "Émile", "Hélène", "Zoé"}
+	if got := collect(domain.SortName); !slices.Equal(got, want) {
+		t.Errorf("A→Z: %v", got)
+	}
+	slices.Reverse(want)
+	if got := collect(domain.SortNameDesc); !slices.Equal(got, want) {
+		t.Errorf("Z→A: %v", got)
+	}
+	// A cursor of the A→Z order is not one of Z→A.
+	page, _ := s.ListClients(ctx, "t1", store.ListQuery{Filter: domain.ClientFilter{Query: "martin", Sort: domain.SortName}, Limit: 2})
+	if _, err := s.ListClients(ctx, "t1", store.ListQuery{Filter: domain.ClientFilter{Query: "martin", Sort: domain.SortNameDesc}, Limit: 2, Cursor: page.NextCursor}); domain.CodeOf(err) != domain.CodeInvalidCursor {
+		t.Errorf("cursor reused across orders: %v", err)
+	}
+
+	defer store.SetMaxSortedMatches(4)()
+	_, err := s.ListClients(ctx, "t1", store.ListQuery{Filter: domain.ClientFilter{Query: "martin", Sort: domain.SortName}, Limit: 2})
+	if de, ok := err.(*domain.Error); !ok || de.Code != domain.CodeSearchTooBroad || de.Param != "q" {
+		t.Fatalf("past the bound: %v", err)
+	}
+}
+
+func cutSpace(s string) (string, string, bool) {
+	for i, r := range s {
+		if r == ' ' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
