@@ -81,7 +81,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 		return nil, err
 	}
 	job := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: id, Status: domain.ExportQueued, Columns: in.Columns, Locale: in.Locale,
-		RequestedBy: r.who.Subject, CreatedAt: a.Now().UTC().Truncate(1e6)},
+		RequestedBy: r.who.Subject, CreatedAt: domain.At(a.Now())},
 		Filter: filter, RequesterEmail: r.who.Email, TenantName: r.who.TenantName}
 	out, err := key.createOnce(ctx, func(record func(*response) *store.Idempotency) (*response, error) {
 		out, err := jsonResponse(http.StatusAccepted, job.View(), map[string]string{"Location": "/v1/exports/" + id})

@@ -31,7 +31,7 @@ func (a *API) previewInvitation(ctx context.Context, r *request) (*response, err
 	if err != nil {
 		return nil, err
 	}
-	m, err := a.invitationMail(r, c, a.setupURL("PREVIEW"), message, locale, *next.Access.InvitationExpiresAt)
+	m, err := a.invitationMail(r, c, a.setupURL("PREVIEW"), message, locale, next.Access.InvitationExpiresAt.Time)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 		if err != nil {
 			return err
 		}
-		expires = *planned.Access.InvitationExpiresAt
+		expires = planned.Access.InvitationExpiresAt.Time
 		inv = &store.Invitation{TokenHash: hash, Tenant: r.who.Tenant, TenantName: r.who.TenantName, ClientID: id,
 			Kind: "invitation", CreatedBy: r.who.Subject, CreatedAt: now.UTC(), ExpiresAt: expires.Unix()}
 		if m, err = a.invitationMail(r, c, a.setupURL(token), message, locale, expires); err != nil {
@@ -114,7 +114,7 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 		if err != nil {
 			return nil, store.Transition{}, err
 		}
-		out, err = clientResponse(http.StatusOK, next, nil, map[string]any{"sent_to": c.Email, "locale": locale, "expires_at": expires})
+		out, err = clientResponse(http.StatusOK, next, nil, map[string]any{"sent_to": c.Email, "locale": locale, "expires_at": domain.At(expires)})
 		if err != nil {
 			return nil, store.Transition{}, err
 		}

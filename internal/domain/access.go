@@ -26,12 +26,12 @@ const InvitationValidity = 30 * 24 * time.Hour
 // Access is a client's access to the client portal, as the record shows it.
 type Access struct {
 	Status              AccessStatus `json:"status"`
-	InvitedAt           *time.Time   `json:"invited_at,omitempty"`
-	InvitationExpiresAt *time.Time   `json:"invitation_expires_at,omitempty"`
-	AcceptedAt          *time.Time   `json:"accepted_at,omitempty"`
-	LastLoginAt         *time.Time   `json:"last_login_at,omitempty"`
+	InvitedAt           *Time        `json:"invited_at,omitempty"`
+	InvitationExpiresAt *Time        `json:"invitation_expires_at,omitempty"`
+	AcceptedAt          *Time        `json:"accepted_at,omitempty"`
+	LastLoginAt         *Time        `json:"last_login_at,omitempty"`
 	LastLoginIP         string       `json:"last_login_ip,omitempty"`
-	SuspendedAt         *time.Time   `json:"suspended_at,omitempty"`
+	SuspendedAt         *Time        `json:"suspended_at,omitempty"`
 	// What the server keeps and nobody reads (ClientView blanks them): the hash of the
 	// pending link, and the status to go back to on revoke or reactivation.
 	PendingToken string `json:"pending_token,omitempty"`
@@ -65,10 +65,7 @@ func ClientView(c *Client) *Client {
 	return &v
 }
 
-func at(t time.Time) *time.Time {
-	t = t.UTC().Truncate(time.Millisecond)
-	return &t
-}
+func at(t time.Time) *Time { return AtPtr(t) }
 
 // Invite gives c a new pending link (a setup link or an e-mailed invitation), replacing any
 // earlier one. tokenHash identifies the link; the link itself is never stored.

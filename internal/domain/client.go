@@ -63,12 +63,12 @@ type Fields struct {
 type Client struct {
 	ID string `json:"id"`
 	Fields
-	Status    Status    `json:"status"`
-	Archived  bool      `json:"archived"`
-	Access    Access    `json:"access"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-	Version   int64     `json:"version"`
+	Status    Status `json:"status"`
+	Archived  bool   `json:"archived"`
+	Access    Access `json:"access"`
+	CreatedAt Time   `json:"created_at"`
+	UpdatedAt Time   `json:"updated_at"`
+	Version   int64  `json:"version"`
 }
 
 // EmailLocked reports whether the email has become the client's login and so cannot change.
@@ -127,15 +127,14 @@ func CodeKey(code string) string { return strings.ToLower(strings.TrimSpace(code
 
 // NewClient starts a record from validated fields.
 func NewClient(id string, f Fields, now time.Time) *Client {
-	now = now.UTC().Truncate(time.Millisecond)
-	return &Client{ID: id, Fields: f, Status: StatusProspect, Access: Access{Status: AccessNone}, CreatedAt: now, UpdatedAt: now, Version: 1}
+	return &Client{ID: id, Fields: f, Status: StatusProspect, Access: Access{Status: AccessNone}, CreatedAt: At(now), UpdatedAt: At(now), Version: 1}
 }
 
 // Revise returns the next version of c carrying the new fields.
 func (c *Client) Revise(f Fields, now time.Time) *Client {
 	next := *c
 	next.Fields = f
-	next.UpdatedAt = now.UTC().Truncate(time.Millisecond)
+	next.UpdatedAt = At(now)
 	next.Version = c.Version + 1
 	return &next
 }

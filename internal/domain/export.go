@@ -1,7 +1,5 @@
 package domain
 
-import "time"
-
 // ExportStatus is where an export job stands.
 type ExportStatus string
 
@@ -33,9 +31,9 @@ type ExportInfo struct {
 	Columns     []string     `json:"columns,omitempty"`
 	Locale      string       `json:"locale"`
 	RequestedBy string       `json:"requested_by"`
-	CreatedAt   time.Time    `json:"created_at"`
-	StartedAt   *time.Time   `json:"started_at,omitempty"`
-	FinishedAt  *time.Time   `json:"finished_at,omitempty"`
+	CreatedAt   Time         `json:"created_at"`
+	StartedAt   *Time        `json:"started_at,omitempty"`
+	FinishedAt  *Time        `json:"finished_at,omitempty"`
 	RowsWritten int64        `json:"rows_written"`
 	Bytes       int64        `json:"bytes,omitempty"`
 	SHA256      string       `json:"sha256,omitempty"`

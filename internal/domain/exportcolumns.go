@@ -54,8 +54,8 @@ var StandardExportColumns = []ExportColumn{
 	{"status", Localized{FR: "Statut", EN: "Status"}, func(c *Client) string { return string(c.Status) }},
 	{"archived", Localized{FR: "Archivé", EN: "Archived"}, func(c *Client) string { return strconv.FormatBool(c.Archived) }},
 	{"tags", Localized{FR: "Étiquettes", EN: "Tags"}, func(c *Client) string { return strings.Join(c.Tags, ", ") }},
-	{"created_at", Localized{FR: "Créé le", EN: "Created at"}, func(c *Client) string { return timeText(c.CreatedAt) }},
-	{"updated_at", Localized{FR: "Modifié le", EN: "Updated at"}, func(c *Client) string { return timeText(c.UpdatedAt) }},
+	{"created_at", Localized{FR: "Créé le", EN: "Created at"}, func(c *Client) string { return timeText(c.CreatedAt.Time) }},
+	{"updated_at", Localized{FR: "Modifié le", EN: "Updated at"}, func(c *Client) string { return timeText(c.UpdatedAt.Time) }},
 }
 
 // CustomColumnPrefix names a custom field's column: custom_fields.<key>.

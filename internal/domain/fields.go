@@ -65,8 +65,8 @@ type FieldDefinition struct {
 	Required    bool      `json:"required"`
 	Searchable  bool      `json:"searchable"`
 	Position    int       `json:"position"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CreatedAt   Time      `json:"created_at"`
+	UpdatedAt   Time      `json:"updated_at"`
 	Version     int64     `json:"version"`
 }
 
@@ -117,8 +117,7 @@ func NewFieldDefinition(body []byte, existing Definitions, now time.Time) (*Fiel
 	if len(existing) >= MaxFieldDefinitions {
 		return nil, Invalid([]FieldError{{Pointer: "", Code: FieldTooMany, Param: strconv.Itoa(MaxFieldDefinitions)}})
 	}
-	now = now.UTC().Truncate(time.Millisecond)
-	d.CreatedAt, d.UpdatedAt, d.Version = now, now, 1
+	d.CreatedAt, d.UpdatedAt, d.Version = At(now), At(now), 1
 	return d, nil
 }
 
@@ -152,7 +151,7 @@ func PatchFieldDefinition(d *FieldDefinition, patch []byte, now time.Time) (*Fie
 	if err := Invalid(errs); err != nil {
 		return nil, err
 	}
-	next.UpdatedAt = now.UTC().Truncate(time.Millisecond)
+	next.UpdatedAt = At(now)
 	next.Version = d.Version + 1
 	return &next, nil
 }

@@ -72,7 +72,7 @@ var clientPool = sync.OnceValue(func() []*domain.Client {
 				Address: &domain.Address{Line1: fmt.Sprintf("%d rue de la République", i%300), PostalCode: "69002", City: "Lyon", Country: "FR"},
 				Tags:    []string{"VIP"}, Notes: "Rappeler « lundi »"},
 			Status: domain.StatusActive, Access: domain.Access{Status: domain.AccessActive},
-			CreatedAt: at.Add(time.Duration(i) * time.Minute), UpdatedAt: at.Add(time.Duration(i) * time.Hour)}
+			CreatedAt: domain.At(at.Add(time.Duration(i) * time.Minute)), UpdatedAt: domain.At(at.Add(time.Duration(i) * time.Hour))}
 	}
 	return pool
 })

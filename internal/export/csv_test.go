@@ -25,7 +25,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	at := domain.At(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	clients := []*domain.Client{
 		{ID: "1", Fields: domain.Fields{FirstName: "Hélène", Notes: "ligne 1\nligne 2, \"citée\"", Phones: []string{"+33612345678"},
 			Tags: []string{"VIP", "Île"}, CustomFields: map[string]any{"budget": 1200.5}}, CreatedAt: at},

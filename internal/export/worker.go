@@ -97,8 +97,7 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 	} else {
 		return runErr // the message comes back; the next run starts clean
 	}
-	finished := w.Now().UTC()
-	job.FinishedAt = &finished
+	job.FinishedAt = domain.AtPtr(w.Now())
 	if err := w.Jobs.FinishExport(ctx, msg.Tenant, job, runID); err != nil {
 		if errors.Is(err, store.ErrExportRun) {
 			return nil // another run took over and will finish
@@ -114,7 +113,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 	q := store.ListQuery{Filter: job.Filter, Limit: w.PageSize}
 	// The clients as the list shows them when the export starts: later ones are left out.
 	if q.Filter.CreatedBefore.IsZero() || job.StartedAt.Before(q.Filter.CreatedBefore) {
-		q.Filter.CreatedBefore = *job.StartedAt
+		q.Filter.CreatedBefore = job.StartedAt.Time
 	}
 	q.Filter.Fields = nil // every member: the columns pick theirs
 	defs, _, err := w.Clients.GetDefinitions(ctx, tenant)
@@ -125,7 +124,7 @@ func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, 
 	if bad != "" {
 		return fmt.Errorf("column %q no longer exists", bad)
 	}
-	name := FileName(tenant, *job.StartedAt)
+	name := FileName(tenant, job.StartedAt.Time)
 	key := "exports/" + tenant + "/" + job.ID + "/" + runID + ".zip"
 	up, err := NewUpload(ctx, w.S3, w.Bucket, key, "application/zip")
 	if err != nil {

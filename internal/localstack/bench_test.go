@@ -35,7 +35,7 @@ func BenchmarkExportLocalStack(b *testing.B) {
 	var total time.Duration
 	for b.Loop() {
 		start := time.Now()
-		job := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: uuid.Must(uuid.NewV7()).String(), Status: domain.ExportQueued, Locale: "fr", CreatedAt: time.Now()}}
+		job := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: uuid.Must(uuid.NewV7()).String(), Status: domain.ExportQueued, Locale: "fr", CreatedAt: domain.At(time.Now())}}
 		if err := s.CreateExport(ctx, "agency-1", job, 3, nil); err != nil {
 			b.Fatal(err)
 		}

@@ -227,7 +227,7 @@ func TestExportLimitAndBadRequests(t *testing.T) {
 	s := e.stack.Store
 	e.stack.API.MaxRunningExports = 1
 	// One unfinished job (never queued) holds the tenant's only slot.
-	held := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ab", Status: domain.ExportQueued, Locale: "en", CreatedAt: time.Now()}}
+	held := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ab", Status: domain.ExportQueued, Locale: "en", CreatedAt: domain.At(time.Now())}}
 	if err := s.CreateExport(context.Background(), "agency-1", held, 1, nil); err != nil {
 		t.Fatal(err)
 	}

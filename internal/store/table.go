@@ -46,7 +46,9 @@ const maxTransactActions = 100
 // names, and empty maps are left out. DynamoDB would store an empty map, but reading one back
 // means nothing more than its absence, and minidyn mangles them.
 func marshalItem(v any) (map[string]types.AttributeValue, error) {
-	item, err := attributevalue.MarshalMapWithOptions(v, func(o *attributevalue.EncoderOptions) { o.TagKey = "json" })
+	item, err := attributevalue.MarshalMapWithOptions(v, func(o *attributevalue.EncoderOptions) {
+		o.TagKey, o.UseEncodingMarshalers = "json", true
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +77,9 @@ func dropEmptyMaps(m map[string]types.AttributeValue) {
 // decode reads an item written by marshalItem.
 func decode[T any](item map[string]types.AttributeValue) (*T, error) {
 	var v T
-	if err := attributevalue.UnmarshalMapWithOptions(item, &v, func(o *attributevalue.DecoderOptions) { o.TagKey = "json" }); err != nil {
+	if err := attributevalue.UnmarshalMapWithOptions(item, &v, func(o *attributevalue.DecoderOptions) {
+		o.TagKey, o.UseEncodingUnmarshalers = "json", true
+	}); err != nil {
 		return nil, fmt.Errorf("decode %T: %w", v, err)
 	}
 	return &v, nil
