@@ -3,8 +3,10 @@ package api
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/routes"
@@ -13,7 +15,7 @@ import (
 
 // exportRequest is POST /v1/exports's body.
 type exportRequest struct {
-	Filters map[string]string
+	Filters map[string]any
 	Columns []string
 	Locale  string
 }
@@ -36,21 +38,35 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 		return nil, err
 	}
 	d.Members([]string{"filters", "columns", "locale"}, nil)
-	d.Field("filters", &in.Filters, "object of strings")
+	d.Field("filters", &in.Filters, "object")
 	d.Field("columns", &in.Columns, "array of strings")
 	d.Field("locale", &in.Locale, "string")
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
+	// The list's parameters, as JSON: archived a boolean, the others strings.
 	var errs []domain.FieldError
-	for name := range in.Filters {
-		if !slices.Contains(domain.FilterMembers, name) {
+	params := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(in.Filters)) {
+		v := in.Filters[name]
+		switch s, isString := v.(string); {
+		case !slices.Contains(domain.FilterMembers, name):
 			errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldUnknown})
+		case name == domain.FilterArchived:
+			b, ok := v.(bool)
+			if !ok {
+				errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldInvalidType, Param: "boolean"})
+			}
+			params[name] = strconv.FormatBool(b)
+		case !isString:
+			errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldInvalidType, Param: "string"})
+		default:
+			params[name] = s
 		}
 	}
 	var filter domain.ClientFilter
 	if len(errs) == 0 {
-		if filter, err = parseClientFilter(in.Filters); err != nil {
+		if filter, err = parseClientFilter(params); err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) {
 				return nil, err

@@ -53,7 +53,7 @@ const (
 // the server keeps for itself.
 type ExportView struct {
 	ExportInfo
-	Filters map[string]string `json:"filters"`
+	Filters map[string]any `json:"filters"`
 }
 
 // View is the job as staff read it.

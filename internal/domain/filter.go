@@ -172,10 +172,10 @@ func (f ClientFilter) Selection() string {
 		"before=" + ms(f.CreatedBefore), "sort=" + string(f.Order())}, "|")
 }
 
-// Params writes the selecting members back as the list's query parameters (what a reader
-// of an export job sees of its filter).
-func (f ClientFilter) Params() map[string]string {
-	p := map[string]string{}
+// Params writes the selecting members back as the list's parameters, in JSON (archived a
+// boolean, the others strings): what a reader of an export job sees of its filter.
+func (f ClientFilter) Params() map[string]any {
+	p := map[string]any{}
 	if f.Query != "" {
 		p[FilterQuery] = f.Query
 	}
@@ -187,16 +187,16 @@ func (f ClientFilter) Params() map[string]string {
 		p[FilterStatus] = strings.Join(s, ",")
 	}
 	if f.Archived {
-		p[FilterArchived] = "true"
+		p[FilterArchived] = true
 	}
 	if f.Tag != "" {
 		p[FilterTag] = f.Tag
 	}
 	if !f.CreatedAfter.IsZero() {
-		p[FilterCreatedAfter] = f.CreatedAfter.Format(time.RFC3339Nano)
+		p[FilterCreatedAfter] = At(f.CreatedAfter).String()
 	}
 	if !f.CreatedBefore.IsZero() {
-		p[FilterCreatedBefore] = f.CreatedBefore.Format(time.RFC3339Nano)
+		p[FilterCreatedBefore] = At(f.CreatedBefore).String()
 	}
 	if f.Sort != "" {
 		p[FilterSort] = string(f.Sort)

@@ -241,7 +241,9 @@ func TestExportLimitAndBadRequests(t *testing.T) {
 		`{"columns":["id","password"]}`:      "/columns",
 		`{"locale":"de"}`:                    "/locale",
 		`{"filters":{"q":"x"},"extra":true}`: "/extra",
-		`{"filters":{"q":1}}`:                "/filters",
+		`{"filters":{"q":1}}`:                "/filters/q",
+		`{"filters":{"archived":"true"}}`:    "/filters/archived",
+		`{"filters":[]}`:                     "/filters",
 	} {
 		r := e.do("POST", "/v1/exports", tok, body)
 		if r.status != 422 || !strings.Contains(string(r.body), `"pointer":"`+pointer+`"`) {
