@@ -67,7 +67,8 @@ var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "c
 // sorted as a whole at each page.
 const MaxSortedMatches = 1000
 
-// CodeSearchTooBroad: a search sorted by name matches more than MaxSortedMatches clients.
+// CodeSearchTooBroad is the problem of a search sorted by name that matches more than
+// MaxSortedMatches clients.
 const CodeSearchTooBroad Code = "search_too_broad"
 
 // ErrInvalidCursor means a page position was tampered with, or belongs to another filter or
