@@ -35,10 +35,17 @@ func (a *API) acceptInvitation(ctx context.Context, r *request) (*response, erro
 	}
 	now := a.Now()
 	next := domain.Accept(c, now)
+	// The client acts here, under the invitation's tenant (the request carries no token).
+	r.who.Tenant = inv.Tenant
+	ev, err := a.accessEvent(ctx, r, domain.ActionInvitationAccepted, c, next, now, map[string]string{"ip": r.RequestContext.HTTP.SourceIP})
+	if err != nil {
+		return nil, err
+	}
+	ev.Actor = domain.Actor{Kind: domain.ActorClient, ID: c.ID}
 	err = a.Access.ChangeAccess(ctx, inv.Tenant, c, next, defs, store.Transition{
 		Delete: inv.TokenHash, Consume: true,
 		Credential: &store.Credential{PasswordHash: phc, SetAt: now.UTC()},
-		Event:      store.Event{Type: "accepted", Actor: "client:" + c.ID, At: now.UTC(), Data: map[string]string{"ip": r.RequestContext.HTTP.SourceIP}},
+		Event:      ev,
 	})
 	if errors.Is(err, store.ErrInvitationGone) || errors.Is(err, domain.ErrPreconditionFailed) {
 		return nil, &domain.Error{Code: domain.CodeInvitationNotFound}

@@ -50,8 +50,14 @@ func (a *API) changeAccess(ctx context.Context, tenant, id string, first *readCl
 	return next, defs, nil
 }
 
-func (r *request) event(kind string, at time.Time, data map[string]string) store.Event {
-	return store.Event{Type: kind, Actor: "staff:" + r.who.Subject, At: at.UTC(), Data: data}
+// accessEvent is the event of an access change from cur to next, with its details.
+func (a *API) accessEvent(ctx context.Context, r *request, action domain.Action, cur, next *domain.Client, now time.Time, details map[string]string) (*domain.Event, error) {
+	ev, err := a.changeEvent(ctx, r, action, cur, next, now)
+	if err != nil {
+		return nil, err
+	}
+	ev.Details = details
+	return ev, nil
 }
 
 // setupURL is the link a client opens. The token rides in the fragment, which browsers do

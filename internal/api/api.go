@@ -43,12 +43,12 @@ type Mailer interface {
 
 // ClientStore keeps client records.
 type ClientStore interface {
-	CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *store.Idempotency) error
+	CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *store.Idempotency, ev *domain.Event) error
 	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
 	GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error)
 	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
-	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions) error
-	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool) error
+	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, ev *domain.Event) error
+	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool, ev *domain.Event) error
 	GetStats(ctx context.Context, tenant string) (store.Stats, error)
 }
 
@@ -80,6 +80,20 @@ type IdempotencyStore interface {
 	GetIdempotency(ctx context.Context, tenant, scope, key string) (*store.Idempotency, error)
 }
 
+// TimelineStore keeps clients' events and what the law lets a client ask for: everything
+// held about them, and its erasure.
+type TimelineStore interface {
+	Events(ctx context.Context, tenant string, q store.EventQuery) (store.EventPage, error)
+	GetPersonalData(ctx context.Context, tenant, id string) (store.PersonalData, error)
+	EraseClient(ctx context.Context, tenant, id string, ev *domain.Event) error
+}
+
+// SettingsStore keeps a tenant's settings.
+type SettingsStore interface {
+	GetSettings(ctx context.Context, tenant string) (domain.Settings, error)
+	PutSettings(ctx context.Context, tenant string, next domain.Settings, previous int64) error
+}
+
 // Stores are the stores an API works on.
 type Stores struct {
 	Clients     ClientStore
@@ -87,6 +101,8 @@ type Stores struct {
 	Access      AccessStore
 	Exports     ExportStore
 	Idempotency IdempotencyStore
+	Timeline    TimelineStore
+	Settings    SettingsStore
 }
 
 // API carries what the handlers depend on. Build it once per process.
@@ -122,6 +138,8 @@ type API struct {
 	// definitions caches each tenant's custom field definitions for creates, which check
 	// the cached version inside their transaction (see createClient).
 	definitions definitionsCache
+	// settings caches each tenant's settings (the events' retention).
+	settings settingsCache
 }
 
 // New returns an API over stores with the real clock, UUIDv7 ids and logs on log.
@@ -213,6 +231,13 @@ func (a *API) operations() map[string]operation {
 		routes.CreateExport:      a.createExport,
 		routes.GetExport:         a.getExport,
 		routes.ListExports:       a.listExports,
+
+		routes.ListClientEvents: a.listClientEvents,
+		routes.ListEvents:       a.listEvents,
+		routes.GetPersonalData:  a.getPersonalData,
+		routes.EraseClient:      a.eraseClient,
+		routes.GetSettings:      a.getSettings,
+		routes.UpdateSettings:   a.updateSettings,
 
 		routes.ListFields:  a.listClientFields,
 		routes.CreateField: a.createClientField,

@@ -47,7 +47,7 @@ func newHarness(t testing.TB) *harness {
 	}
 	m := &store.Meter{}
 	st := store.New(db.Client(m.Attach), db.Table, func() time.Time { return clock })
-	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Exports: st, Idempotency: st}, auth.DefaultClaimNames,
+	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Exports: st, Idempotency: st, Timeline: st, Settings: st}, auth.DefaultClaimNames,
 		slog.New(slog.DiscardHandler))
 	a.Phones = phone.E164
 	a.Now = func() time.Time { return clock }
@@ -436,6 +436,11 @@ func TestAuthentication(t *testing.T) {
 func TestRequestsPerOperation(t *testing.T) {
 	h := newHarness(t)
 	c := h.create("agency-1", event(t, "create-client").Body)
+	// Each function reads the tenant's settings (the events' retention) once in a while and
+	// caches them: measured here, as a function runs most of the time, warm.
+	warm := h.create("agency-1", `{"company_name":"Warm"}`)
+	h.call(withHeader(withBody(withID(event(t, "update-client"), warm.ID), `{"notes":"warm"}`), "if-match", `"1"`))
+	h.call(withHeader(withID(event(t, "delete-client"), warm.ID), "if-match", `"2"`))
 	measure := func(ev events.APIGatewayV2HTTPRequest) store.Counts {
 		h.meter.Reset()
 		h.call(ev)
@@ -451,7 +456,8 @@ func TestRequestsPerOperation(t *testing.T) {
 		{"list page", event(t, "list-clients"), 1},
 		{"patch", withID(event(t, "update-client"), c.ID), 2},
 		{"patch changing the email", withHeader(withBody(withID(event(t, "update-client"), c.ID), `{"email":"new@atelier-dufour.fr"}`), "if-match", `"2"`), 2},
-		{"delete", withHeader(withID(event(t, "delete-client"), c.ID), "if-match", `"3"`), 2},
+		// The collection read, the deletion (with its event), the earlier events reduced.
+		{"delete", withHeader(withID(event(t, "delete-client"), c.ID), "if-match", `"3"`), 3},
 	} {
 		got := measure(tc.ev)
 		if got.Requests > tc.max || got.ByOperation["Scan"] > 0 {

@@ -34,7 +34,7 @@ func (a *API) changeDefinitions(ctx context.Context, tenant string,
 			return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
 		}
 		if err == nil {
-			a.rememberDefinitions(tenant, next, version+1)
+			a.rememberDefinitions(ctx, tenant, next, version+1)
 		}
 		return err
 	})

@@ -46,12 +46,17 @@ func (a *API) createClient(ctx context.Context, r *request) (*response, error) {
 			if err != nil {
 				return err
 			}
-			c := domain.NewClient(id, f, a.Now())
+			now := a.Now()
+			c := domain.NewClient(id, f, now)
 			out, err = jsonResponse(http.StatusCreated, c, map[string]string{"Location": "/v1/clients/" + c.ID, "ETag": c.ETag()})
 			if err != nil {
 				return err
 			}
-			err = a.Clients.CreateClient(ctx, r.who.Tenant, c, defs, version, record(out))
+			ev, err := a.changeEvent(ctx, r, domain.ActionCreated, nil, c, now)
+			if err != nil {
+				return err
+			}
+			err = a.Clients.CreateClient(ctx, r.who.Tenant, c, defs, version, record(out), ev)
 			if errors.Is(err, store.ErrDefinitionsChanged) {
 				return retry.Conflict(&domain.Error{Code: domain.CodeUnavailable})
 			}

@@ -26,11 +26,15 @@ func (a *API) createSetupLink(ctx context.Context, r *request) (*response, error
 		if err != nil {
 			return nil, store.Transition{}, err
 		}
+		ev, err := a.accessEvent(ctx, r, domain.ActionSetupLinkCreated, c, next, now, nil)
+		if err != nil {
+			return nil, store.Transition{}, err
+		}
 		return next, store.Transition{
 			Put: &store.Invitation{TokenHash: hash, Tenant: r.who.Tenant, TenantName: r.who.TenantName, ClientID: id,
 				Kind: "setup_link", CreatedBy: r.who.Subject, CreatedAt: now.UTC(), ExpiresAt: next.Access.InvitationExpiresAt.Unix()},
 			Delete: c.Access.PendingToken,
-			Event:  r.event("setup_link_created", now, nil),
+			Event:  ev,
 		}, nil
 	})
 	if err != nil {

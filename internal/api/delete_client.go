@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
 // deleteClient: DELETE /v1/clients/{id}; If-Match is honoured when sent.
@@ -15,7 +17,14 @@ func (a *API) deleteClient(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Clients.DeleteClient(ctx, r.who.Tenant, id, allowed); err != nil {
+	// The deletion's event names no personal value: it outlives the client, as the client's
+	// other events do once reduced (see the store).
+	ev, err := a.newEvent(ctx, r, id, domain.ActionDeleted, a.Now())
+	if err != nil {
+		return nil, err
+	}
+	ev.Redacted = true
+	if err := a.Clients.DeleteClient(ctx, r.who.Tenant, id, allowed, ev); err != nil {
 		return nil, err
 	}
 	return &response{status: http.StatusNoContent}, nil

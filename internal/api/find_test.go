@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/google/uuid"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/store"
@@ -76,7 +77,9 @@ func (h *harness) set(id string, status domain.Status, archived bool) {
 	}
 	next := c.Revise(c.Fields, clock)
 	next.Status, next.Archived = status, archived
-	if err := h.api.Clients.UpdateClient(ctx, "agency-1", c, next, defs); err != nil {
+	ev := &domain.Event{ID: uuid.NewString(), ClientID: id, At: domain.At(clock), Action: domain.ActionUpdated,
+		Actor: domain.Actor{Kind: domain.ActorStaff, ID: "tester"}, Changes: domain.Diff(c, next)}
+	if err := h.api.Clients.UpdateClient(ctx, "agency-1", c, next, defs, ev); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -9,5 +9,5 @@ import (
 // reactivateClient: POST /v1/clients/{id}/reactivate; back to active, or to invited if the
 // client never accepted.
 func (a *API) reactivateClient(ctx context.Context, r *request) (*response, error) {
-	return a.simpleAccessChange(ctx, r, "reactivated", domain.Reactivate)
+	return a.simpleAccessChange(ctx, r, domain.ActionReactivated, domain.Reactivate)
 }

@@ -84,7 +84,12 @@ func (r *request) bodyOptional(accepted ...string) ([]byte, error) {
 // uuidParam reads a path parameter that is a UUID in its canonical lower-case form (client
 // and export ids).
 func (r *request) uuidParam(name string) (string, error) {
-	raw := r.PathParameters[name]
+	return parseUUID(r.PathParameters[name], name)
+}
+
+// parseUUID reads a UUID in its canonical lower-case form; a bad one is an invalid id
+// naming name.
+func parseUUID(raw, name string) (string, error) {
 	id, err := uuid.Parse(raw)
 	if err != nil || id.String() != strings.ToLower(raw) || len(raw) != 36 {
 		return "", domain.Errorf(domain.CodeInvalidID, name)

@@ -20,7 +20,11 @@ func (a *API) revokeInvitation(ctx context.Context, r *request) (*response, erro
 		if err != nil {
 			return nil, store.Transition{}, err
 		}
-		return next, store.Transition{Delete: c.Access.PendingToken, Event: r.event("invitation_revoked", now, nil)}, nil
+		ev, err := a.accessEvent(ctx, r, domain.ActionInvitationRevoked, c, next, now, nil)
+		if err != nil {
+			return nil, store.Transition{}, err
+		}
+		return next, store.Transition{Delete: c.Access.PendingToken, Event: ev}, nil
 	})
 	if err != nil {
 		return nil, err

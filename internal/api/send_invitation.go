@@ -118,7 +118,15 @@ func (a *API) sendInvitation(ctx context.Context, r *request) (*response, error)
 		if err != nil {
 			return nil, store.Transition{}, err
 		}
-		t := store.Transition{Event: r.event("invited", now, map[string]string{"to": c.Email, "locale": locale, "message_id": messageID})}
+		action := domain.ActionInvited
+		if cur.Status == domain.StatusInvited {
+			action = domain.ActionInvitationResent
+		}
+		ev, err := a.accessEvent(ctx, r, action, cur, next, now, map[string]string{"to": c.Email, "locale": locale, "message_id": messageID})
+		if err != nil {
+			return nil, store.Transition{}, err
+		}
+		t := store.Transition{Event: ev}
 		if cur.Access.PendingToken != "" && cur.Access.PendingToken != hash {
 			t.Delete = cur.Access.PendingToken
 		}

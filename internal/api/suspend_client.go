@@ -12,10 +12,10 @@ import (
 // suspendClient: POST /v1/clients/{id}/suspend; a suspended client can neither accept a link
 // nor sign in.
 func (a *API) suspendClient(ctx context.Context, r *request) (*response, error) {
-	return a.simpleAccessChange(ctx, r, "suspended", domain.Suspend)
+	return a.simpleAccessChange(ctx, r, domain.ActionSuspended, domain.Suspend)
 }
 
-func (a *API) simpleAccessChange(ctx context.Context, r *request, event string,
+func (a *API) simpleAccessChange(ctx context.Context, r *request, action domain.Action,
 	change func(*domain.Client, time.Time) (*domain.Client, error)) (*response, error) {
 	id, err := r.clientID()
 	if err != nil {
@@ -27,7 +27,11 @@ func (a *API) simpleAccessChange(ctx context.Context, r *request, event string,
 		if err != nil {
 			return nil, store.Transition{}, err
 		}
-		return next, store.Transition{Event: r.event(event, now, map[string]string{"status": string(next.Status)})}, nil
+		ev, err := a.accessEvent(ctx, r, action, c, next, now, nil)
+		if err != nil {
+			return nil, store.Transition{}, err
+		}
+		return next, store.Transition{Event: ev}, nil
 	})
 	if err != nil {
 		return nil, err

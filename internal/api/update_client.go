@@ -26,7 +26,8 @@ func (a *API) updateClient(ctx context.Context, r *request) (*response, error) {
 	if !allowed(current.Version) {
 		return nil, domain.ErrPreconditionFailed
 	}
-	next, err := domain.ApplyPatch(current, patch, a.Now(), domain.Rules{ParsePhone: a.Phones, Fields: defs})
+	now := a.Now()
+	next, err := domain.ApplyPatch(current, patch, now, domain.Rules{ParsePhone: a.Phones, Fields: defs})
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +35,11 @@ func (a *API) updateClient(ctx context.Context, r *request) (*response, error) {
 		// Nothing changes: no write, no new version.
 		return jsonResponse(http.StatusOK, view(current, defs), map[string]string{"ETag": current.ETag()})
 	}
-	if err := a.Clients.UpdateClient(ctx, r.who.Tenant, current, next, defs); err != nil {
+	ev, err := a.changeEvent(ctx, r, domain.ActionUpdated, current, next, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Clients.UpdateClient(ctx, r.who.Tenant, current, next, defs, ev); err != nil {
 		return nil, err
 	}
 	return jsonResponse(http.StatusOK, view(next, defs), map[string]string{"ETag": next.ETag()})

@@ -51,6 +51,12 @@ func (d *ObjectDecoder) Has(name string) bool {
 	return ok && !isNull(msg)
 }
 
+// IsNull reports whether the object has the member, set to null (a merge patch's removal).
+func (d *ObjectDecoder) IsNull(name string) bool {
+	msg, ok := d.raw[name]
+	return ok && isNull(msg)
+}
+
 // Members records an error for each member that is read-only or not among allowed.
 func (d *ObjectDecoder) Members(allowed, readOnly []string) {
 	for _, name := range sortedKeys(d.raw) {

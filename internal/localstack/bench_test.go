@@ -28,7 +28,9 @@ func BenchmarkExportLocalStack(b *testing.B) {
 		id, _ := uuid.NewV7()
 		c := domain.NewClient(id.String(), domain.Fields{FirstName: fmt.Sprintf("Élodie %d", i), LastName: "Lefèvre",
 			Email: fmt.Sprintf("e%d@example.fr", i), Phones: []string{"+33612345678"}, Locale: "fr"}, time.Now())
-		if err := s.CreateClient(ctx, "agency-1", c, nil, 0, nil); err != nil {
+		ev := &domain.Event{ID: uuid.NewString(), ClientID: c.ID, At: c.CreatedAt, Action: domain.ActionCreated,
+			Actor: domain.Actor{Kind: domain.ActorStaff, ID: "bench"}, Changes: domain.Diff(nil, c)}
+		if err := s.CreateClient(ctx, "agency-1", c, nil, 0, nil, ev); err != nil {
 			b.Fatal(err)
 		}
 	}

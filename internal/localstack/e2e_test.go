@@ -168,6 +168,9 @@ func TestTenantIsolationMatrix(t *testing.T) {
 				body = `{"label":{"en":"Pwned"}}`
 			}
 		}
+		if r.Operation == routes.EraseClient {
+			body = `{"confirm":"` + id + `"}`
+		}
 		got := e.do(r.Method, path, intruder, body, headers...)
 		if got.status != 404 || bytes.Contains(got.body, []byte("Secret")) {
 			t.Errorf("%s as another tenant: %d %s", r.Key(), got.status, got.body)

@@ -75,6 +75,14 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	must(e.do("POST", base+"/suspend", editor, ""), 200)
 	must(e.do("POST", base+"/reactivate", editor, ""), 200)
 
+	// The timeline, the feed (by time, on the index, and by client), settings, a person's data.
+	must(e.do("GET", base+"/events", editor, ""), 200)
+	must(e.do("GET", "/v1/events?action=updated", editor, ""), 200)
+	must(e.do("GET", "/v1/events?client="+id, editor, ""), 200)
+	must(e.do("GET", "/v1/settings", editor, ""), 200)
+	must(e.do("PATCH", "/v1/settings", admin, `{"event_retention_days":365}`, "If-Match", `"0"`, "Content-Type", "application/merge-patch+json"), 200)
+	must(e.do("GET", base+"/personal-data", admin, ""), 200)
+
 	// Exports: one with chosen columns, read and listed once ready; one whose first upload
 	// fails (the worker aborts it) and whose second run succeeds.
 	job := must(e.do("POST", "/v1/exports", editor, `{"filters":{"q":"dufour"},"columns":["id","custom_fields.siret"]}`), 202).json(t)["id"].(string)
@@ -87,6 +95,9 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	e.waitExport(editor, job, "ready")
 	e.waitMails("claire@agence.example", 2) // each job marked notified, then its mail sent
 	must(e.do("GET", "/v1/openapi.json", "", ""), 200)
+
+	// An erasure, last: the client and its keyed requests' records go, its events are reduced.
+	must(e.do("POST", base+"/erase", admin, `{"confirm":"`+id+`"}`), 200)
 
 	seen := e.stack.Usage.Seen()
 	check := func(fn string, uses []routes.Permission) {

@@ -3,6 +3,7 @@ package routes
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -57,7 +58,9 @@ func uses(actions ...string) []Permission {
 		default:
 			panic("routes: no resource for " + a)
 		}
-		out = append(out, Permission{Action: action, Resource: res})
+		if p := (Permission{Action: action, Resource: res}); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
 	}
 	return out
 }

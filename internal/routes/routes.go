@@ -75,6 +75,13 @@ const (
 	GetExport    = "getExport"
 	ListExports  = "listExports"
 
+	ListClientEvents = "listClientEvents"
+	ListEvents       = "listEvents"
+	GetPersonalData  = "getPersonalData"
+	EraseClient      = "eraseClient"
+	GetSettings      = "getSettings"
+	UpdateSettings   = "updateSettings"
+
 	ListFields  = "listClientFields"
 	CreateField = "createClientField"
 	GetField    = "getClientField"
@@ -83,13 +90,20 @@ const (
 )
 
 // What the client operations call, in DynamoDB: a client and its definitions are read with
-// one BatchGetItem; a write is one conditional Put, or a transaction of puts, deletes, counter
-// updates and checks.
+// one BatchGetItem; a write is a transaction of puts (the record, its words, its event),
+// deletes, counter updates and checks; a writer reads the tenant's settings (the events'
+// retention) now and then.
 var (
 	readClient   = "dynamodb:BatchGetItem"
-	changeStatus = []string{readClient, "dynamodb:PutItem", "dynamodb:UpdateItem"}
+	readSettings = "dynamodb:GetItem"
+	changeStatus = []string{readClient, readSettings, "dynamodb:PutItem", "dynamodb:UpdateItem"}
 	changeAccess = slices.Concat(changeStatus, []string{"dynamodb:DeleteItem"}) // the link replaced or consumed
 	changeFields = []string{"dynamodb:GetItem", "dynamodb:PutItem"}
+	// A deletion or an erasure reads the client's collection, deletes it with its filing and
+	// records an event in one transaction, then reduces the events and removes the records of
+	// its keyed requests in batches.
+	removeClient = []string{"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem",
+		"dynamodb:BatchWriteItem"}
 )
 
 // All is the route table.
@@ -100,9 +114,9 @@ var All = []Route{
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")},
 	{Operation: GetClient, Method: "GET", Path: "/v1/clients/{id}", Access: Read, Uses: uses(readClient)},
 	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write, MemoryMB: 512,
-		Uses: uses(readClient, "dynamodb:PutItem", "dynamodb:DeleteItem")},
+		Uses: uses(readClient, readSettings, "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write,
-		Uses: uses("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem")},
+		Uses: uses(removeClient...)},
 	{Operation: GetStats, Method: "GET", Path: "/v1/clients/stats", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: CreateSetupLink, Method: "POST", Path: "/v1/clients/{id}/setup-link", Access: Write, Uses: uses(changeAccess...)},
 	{Operation: PreviewInvitation, Method: "GET", Path: "/v1/clients/{id}/invitation/preview", Access: Read, EditorsOnly: true,
@@ -116,6 +130,17 @@ var All = []Route{
 		Uses: uses("dynamodb:GetItem", readClient)},
 	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512,
 		Uses: uses(append([]string{"dynamodb:GetItem"}, changeAccess...)...)},
+	{Operation: ListClientEvents, Method: "GET", Path: "/v1/clients/{id}/events", Access: Read,
+		Uses: uses("dynamodb:Query", "dynamodb:GetItem")},
+	{Operation: ListEvents, Method: "GET", Path: "/v1/events", Access: Read,
+		Uses: uses("dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:GetItem")},
+	{Operation: GetPersonalData, Method: "GET", Path: "/v1/clients/{id}/personal-data", Access: Read, AdminOnly: true,
+		Uses: uses("dynamodb:Query", "dynamodb:GetItem")},
+	{Operation: EraseClient, Method: "POST", Path: "/v1/clients/{id}/erase", Access: Write, AdminOnly: true, TimeoutSeconds: 29,
+		Uses: uses(removeClient...)},
+	{Operation: GetSettings, Method: "GET", Path: "/v1/settings", Access: Read, Uses: uses("dynamodb:GetItem")},
+	{Operation: UpdateSettings, Method: "PATCH", Path: "/v1/settings", Access: Write, AdminOnly: true,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
 	{Operation: ListFields, Method: "GET", Path: "/v1/client-fields", Access: Read, Uses: uses("dynamodb:GetItem")},
 	{Operation: CreateField, Method: "POST", Path: "/v1/client-fields", Access: Write, AdminOnly: true, Uses: uses(changeFields...)},
 	{Operation: GetField, Method: "GET", Path: "/v1/client-fields/{key}", Access: Read, Uses: uses("dynamodb:GetItem")},

@@ -2,14 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -38,20 +34,6 @@ const invitationSK = "I"
 
 func invitationPK(hash string) string { return "INV#" + hash }
 
-// Event is one change in a client's life, kept for its timeline: who did what, when.
-type Event struct {
-	Type  string            `json:"type"`
-	Actor string            `json:"actor"`
-	At    time.Time         `json:"at"`
-	Data  map[string]string `json:"data,omitempty"`
-}
-
-type eventItem struct {
-	PK string `json:"PK"`
-	SK string `json:"SK"`
-	Event
-}
-
 // Credential is a client's portal password, as an argon2id hash.
 type Credential struct {
 	PasswordHash string    `json:"password_hash"`
@@ -75,7 +57,7 @@ type Transition struct {
 	// Consume requires the link to exist, and removes it: of two concurrent accepts, one wins.
 	Consume    bool
 	Credential *Credential
-	Event      Event
+	Event      *domain.Event
 	Idem       *Idempotency
 }
 
@@ -116,12 +98,12 @@ func (s *Store) ChangeAccess(ctx context.Context, tenant string, old, next *doma
 		}
 		writes = append(writes, s.put(item))
 	}
-	if t.Event.Type != "" {
-		item, err := s.eventItem(tenant, next.ID, t.Event)
+	if t.Event != nil {
+		w, err := s.eventWrite(tenant, t.Event)
 		if err != nil {
 			return err
 		}
-		writes = append(writes, s.put(item))
+		writes = append(writes, w)
 	}
 	if err := s.transact(ctx, writes); err != nil {
 		if errors.Is(err, domain.ErrPreconditionFailed) && t.Consume {
@@ -134,13 +116,6 @@ func (s *Store) ChangeAccess(ctx context.Context, tenant string, old, next *doma
 
 func (s *Store) invitationItem(inv *Invitation) (map[string]types.AttributeValue, error) {
 	return marshalItem(invitationItem{PK: invitationPK(inv.TokenHash), SK: invitationSK, Invitation: *inv})
-}
-
-func (s *Store) eventItem(tenant, clientID string, e Event) (map[string]types.AttributeValue, error) {
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	sk := "EV#" + e.At.UTC().Format(timeKeyLayout) + "#" + hex.EncodeToString(suffix)
-	return marshalItem(eventItem{PK: clientPK(tenant, clientID), SK: sk, Event: e})
 }
 
 // InvitationQuota is what counts a client's invitation e-mails: when they were sent (epoch
@@ -225,6 +200,9 @@ func (s *Store) PrepareInvitation(ctx context.Context, inv *Invitation, idem *Id
 	if err != nil {
 		return err
 	}
+	if ref, ok := s.idempotencyRef(inv.Tenant, inv.ClientID, idem); ok {
+		writes = append(writes, ref)
+	}
 	previous := quota.Client.Version
 	q := quota.Client
 	q.Version++
@@ -266,28 +244,6 @@ func (s *Store) GetInvitation(ctx context.Context, hash string) (*Invitation, er
 		return nil, err
 	}
 	return &it.Invitation, nil
-}
-
-// Events returns a client's events, oldest first.
-func (s *Store) Events(ctx context.Context, tenant, clientID string) ([]Event, error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :ev)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(clientPK(tenant, clientID)), ":ev": str("EV#")},
-		ConsistentRead:            aws.Bool(true),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	events := make([]Event, 0, len(out.Items))
-	for _, item := range out.Items {
-		it, err := decode[eventItem](item)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, it.Event)
-	}
-	return events, nil
 }
 
 // GetCredential reads a client's password hash; ErrNotFound when it has none.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -12,24 +13,32 @@ import (
 	"github.com/clientdesk/clientdesk/internal/retry"
 )
 
-// CreateClient writes a new client and everything it is filed under and, when given, the
-// idempotency record of the request, in one transaction: either all of it exists afterwards
-// or none of it. defsVersion is the version of the custom field definitions the client was
-// validated against: if they changed meanwhile the write fails with ErrDefinitionsChanged.
-// It fails with domain.ErrEmailTaken, domain.ErrCodeTaken or ErrIdempotencyKeyUsed.
-func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *Idempotency) error {
+// CreateClient writes a new client, everything it is filed under, its creation event and,
+// when given, the idempotency record of the request, in one transaction: either all of it
+// exists afterwards or none of it. defsVersion is the version of the custom field definitions
+// the client was validated against: if they changed meanwhile the write fails with
+// ErrDefinitionsChanged. It fails with domain.ErrEmailTaken, domain.ErrCodeTaken or
+// ErrIdempotencyKeyUsed.
+func (s *Store) CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *Idempotency, ev *domain.Event) error {
 	// The idempotency record goes first: when a retry finds its key used, that is the answer,
 	// even though the first request's email and code claims now fail too.
 	writes, err := s.withIdempotency(tenant, idem)
 	if err != nil {
 		return err
 	}
+	if ref, ok := s.idempotencyRef(tenant, c.ID, idem); ok {
+		writes = append(writes, ref)
+	}
 	filing, err := s.filingWrites(tenant, nil, newFiled(c, defs))
 	if err != nil {
 		return err
 	}
 	writes = append(writes, filing...)
-	writes = append(writes, s.definitionsCheck(tenant, defsVersion))
+	event, err := s.eventWrite(tenant, ev)
+	if err != nil {
+		return err
+	}
+	writes = append(writes, event, s.definitionsCheck(tenant, defsVersion))
 	return s.transact(ctx, writes)
 }
 
@@ -59,39 +68,95 @@ func (s *Store) GetClientWithDefinitions(ctx context.Context, tenant, id string)
 	return clients[0], defs, nil
 }
 
-// UpdateClient replaces old by next, on condition that the stored version is still old's.
-// It fails with domain.ErrPreconditionFailed when another write came first, and with
-// domain.ErrEmailTaken or domain.ErrCodeTaken when a changed value belongs to another client.
-func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions) error {
+// UpdateClient replaces old by next and records ev, in one transaction, on condition that the
+// stored version is still old's. It fails with domain.ErrPreconditionFailed when another
+// write came first, and with domain.ErrEmailTaken or domain.ErrCodeTaken when a changed value
+// belongs to another client.
+func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, ev *domain.Event) error {
 	writes, err := s.filingWrites(tenant, newFiled(old, defs), newFiled(next, defs))
 	if err != nil {
 		return err
 	}
-	// When nothing but the record changes, apply makes it a plain conditional Put.
-	return s.apply(ctx, writes)
+	event, err := s.eventWrite(tenant, ev)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, append(writes, event))
 }
 
-// DeleteClient deletes a client with everything it is filed under, and frees its email and
-// code. When allowed is not nil, the stored version must satisfy it (If-Match). It fails with
+// DeleteClient deletes a client with everything it is filed under and everything in its
+// collection (password, pending link, invitation counts, the records of its keyed requests),
+// frees its email and code, and records ev, in one transaction (the references to request
+// records and the records themselves follow); then its events are reduced to what is not
+// personal (ids, actions, field names, times) and kept for their retention. When allowed is
+// not nil, the stored version must satisfy it (If-Match). It fails with
 // domain.ErrClientNotFound or domain.ErrPreconditionFailed.
-func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed func(version int64) bool) error {
-	it, err := s.getClientItem(ctx, tenant, id)
+func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed func(version int64) bool, ev *domain.Event) error {
+	return s.remove(ctx, tenant, id, allowed, ev, true)
+}
+
+// EraseClient removes a client as DeleteClient does and records ev (the erasure), and works
+// as well on a client already deleted: it then finishes what a deletion left (an interrupted
+// redaction). It fails with domain.ErrClientNotFound when nothing of the client remains.
+func (s *Store) EraseClient(ctx context.Context, tenant, id string, ev *domain.Event) error {
+	return s.remove(ctx, tenant, id, nil, ev, false)
+}
+
+func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(version int64) bool, ev *domain.Event, mustExist bool) error {
+	items, err := s.collection(ctx, tenant, id)
 	if err != nil {
 		return err
 	}
-	if allowed != nil && !allowed(it.Version) {
-		return domain.ErrPreconditionFailed
+	var record *clientItem
+	var writes []write
+	var after []types.WriteRequest // what follows the transaction: request records
+	for _, it := range items {
+		switch sk := attrString(it, Schema.Keys.Sort); {
+		case sk == clientSK:
+			if record, err = decode[clientItem](it); err != nil {
+				return err
+			}
+		case sk == credentialSK || sk == quotaSK:
+			writes = append(writes, s.del(clientPK(tenant, id), sk))
+		case strings.HasPrefix(sk, idempotencyRefPrefix):
+			ref, err := decode[idempotencyRefItem](it)
+			if err != nil {
+				return err
+			}
+			after = append(after, deleteRequest(clientPK(tenant, id), sk), deleteRequest(idempotencyPK(tenant, ref.Scope, ref.Key), idempotencySK))
+		}
 	}
-	writes, err := s.filingWrites(tenant, it.filed(), nil)
+	if record == nil && (mustExist || len(items) == 0) {
+		return domain.ErrClientNotFound
+	}
+	if record != nil {
+		if allowed != nil && !allowed(record.Version) {
+			return domain.ErrPreconditionFailed
+		}
+		filing, err := s.filingWrites(tenant, record.filed(), nil)
+		if err != nil {
+			return err
+		}
+		writes = append(filing, writes...)
+		if record.Access.PendingToken != "" {
+			writes = append(writes, s.del(invitationPK(record.Access.PendingToken), invitationSK))
+		}
+	}
+	event, err := s.eventWrite(tenant, ev)
 	if err != nil {
 		return err
 	}
-	// Its portal password and pending link go with it.
-	writes = append(writes, s.del(clientPK(tenant, id), credentialSK))
-	if it.Access.PendingToken != "" {
-		writes = append(writes, s.del(invitationPK(it.Access.PendingToken), invitationSK))
+	if err := s.transact(ctx, append(writes, event)); err != nil {
+		return err
 	}
-	return s.transact(ctx, writes)
+	if err := s.batchWrite(ctx, after); err != nil {
+		return err
+	}
+	return s.redactEvents(ctx, items)
+}
+
+func deleteRequest(pk, sk string) types.WriteRequest {
+	return types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(pk, sk)}}
 }
 
 // batchGetClients reads clients by id, in the given order (the missing ones left out), and

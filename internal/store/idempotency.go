@@ -59,6 +59,32 @@ func (s *Store) withIdempotency(tenant string, r *Idempotency) ([]write, error) 
 	return []write{w}, nil
 }
 
+// idempotencyRef files a reference to a request's record in the client's own collection: the
+// record holds the response, the client's data among it, and an erasure must find it.
+func (s *Store) idempotencyRef(tenant, clientID string, r *Idempotency) (write, bool) {
+	if r == nil || r.Claimed {
+		return write{}, false
+	}
+	item, err := marshalItem(idempotencyRefItem{PK: clientPK(tenant, clientID), SK: idempotencyRefSK(r.Scope, r.Key),
+		Scope: r.Scope, Key: r.Key, ExpiresAt: r.ExpiresAt})
+	if err != nil {
+		return write{}, false
+	}
+	return s.put(item), true
+}
+
+type idempotencyRefItem struct {
+	PK        string `json:"PK"`
+	SK        string `json:"SK"`
+	Scope     string `json:"scope"`
+	Key       string `json:"key"`
+	ExpiresAt int64  `json:"expires_at"`
+}
+
+const idempotencyRefPrefix = "IDEM#"
+
+func idempotencyRefSK(scope, key string) string { return idempotencyRefPrefix + scope + "#" + key }
+
 // GetIdempotency reads the live record of a key; ErrNotFound when there is none.
 func (s *Store) GetIdempotency(ctx context.Context, tenant, scope, idemKey string) (*Idempotency, error) {
 	it, err := getItem[idempotencyItem](ctx, s, idempotencyPK(tenant, scope, idemKey), idempotencySK, ErrNotFound)

@@ -41,10 +41,13 @@ const (
 	ByUpdated = "GSI3"
 	// ByStatus lists a tab's clients of one status by creation time.
 	ByStatus = "GSI4"
+	// ByFeed lists a tenant's events, newest first: the activity feed.
+	ByFeed = "GSI5"
 )
 
-// Schema is the table's definition. The indexes are sparse: only client items carry their
-// keys. They share attributes: the tab partition (GSI1PK) and the id sort key (GSI1SK).
+// Schema is the table's definition. The indexes are sparse: only client items carry the keys
+// of the first four, which share attributes (the tab partition GSI1PK, the id sort key
+// GSI1SK); only events carry the feed's.
 var Schema = TableSchema{
 	Keys: KeySchema{Partition: "PK", Sort: "SK"},
 	Indexes: []Index{
@@ -52,6 +55,7 @@ var Schema = TableSchema{
 		{Name: ByName, Keys: KeySchema{Partition: "GSI1PK", Sort: "GSI2SK"}},
 		{Name: ByUpdated, Keys: KeySchema{Partition: "GSI1PK", Sort: "GSI3SK"}},
 		{Name: ByStatus, Keys: KeySchema{Partition: "GSI4PK", Sort: "GSI1SK"}},
+		{Name: ByFeed, Keys: KeySchema{Partition: "GSI5PK", Sort: "GSI5SK"}},
 	},
 	TTLAttribute: "expires_at",
 }

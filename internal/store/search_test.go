@@ -20,7 +20,8 @@ func TestSearchSortedByName(t *testing.T) {
 	for _, n := range names {
 		id, _ := uuid.NewV7()
 		first, last, _ := cutSpace(n)
-		if err := s.CreateClient(ctx, "t1", domain.NewClient(id.String(), domain.Fields{FirstName: first, LastName: last}, now), nil, 0, nil); err != nil {
+		c := domain.NewClient(id.String(), domain.Fields{FirstName: first, LastName: last}, now)
+		if err := s.CreateClient(ctx, "t1", c, nil, 0, nil, ev(c)); err != nil {
 			t.Fatal(err)
 		}
 	}

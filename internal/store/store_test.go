@@ -29,6 +29,18 @@ func newStore(t *testing.T) (*store.Store, *store.Meter) {
 	return store.New(db.Client(m.Attach), db.Table, func() time.Time { return now }), m
 }
 
+// ev is the event a write records, as the API makes it.
+func ev(c *domain.Client) *domain.Event {
+	return &domain.Event{ID: uuid.NewString(), ClientID: c.ID, At: domain.At(now), Action: domain.ActionUpdated,
+		Actor: domain.Actor{Kind: domain.ActorStaff, ID: "tester"}, Changes: domain.Diff(nil, c)}
+}
+
+// deletion is the event of a client's deletion.
+func deletion(id string) *domain.Event {
+	return &domain.Event{ID: uuid.NewString(), ClientID: id, At: domain.At(now), Action: domain.ActionDeleted,
+		Actor: domain.Actor{Kind: domain.ActorStaff, ID: "tester"}, Redacted: true}
+}
+
 func newClient(t *testing.T, f domain.Fields) *domain.Client {
 	t.Helper()
 	id, err := uuid.NewV7()
@@ -48,13 +60,13 @@ func createdClient(t *testing.T) (*store.Store, *store.Meter, *domain.Client) {
 		Tags: []string{"VIP"}, SocialLinks: map[string]string{"linkedin": "https://linkedin.com/in/hd"},
 		CustomFields: map[string]any{"budget": 1200.5, "vat": "FR1", "ok": true}})
 	m.Reset()
-	if err := s.CreateClient(context.Background(), "t1", c, nil, 0, nil); err != nil {
+	if err := s.CreateClient(context.Background(), "t1", c, nil, 0, nil, ev(c)); err != nil {
 		t.Fatal(err)
 	}
 	// The client, its email and code claims, 8 search terms (the whole address and domain
-	// among them), 1 tag membership and the counter, plus a check of the definitions'
-	// version: one transaction.
-	if got := m.Snapshot(); got.Requests != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 13 || got.ItemsRead != 1 {
+	// among them), 1 tag membership, the counter and the creation event, plus a check of the
+	// definitions' version: one transaction.
+	if got := m.Snapshot(); got.Requests != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 14 || got.ItemsRead != 1 {
 		t.Fatalf("create cost %+v", got)
 	}
 	m.Reset()
@@ -83,7 +95,7 @@ func TestClientLifecycle(t *testing.T) {
 		if _, err := s.GetClient(ctx, "t2", c.ID); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
-		if err := s.DeleteClient(ctx, "t2", c.ID, nil); !errors.Is(err, domain.ErrClientNotFound) {
+		if err := s.DeleteClient(ctx, "t2", c.ID, nil, deletion(c.ID)); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
 		page, err := s.ListClients(ctx, "t2", store.ListQuery{Limit: 10})
@@ -95,14 +107,14 @@ func TestClientLifecycle(t *testing.T) {
 	t.Run("email and code are unique per tenant ignoring case", func(t *testing.T) {
 		s, _, _ := createdClient(t)
 		dupEmail := newClient(t, domain.Fields{CompanyName: "X", Email: "HELENE@example.FR"})
-		if err := s.CreateClient(ctx, "t1", dupEmail, nil, 0, nil); !errors.Is(err, domain.ErrEmailTaken) {
+		if err := s.CreateClient(ctx, "t1", dupEmail, nil, 0, nil, ev(dupEmail)); !errors.Is(err, domain.ErrEmailTaken) {
 			t.Fatal(err)
 		}
 		dupCode := newClient(t, domain.Fields{CompanyName: "X", Code: "c-1"})
-		if err := s.CreateClient(ctx, "t1", dupCode, nil, 0, nil); !errors.Is(err, domain.ErrCodeTaken) {
+		if err := s.CreateClient(ctx, "t1", dupCode, nil, 0, nil, ev(dupCode)); !errors.Is(err, domain.ErrCodeTaken) {
 			t.Fatal(err)
 		}
-		if err := s.CreateClient(ctx, "t2", dupEmail, nil, 0, nil); err != nil {
+		if err := s.CreateClient(ctx, "t2", dupEmail, nil, 0, nil, ev(dupEmail)); err != nil {
 			t.Fatalf("other tenant may use the same email: %v", err)
 		}
 		if _, err := s.GetClient(ctx, "t1", dupEmail.ID); !errors.Is(err, domain.ErrClientNotFound) {
@@ -113,27 +125,27 @@ func TestClientLifecycle(t *testing.T) {
 	t.Run("update is conditional on the version", func(t *testing.T) {
 		s, m, got := createdClient(t)
 		next := got.Revise(domain.Fields{CompanyName: "Dufour SA", Email: "contact@dufour.fr", Locale: "fr"}, now.Add(time.Minute))
-		if err := s.UpdateClient(ctx, "t1", got, next, nil); err != nil {
+		if err := s.UpdateClient(ctx, "t1", got, next, nil, ev(next)); err != nil {
 			t.Fatal(err)
 		}
 		if c := m.Snapshot(); c.Requests != 1 {
 			t.Fatalf("update cost %+v", c)
 		}
-		if err := s.UpdateClient(ctx, "t1", got, next, nil); !errors.Is(err, domain.ErrPreconditionFailed) {
+		if err := s.UpdateClient(ctx, "t1", got, next, nil, ev(next)); !errors.Is(err, domain.ErrPreconditionFailed) {
 			t.Fatalf("stale update: %v", err)
 		}
 		// The old email and code are free again, the new email is taken.
 		other := newClient(t, domain.Fields{CompanyName: "Y", Email: "helene@example.fr", Code: "C-1"})
-		if err := s.CreateClient(ctx, "t1", other, nil, 0, nil); err != nil {
+		if err := s.CreateClient(ctx, "t1", other, nil, 0, nil, ev(other)); err != nil {
 			t.Fatalf("old values not released: %v", err)
 		}
 		taken := newClient(t, domain.Fields{CompanyName: "Z", Email: "CONTACT@dufour.fr"})
-		if err := s.CreateClient(ctx, "t1", taken, nil, 0, nil); !errors.Is(err, domain.ErrEmailTaken) {
+		if err := s.CreateClient(ctx, "t1", taken, nil, 0, nil, ev(taken)); !errors.Is(err, domain.ErrEmailTaken) {
 			t.Fatal(err)
 		}
 		// Moving to an email that another client holds fails and changes nothing.
 		stolen := next.Revise(domain.Fields{CompanyName: "Dufour SA", Email: "helene@example.fr"}, now)
-		if err := s.UpdateClient(ctx, "t1", next, stolen, nil); !errors.Is(err, domain.ErrEmailTaken) {
+		if err := s.UpdateClient(ctx, "t1", next, stolen, nil, ev(stolen)); !errors.Is(err, domain.ErrEmailTaken) {
 			t.Fatal(err)
 		}
 		if cur, _ := s.GetClient(ctx, "t1", got.ID); cur.Version != next.Version || cur.Email != next.Email {
@@ -143,24 +155,26 @@ func TestClientLifecycle(t *testing.T) {
 
 	t.Run("delete frees the email", func(t *testing.T) {
 		s, m, c := createdClient(t)
-		if err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == 2 }); !errors.Is(err, domain.ErrPreconditionFailed) {
+		if err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == 2 }, deletion(c.ID)); !errors.Is(err, domain.ErrPreconditionFailed) {
 			t.Fatalf("stale delete: %v", err)
 		}
 		m.Reset()
-		if err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == c.Version }); err != nil {
+		if err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == c.Version }, deletion(c.ID)); err != nil {
 			t.Fatal(err)
 		}
-		if c := m.Snapshot(); c.Requests != 2 {
+		// The collection read, one transaction (the record, its filing, the deletion's event),
+		// then the earlier events reduced in one batch.
+		if c := m.Snapshot(); c.Requests != 3 || c.ByOperation["TransactWriteItems"] != 1 || c.ByOperation["BatchWriteItem"] != 1 {
 			t.Fatalf("delete cost %+v", c)
 		}
 		if _, err := s.GetClient(ctx, "t1", c.ID); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
 		again := newClient(t, domain.Fields{CompanyName: "Again", Email: "helene@example.fr", Code: "c-1"})
-		if err := s.CreateClient(ctx, "t1", again, nil, 0, nil); err != nil {
+		if err := s.CreateClient(ctx, "t1", again, nil, 0, nil, ev(again)); err != nil {
 			t.Fatalf("email not freed: %v", err)
 		}
-		if err := s.DeleteClient(ctx, "t1", c.ID, nil); !errors.Is(err, domain.ErrClientNotFound) {
+		if err := s.DeleteClient(ctx, "t1", c.ID, nil, deletion(c.ID)); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
 	})
@@ -172,7 +186,7 @@ func TestListPagination(t *testing.T) {
 	var ids []string
 	for i := range 7 {
 		c := newClient(t, domain.Fields{CompanyName: fmt.Sprintf("Company %d", i)})
-		if err := s.CreateClient(ctx, "t1", c, nil, 0, nil); err != nil {
+		if err := s.CreateClient(ctx, "t1", c, nil, 0, nil, ev(c)); err != nil {
 			t.Fatal(err)
 		}
 		ids = append([]string{c.ID}, ids...) // newest first
@@ -219,11 +233,11 @@ func TestIdempotencyRecord(t *testing.T) {
 	ctx := context.Background()
 	rec := &store.Idempotency{Scope: "createClient", Key: "k1", RequestHash: "h", Status: 201,
 		Headers: map[string]string{"Location": "/v1/clients/x"}, Body: `{"id":"x"}`, ExpiresAt: now.Add(24 * time.Hour).Unix()}
-	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "A"}), nil, 0, rec); err != nil {
-		t.Fatal(err)
+	if a := newClient(t, domain.Fields{CompanyName: "A"}); s.CreateClient(ctx, "t1", a, nil, 0, rec, ev(a)) != nil {
+		t.Fatal("first create")
 	}
 	second := newClient(t, domain.Fields{CompanyName: "B"})
-	if err := s.CreateClient(ctx, "t1", second, nil, 0, rec); !errors.Is(err, store.ErrIdempotencyKeyUsed) {
+	if err := s.CreateClient(ctx, "t1", second, nil, 0, rec, ev(second)); !errors.Is(err, store.ErrIdempotencyKeyUsed) {
 		t.Fatal(err)
 	}
 	if _, err := s.GetClient(ctx, "t1", second.ID); !errors.Is(err, domain.ErrClientNotFound) {
@@ -239,15 +253,15 @@ func TestIdempotencyRecord(t *testing.T) {
 	// An expired record that TTL has not removed yet neither replays nor blocks the key.
 	old := *rec
 	old.Key, old.ExpiresAt = "k2", now.Add(-time.Second).Unix()
-	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "C"}), nil, 0, &old); err != nil {
-		t.Fatal(err)
+	if c := newClient(t, domain.Fields{CompanyName: "C"}); s.CreateClient(ctx, "t1", c, nil, 0, &old, ev(c)) != nil {
+		t.Fatal("an expired record blocks its key")
 	}
 	if _, err := s.GetIdempotency(ctx, "t1", "createClient", "k2"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatal("expired record replayed")
 	}
 	fresh := old
 	fresh.ExpiresAt = now.Add(time.Hour).Unix()
-	if err := s.CreateClient(ctx, "t1", newClient(t, domain.Fields{CompanyName: "D"}), nil, 0, &fresh); err != nil {
-		t.Fatalf("expired record blocks its key: %v", err)
+	if d := newClient(t, domain.Fields{CompanyName: "D"}); s.CreateClient(ctx, "t1", d, nil, 0, &fresh, ev(d)) != nil {
+		t.Fatal("expired record blocks its key")
 	}
 }

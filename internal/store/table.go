@@ -182,6 +182,8 @@ func number(n int64) types.AttributeValue {
 
 func epoch(t time.Time) types.AttributeValue { return number(t.Unix()) }
 
+func unix(seconds int64) time.Time { return time.Unix(seconds, 0) }
+
 func attrString(item map[string]types.AttributeValue, name string) string {
 	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
 		return v.Value

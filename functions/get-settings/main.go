@@ -1,0 +1,9 @@
+// Command get-settings is the Lambda function of the GetSettings operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.GetSettings, nil) }
