@@ -2,8 +2,17 @@
 package main
 
 import (
+	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/export"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
-func main() { service.Start(routes.DeleteClient, nil) }
+func main() {
+	service.Start(routes.DeleteClient, func(a *api.API, env *service.Env) error {
+		// A long history's reduction goes to the worker through the queue.
+		queue, err := export.QueueFromEnv(env.Config, env.AWS)
+		a.Tasks = queue
+		return err
+	})
+}

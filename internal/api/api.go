@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/clientdesk/clientdesk/internal/auth"
+	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/store"
@@ -26,6 +27,11 @@ type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGa
 // ExportQueue hands an export job to the worker (package export, over SQS).
 type ExportQueue interface {
 	SendExport(ctx context.Context, tenant, jobID string) error
+}
+
+// TaskQueue hands the worker what a request leaves to finish: a long history's reduction.
+type TaskQueue interface {
+	SendRedaction(ctx context.Context, tenant, clientID string) error
 }
 
 // Downloads signs short-lived links to export files (package export, over S3).
@@ -48,7 +54,7 @@ type ClientStore interface {
 	GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error)
 	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
 	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, ev *domain.Event) error
-	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool, ev *domain.Event) error
+	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool, ev *domain.Event, inline int) (int, error)
 	GetStats(ctx context.Context, tenant string) (store.Stats, error)
 }
 
@@ -85,7 +91,7 @@ type IdempotencyStore interface {
 type TimelineStore interface {
 	Events(ctx context.Context, tenant string, q store.EventQuery) (store.EventPage, error)
 	GetPersonalData(ctx context.Context, tenant, id string) (store.PersonalData, error)
-	EraseClient(ctx context.Context, tenant, id string, ev *domain.Event) error
+	EraseClient(ctx context.Context, tenant, id string, ev *domain.Event, inline int) (int, error)
 }
 
 // SettingsStore keeps a tenant's settings.
@@ -129,6 +135,10 @@ type API struct {
 	HashPassword func(string) (string, error)
 	// InvitationsPerHour caps a tenant's invitation e-mails in an hour.
 	InvitationsPerHour int
+	// Tasks queues what a deletion or an erasure leaves to finish; InlineRedaction is the
+	// longest history they reduce themselves.
+	Tasks           TaskQueue
+	InlineRedaction int
 	// ExportQueue queues export jobs; Downloads signs links to their files;
 	// MaxRunningExports bounds a tenant's unfinished exports.
 	ExportQueue       ExportQueue
@@ -144,7 +154,7 @@ type API struct {
 
 // New returns an API over stores with the real clock, UUIDv7 ids and logs on log.
 func New(stores Stores, claims auth.ClaimNames, log *slog.Logger) *API {
-	return &API{Stores: stores, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log}
+	return &API{Stores: stores, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log, InlineRedaction: config.InlineRedactionEvents}
 }
 
 func newUUIDv7() (string, error) {
@@ -208,6 +218,8 @@ func (a *API) needs() map[string][]need {
 		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
 		routes.CreateExport:      {{"the export queue (API.ExportQueue) and a limit", a.ExportQueue != nil && a.MaxRunningExports > 0}},
 		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},
+		routes.DeleteClient:      {{"a task queue (API.Tasks)", a.Tasks != nil}},
+		routes.EraseClient:       {{"a task queue (API.Tasks)", a.Tasks != nil}},
 	}
 }
 

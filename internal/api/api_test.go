@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,7 +52,21 @@ func newHarness(t testing.TB) *harness {
 		slog.New(slog.DiscardHandler))
 	a.Phones = phone.E164
 	a.Now = func() time.Time { return clock }
+	a.Tasks = &tasks{}
 	return &harness{t: t, api: a, db: db, meter: m, contract: c}
+}
+
+// tasks records what the handlers queue (the local stack and its tests run the real queue).
+type tasks struct {
+	mu        sync.Mutex
+	redaction []string
+}
+
+func (q *tasks) SendRedaction(_ context.Context, tenant, clientID string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.redaction = append(q.redaction, tenant+"/"+clientID)
+	return nil
 }
 
 // event loads a real API Gateway HTTP API event from testdata.

@@ -24,8 +24,16 @@ func (a *API) deleteClient(ctx context.Context, r *request) (*response, error) {
 		return nil, err
 	}
 	ev.Redacted = true
-	if err := a.Clients.DeleteClient(ctx, r.who.Tenant, id, allowed, ev); err != nil {
+	pending, err := a.Clients.DeleteClient(ctx, r.who.Tenant, id, allowed, ev, a.InlineRedaction)
+	if err != nil {
 		return nil, err
+	}
+	if pending > 0 {
+		if err := a.Tasks.SendRedaction(ctx, r.who.Tenant, id); err != nil {
+			// The client is deleted; its events wait for an erasure of the same id to be
+			// reduced. The operator's alarm on the API's 5xx tells of the queue's trouble.
+			return nil, &domain.Error{Code: domain.CodeUnavailable}
+		}
 	}
 	return &response{status: http.StatusNoContent}, nil
 }

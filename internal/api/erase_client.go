@@ -33,8 +33,18 @@ func (a *API) eraseClient(ctx context.Context, r *request) (*response, error) {
 		return nil, err
 	}
 	ev.Redacted = true
-	if err := a.Timeline.EraseClient(ctx, r.who.Tenant, id, ev); err != nil {
+	pending, err := a.Timeline.EraseClient(ctx, r.who.Tenant, id, ev, a.InlineRedaction)
+	if err != nil {
 		return nil, err
 	}
-	return jsonResponse(http.StatusOK, map[string]any{"client_id": id, "erased_at": domain.At(now)}, nil)
+	out := map[string]any{"client_id": id, "erased_at": domain.At(now)}
+	if pending == 0 {
+		return jsonResponse(http.StatusOK, out, nil)
+	}
+	// A long history: the worker reduces it, from the queue (a redelivery does nothing twice).
+	if err := a.Tasks.SendRedaction(ctx, r.who.Tenant, id); err != nil {
+		return nil, &domain.Error{Code: domain.CodeUnavailable}
+	}
+	out["events_pending"] = pending
+	return jsonResponse(http.StatusAccepted, out, nil)
 }

@@ -67,6 +67,10 @@ const (
 	IdempotencyWindow = 24 * time.Hour
 	// DefaultInvitationsPerHour caps a tenant's invitation e-mails in an hour.
 	DefaultInvitationsPerHour = 200
+	// InlineRedactionEvents is the longest history a deletion or an erasure reduces within
+	// its request (BatchWriteItem, 25 events a request: a few seconds); a longer one is
+	// reduced by the worker, from the queue.
+	InlineRedactionEvents = 1000
 )
 
 // Environment variable names.

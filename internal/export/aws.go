@@ -21,10 +21,19 @@ type Queue struct {
 
 // SendExport queues one job.
 func (q *Queue) SendExport(ctx context.Context, tenant, jobID string) error {
-	body, _ := json.Marshal(Message{Tenant: tenant, JobID: jobID})
+	return q.send(ctx, Message{Tenant: tenant, JobID: jobID})
+}
+
+// SendRedaction queues the reduction of a removed client's events.
+func (q *Queue) SendRedaction(ctx context.Context, tenant, clientID string) error {
+	return q.send(ctx, Message{Kind: KindRedaction, Tenant: tenant, ClientID: clientID})
+}
+
+func (q *Queue) send(ctx context.Context, m Message) error {
+	body, _ := json.Marshal(m)
 	_, err := q.Client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL), MessageBody: aws.String(string(body))})
 	if err != nil {
-		return fmt.Errorf("queue export: %w", err)
+		return fmt.Errorf("queue %s: %w", m.Kind, err)
 	}
 	return nil
 }

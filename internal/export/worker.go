@@ -36,19 +36,30 @@ type Mailer interface {
 	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
 }
 
-// Message is the body of an export queue message.
+// Message is the body of a queue message: an export job (no kind), or a task.
 type Message struct {
-	Tenant string `json:"tenant"`
-	JobID  string `json:"job_id"`
+	Kind     string `json:"kind,omitempty"`
+	Tenant   string `json:"tenant"`
+	JobID    string `json:"job_id,omitempty"`
+	ClientID string `json:"client_id,omitempty"`
+}
+
+// KindRedaction is the task of reducing a removed client's events.
+const KindRedaction = "redaction"
+
+// Redactor finishes a removal: it reduces the client's events to what is not personal.
+type Redactor interface {
+	RedactEvents(ctx context.Context, tenant, clientID string) error
 }
 
 // Worker runs export jobs from SQS messages. Build it once per process.
 type Worker struct {
-	Jobs    Jobs
-	Clients Clients
-	S3      *s3.Client
-	Bucket  string
-	Mail    Mailer
+	Jobs     Jobs
+	Clients  Clients
+	Redactor Redactor
+	S3       *s3.Client
+	Bucket   string
+	Mail     Mailer
 	// DownloadURL is the link the ready e-mail gives for a job.
 	DownloadURL func(tenant, jobID string) string
 	Now         func() time.Time
@@ -75,7 +86,12 @@ func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEven
 
 func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.Logger) error {
 	var msg Message
-	if err := json.Unmarshal([]byte(rec.Body), &msg); err != nil || msg.Tenant == "" || msg.JobID == "" {
+	err := json.Unmarshal([]byte(rec.Body), &msg)
+	if err == nil && msg.Kind == KindRedaction && msg.Tenant != "" && msg.ClientID != "" {
+		log.InfoContext(ctx, "reducing a removed client's events", "tenant", msg.Tenant, "client_id", msg.ClientID)
+		return w.Redactor.RedactEvents(ctx, msg.Tenant, msg.ClientID)
+	}
+	if err != nil || msg.Tenant == "" || msg.JobID == "" {
 		// A message no run could ever process: acknowledge it rather than loop.
 		log.WarnContext(ctx, "unreadable export message, dropped")
 		return nil

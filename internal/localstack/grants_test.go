@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -58,6 +59,12 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	must(e.do("GET", "/v1/clients/stats", editor, ""), 200)
 	other := must(e.do("POST", "/v1/clients", editor, `{"company_name":"Gone"}`), 201).json(t)["id"].(string)
 	must(e.do("DELETE", "/v1/clients/"+other, editor, ""), 204)
+	// A history too long to reduce within the request goes to the worker.
+	e.stack.API.InlineRedaction = 0
+	long := must(e.do("POST", "/v1/clients", editor, `{"company_name":"Long history"}`), 201).json(t)["id"].(string)
+	must(e.do("DELETE", "/v1/clients/"+long, editor, ""), 204)
+	e.waitRedacted(editor, long)
+	e.stack.API.InlineRedaction = 1000
 
 	// Access: a link, a preview, an invitation replayed and resent, a revocation, an
 	// acceptance, a suspension and a reactivation.
@@ -96,8 +103,11 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	e.waitMails("claire@agence.example", 2) // each job marked notified, then its mail sent
 	must(e.do("GET", "/v1/openapi.json", "", ""), 200)
 
-	// An erasure, last: the client and its keyed requests' records go, its events are reduced.
-	must(e.do("POST", base+"/erase", admin, `{"confirm":"`+id+`"}`), 200)
+	// An erasure, last: the client and its keyed requests' records go, its events are reduced
+	// (here, by the worker).
+	e.stack.API.InlineRedaction = 0
+	must(e.do("POST", base+"/erase", admin, `{"confirm":"`+id+`"}`), 202)
+	e.waitRedacted(editor, id)
 
 	seen := e.stack.Usage.Seen()
 	check := func(fn string, uses []routes.Permission) {
@@ -123,4 +133,21 @@ func names(perms []routes.Permission) []string {
 		out[i] = p.String()
 	}
 	return out
+}
+
+// waitRedacted waits until the worker has reduced every event of a removed client.
+func (e *env) waitRedacted(tok, id string) {
+	e.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		done := true
+		for _, ev := range e.do("GET", "/v1/clients/"+id+"/events", tok, "").json(e.t)["items"].([]any) {
+			done = done && ev.(map[string]any)["redacted"] == true
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the events of %s were never reduced", id)
+		}
+	}
 }

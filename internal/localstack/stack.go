@@ -164,10 +164,11 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	}
 	a := st.API
 	recorded := func(o *s3.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }
-	a.ExportQueue = &export.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
+	queue := &export.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
 		URL: st.Queue.URL}
+	a.ExportQueue, a.Tasks = queue, queue
 	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
-	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
+	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, Redactor: st.Store, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
 		DownloadURL: func(tenant, id string) string {
 			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
 		},

@@ -103,7 +103,7 @@ var (
 	// records an event in one transaction, then reduces the events and removes the records of
 	// its keyed requests in batches.
 	removeClient = []string{"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem",
-		"dynamodb:BatchWriteItem"}
+		"dynamodb:BatchWriteItem", "sqs:SendMessage"}
 )
 
 // All is the route table.
@@ -157,7 +157,7 @@ var All = []Route{
 var Workers = []Worker{
 	{Function: "export-worker", MemoryMB: 1024, TimeoutSeconds: 900,
 		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
-			"dynamodb:PutItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
+			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
 }
 
 // Key is the API Gateway route key, "GET /v1/clients/{id}".

@@ -91,21 +91,33 @@ func (s *Store) UpdateClient(ctx context.Context, tenant string, old, next *doma
 // personal (ids, actions, field names, times) and kept for their retention. When allowed is
 // not nil, the stored version must satisfy it (If-Match). It fails with
 // domain.ErrClientNotFound or domain.ErrPreconditionFailed.
-func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed func(version int64) bool, ev *domain.Event) error {
-	return s.remove(ctx, tenant, id, allowed, ev, true)
+// A history longer than inline events is left to reduce later (RedactEvents, from a
+// queued task): the count is returned.
+func (s *Store) DeleteClient(ctx context.Context, tenant, id string, allowed func(version int64) bool, ev *domain.Event, inline int) (pending int, err error) {
+	return s.remove(ctx, tenant, id, allowed, ev, true, inline)
 }
 
 // EraseClient removes a client as DeleteClient does and records ev (the erasure), and works
 // as well on a client already deleted: it then finishes what a deletion left (an interrupted
 // redaction). It fails with domain.ErrClientNotFound when nothing of the client remains.
-func (s *Store) EraseClient(ctx context.Context, tenant, id string, ev *domain.Event) error {
-	return s.remove(ctx, tenant, id, nil, ev, false)
+func (s *Store) EraseClient(ctx context.Context, tenant, id string, ev *domain.Event, inline int) (pending int, err error) {
+	return s.remove(ctx, tenant, id, nil, ev, false, inline)
 }
 
-func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(version int64) bool, ev *domain.Event, mustExist bool) error {
+// RedactEvents reduces a removed client's events to what is not personal; run again, it
+// does nothing more (a redelivered task).
+func (s *Store) RedactEvents(ctx context.Context, tenant, id string) error {
 	items, err := s.collection(ctx, tenant, id)
 	if err != nil {
 		return err
+	}
+	return s.redactEvents(ctx, items)
+}
+
+func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(version int64) bool, ev *domain.Event, mustExist bool, inline int) (int, error) {
+	items, err := s.collection(ctx, tenant, id)
+	if err != nil {
+		return 0, err
 	}
 	var record *clientItem
 	var writes []write
@@ -114,28 +126,28 @@ func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(vers
 		switch sk := attrString(it, Schema.Keys.Sort); {
 		case sk == clientSK:
 			if record, err = decode[clientItem](it); err != nil {
-				return err
+				return 0, err
 			}
 		case sk == credentialSK || sk == quotaSK:
 			writes = append(writes, s.del(clientPK(tenant, id), sk))
 		case strings.HasPrefix(sk, idempotencyRefPrefix):
 			ref, err := decode[idempotencyRefItem](it)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			after = append(after, deleteRequest(clientPK(tenant, id), sk), deleteRequest(idempotencyPK(tenant, ref.Scope, ref.Key), idempotencySK))
 		}
 	}
 	if record == nil && (mustExist || len(items) == 0) {
-		return domain.ErrClientNotFound
+		return 0, domain.ErrClientNotFound
 	}
 	if record != nil {
 		if allowed != nil && !allowed(record.Version) {
-			return domain.ErrPreconditionFailed
+			return 0, domain.ErrPreconditionFailed
 		}
 		filing, err := s.filingWrites(tenant, record.filed(), nil)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		writes = append(filing, writes...)
 		if record.Access.PendingToken != "" {
@@ -144,15 +156,28 @@ func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(vers
 	}
 	event, err := s.eventWrite(tenant, ev)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := s.transact(ctx, append(writes, event)); err != nil {
-		return err
+		return 0, err
 	}
 	if err := s.batchWrite(ctx, after); err != nil {
-		return err
+		return 0, err
 	}
-	return s.redactEvents(ctx, items)
+	if n := unredacted(items); n > inline {
+		return n, nil
+	}
+	return 0, s.redactEvents(ctx, items)
+}
+
+func unredacted(items []map[string]types.AttributeValue) int {
+	n := 0
+	for _, it := range items {
+		if isEvent(it) && !attrBool(it, "redacted") {
+			n++
+		}
+	}
+	return n
 }
 
 func deleteRequest(pk, sk string) types.WriteRequest {

@@ -95,7 +95,7 @@ func TestClientLifecycle(t *testing.T) {
 		if _, err := s.GetClient(ctx, "t2", c.ID); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
-		if err := s.DeleteClient(ctx, "t2", c.ID, nil, deletion(c.ID)); !errors.Is(err, domain.ErrClientNotFound) {
+		if _, err := s.DeleteClient(ctx, "t2", c.ID, nil, deletion(c.ID), 1000); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
 		page, err := s.ListClients(ctx, "t2", store.ListQuery{Limit: 10})
@@ -155,11 +155,11 @@ func TestClientLifecycle(t *testing.T) {
 
 	t.Run("delete frees the email", func(t *testing.T) {
 		s, m, c := createdClient(t)
-		if err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == 2 }, deletion(c.ID)); !errors.Is(err, domain.ErrPreconditionFailed) {
+		if _, err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == 2 }, deletion(c.ID), 1000); !errors.Is(err, domain.ErrPreconditionFailed) {
 			t.Fatalf("stale delete: %v", err)
 		}
 		m.Reset()
-		if err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == c.Version }, deletion(c.ID)); err != nil {
+		if _, err := s.DeleteClient(ctx, "t1", c.ID, func(v int64) bool { return v == c.Version }, deletion(c.ID), 1000); err != nil {
 			t.Fatal(err)
 		}
 		// The collection read, one transaction (the record, its filing, the deletion's event),
@@ -174,7 +174,7 @@ func TestClientLifecycle(t *testing.T) {
 		if err := s.CreateClient(ctx, "t1", again, nil, 0, nil, ev(again)); err != nil {
 			t.Fatalf("email not freed: %v", err)
 		}
-		if err := s.DeleteClient(ctx, "t1", c.ID, nil, deletion(c.ID)); !errors.Is(err, domain.ErrClientNotFound) {
+		if _, err := s.DeleteClient(ctx, "t1", c.ID, nil, deletion(c.ID), 1000); !errors.Is(err, domain.ErrClientNotFound) {
 			t.Fatal(err)
 		}
 	})
