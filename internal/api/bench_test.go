@@ -41,6 +41,24 @@ func BenchmarkRequestsPerOperation(b *testing.B) {
 			version++
 			return ev
 		}},
+		{"patch-10-fields", func(i int) events.APIGatewayV2HTTPRequest {
+			body := fmt.Sprintf(`{"first_name":"F%[1]d","last_name":"L%[1]d","company_name":"C%[1]d","code":"K-%[1]d","notes":"n%[1]d",
+				"address":{"line1":"%[1]d rue","city":"Lyon%[1]d","postal_code":"690%[1]d","country":"FR"},"locale":"fr"}`, i)
+			ev := withHeader(withBody(withID(event(b, "update-client"), c.ID), body), "if-match", fmt.Sprintf(`"%d"`, version))
+			version++
+			return ev
+		}},
+		{"events-page-25", func(int) events.APIGatewayV2HTTPRequest {
+			ev := withQuery(withID(event(b, "get-client"), c.ID), map[string]string{"limit": "25"})
+			ev.RawPath += "/events"
+			ev.RequestContext.HTTP.Path = ev.RawPath
+			return ev
+		}},
+		{"feed-page-25", func(int) events.APIGatewayV2HTTPRequest {
+			ev := withQuery(event(b, "list-clients"), map[string]string{"limit": "25"})
+			ev.RawPath, ev.RequestContext.HTTP.Path = "/v1/events", "/v1/events"
+			return ev
+		}},
 	}
 	for _, op := range ops {
 		b.Run(op.name, func(b *testing.B) {

@@ -182,6 +182,11 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			t.Errorf("another tenant lists %d clients with %q", len(items), q)
 		}
 	}
+	for _, q := range []string{"", "?client=" + id, "?actor=alice"} {
+		if feed := e.do("GET", "/v1/events"+q, intruder, "").json(t); len(feed["items"].([]any)) != 0 {
+			t.Errorf("another tenant's feed %q shows %v", q, feed["items"])
+		}
+	}
 	if stats := e.do("GET", "/v1/clients/stats", intruder, "").json(t); stats["total"] != 0.0 {
 		t.Errorf("another tenant counts %v clients", stats["total"])
 	}

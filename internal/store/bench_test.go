@@ -305,3 +305,40 @@ func valueBytes(v types.AttributeValue) int {
 	}
 	return 0
 }
+
+// BenchmarkEventCost reports what the timeline adds to each write: one item, of these sizes
+// (the event, in the same transaction as the change), for a create, a patch of one field, a
+// patch of ten, and a status change, on a typical client.
+func BenchmarkEventCost(b *testing.B) {
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	c := domain.NewClient("019a9b6c-3f2e-7d41-9a2e-0123456789ab", domain.Fields{FirstName: "Hélène", LastName: "Dufour",
+		CompanyName: "Atelier Dufour", Email: "helene@atelier-dufour.fr", Phones: []string{"+33612345678"}, Locale: "fr",
+		Address: &domain.Address{Line1: "12 rue des Saules", City: "Lyon", PostalCode: "69002", Country: "FR"}, Tags: []string{"VIP"}}, at)
+	one := c.Revise(c.Fields, at)
+	one.Email = "h.dufour@atelier-dufour.fr"
+	ten := c.Revise(domain.Fields{FirstName: "Héloïse", LastName: "Durand", CompanyName: "Durand & Fils", Code: "C-42",
+		Email: "heloise@durand.fr", Phones: []string{"+33698765432"}, Notes: "Rappeler lundi", Locale: "en",
+		Address: &domain.Address{Line1: "3 quai Perrache", City: "Lyon", PostalCode: "69005", Country: "FR"}, Tags: []string{"Export"}}, at)
+	status := c.Revise(c.Fields, at)
+	status.Status, status.Access.Status = domain.StatusInvited, domain.AccessInvited
+	for _, tc := range []struct {
+		name      string
+		old, next *domain.Client
+	}{{"create", nil, c}, {"patch-1-field", c, one}, {"patch-10-fields", c, ten}, {"status-change", c, status}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var size int
+			for b.Loop() {
+				e := domain.Event{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ff", ClientID: c.ID, At: domain.At(at), Action: domain.ActionUpdated,
+					Actor: domain.Actor{Kind: domain.ActorStaff, ID: "4a1f9c2e-0b7d-4c3a-9e8f-1234567890ab", Name: "claire@agence.example"},
+					Changes: domain.Diff(tc.old, tc.next), RequestID: "Bd3kZhKxCGYEMbQ=", ExpiresAt: at.Unix()}
+				item, err := marshalItem(eventItem{PK: clientPK("agency-1", c.ID), SK: eventSK(e.ID), GSI5PK: feedPK("agency-1"), GSI5SK: e.ID, Event: e})
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = itemBytes(item)
+			}
+			b.ReportMetric(1, "extra-items")
+			b.ReportMetric(float64(size), "extra-bytes")
+		})
+	}
+}

@@ -19,7 +19,10 @@
 //	                                                                          GSI3SK=<updated_at>#<id>
 //	                                                                          GSI4PK=T#<t>#CL#A0|A1#S#<status>
 //	credential       T#<t>#C#<id>                     CRED                    -
-//	access event     T#<t>#C#<id>                     EV#<time>#<random>      -
+//	invitation count T#<t>#C#<id>                     QUOTA#INV               expires_at (24 h)
+//	request ref      T#<t>#C#<id>                     IDEM#<operation>#<key>  expires_at (24 h)
+//	event            T#<t>#C#<id>                     EV#<event id>           GSI5PK=T#<t>#FEED GSI5SK=<event id>
+//	                                                                          expires_at (the tenant's retention)
 //	search term      T#<t>#W                          <word>#<id>             -
 //	tag membership   T#<t>#CL#A0|A1#TAG#<folded tag>  <id>                    -
 //	counters         T#<t>#STATS                      S#0 … S#9               -
@@ -27,6 +30,8 @@
 //	unique email     T#<t>#U#email#<lower-cased>      U                       -
 //	unique code      T#<t>#U#code#<lower-cased>       U                       -
 //	idempotency      T#<t>#I#<operation>#<key>        I                       expires_at (24 h)
+//	invitations/hour T#<t>#RATE#INV                   <yyyy-mm-ddThh>         expires_at (2 h)
+//	settings         T#<t>#SETTINGS                   S                       -
 //	invitation       INV#<sha256 of the token>        I                       expires_at (30 days)
 //	export job       T#<t>#EXPORTS                    <job id>                expires_at (8 days)
 //	running exports  T#<t>#EXPORTS                    ~RUNNING                -
@@ -36,6 +41,7 @@
 //	GSI2   GSI1PK     GSI2SK  a tab by name (last, first, company; case and accents folded)
 //	GSI3   GSI1PK     GSI3SK  a tab by last update
 //	GSI4   GSI4PK     GSI1SK  one status of a tab, by creation (the list's status tabs)
+//	GSI5   GSI5PK     GSI5SK  the tenant's events, newest first (the activity feed)
 //
 // Client ids are UUIDv7: their text sorts by creation time, so "newest first" is a descending
 // Query and a date range is a key range.
@@ -53,8 +59,6 @@
 //	unique alias/domain   T#<t>#U#alias|domain#<folded>    U
 //	team member           T#<t>#C#<id>                     TEAM#<staff sub>
 //	staff member          T#<t>#STAFF                      <sub>
-//	timeline event        T#<t>#C#<id>                     EV#<time>#<random>   (as access events now)
-//	activity feed entry   T#<t>#FEED#<day>                 <time>#<random>
 //	job (any kind)        T#<t>#JOBS                       <job id>            (export jobs move here)
 //
 // # Search
@@ -96,9 +100,12 @@
 //	10 invitation token lookup (public route)     GetItem INV#<hash>                                 1
 //	11 change of access (invite, accept, …)       TransactWriteItems: client, its filing, link,      1
 //	                                              credential, event, idempotency record
-//	12 a client's access events                   Query T#t#C#id, SK begins_with EV#                  1
-//	13 export jobs of a tenant                    Query T#t#EXPORTS, newest first                     1
-//	14 export every client matching a filter      the list's plans, page after page                  n/1MB
+//	12 a client's events, newest first            Query T#t#C#id, SK between EV# bounds               1
+//	13 the tenant's activity feed                 Query GSI5 T#t#FEED, newest first                  1
+//	14 a person's data; a removal (delete/erase)  Query T#t#C#id (the whole collection), then a     1 (+2)
+//	                                              transaction, then events reduced 25 a batch
+//	15 export jobs of a tenant                    Query T#t#EXPORTS, newest first                     1
+//	16 export every client matching a filter      the list's plans, page after page                  n/1MB
 //
 // Optimistic concurrency: every client item carries a version; each write is conditioned on
 // the version it read, so a stale write fails (412) instead of losing an update. Uniqueness
