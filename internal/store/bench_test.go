@@ -329,7 +329,7 @@ func BenchmarkEventCost(b *testing.B) {
 			var size int
 			for b.Loop() {
 				e := domain.Event{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ff", ClientID: c.ID, At: domain.At(at), Action: domain.ActionUpdated,
-					Actor: domain.Actor{Kind: domain.ActorStaff, ID: "4a1f9c2e-0b7d-4c3a-9e8f-1234567890ab", Name: "claire@agence.example"},
+					Actor:   domain.Actor{Kind: domain.ActorStaff, ID: "4a1f9c2e-0b7d-4c3a-9e8f-1234567890ab", Name: "claire@agence.example"},
 					Changes: domain.Diff(tc.old, tc.next), RequestID: "Bd3kZhKxCGYEMbQ=", ExpiresAt: at.Unix()}
 				item, err := marshalItem(eventItem{PK: clientPK("agency-1", c.ID), SK: eventSK(e.ID), GSI5PK: feedPK("agency-1"), GSI5SK: e.ID, Event: e})
 				if err != nil {
