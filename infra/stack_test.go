@@ -146,8 +146,12 @@ func TestOneFunctionAndOneRoutePerRouteTableEntry(t *testing.T) {
 		if r.MemoryMB == 0 {
 			wantMemory = config.DefaultMemoryMB
 		}
+		wantTimeout := float64(config.DefaultTimeoutSeconds)
+		if r.TimeoutSeconds != 0 {
+			wantTimeout = float64(r.TimeoutSeconds)
+		}
 		if p["Runtime"] != "provided.al2023" || fmt.Sprint(p["Architectures"]) != "[arm64]" || p["Handler"] != "bootstrap" ||
-			p["MemorySize"] != wantMemory || p["Timeout"] != float64(config.DefaultTimeoutSeconds) ||
+			p["MemorySize"] != wantMemory || p["Timeout"] != wantTimeout ||
 			fmt.Sprint(p["TracingConfig"]) != "map[Mode:Active]" || p["LoggingConfig"] == nil {
 			t.Errorf("%s: function properties %v", r.Key(), p)
 		}
