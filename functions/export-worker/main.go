@@ -29,7 +29,7 @@ func main() {
 		service.Fail("export-worker", err)
 	}
 	app := strings.TrimSuffix(env.Config.AppURL, "/")
-	w := &export.Worker{Jobs: env.Store, Clients: env.Store, Redactor: env.Store, S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket,
+	w := &export.Worker{Jobs: env.Store, Clients: env.Store, Redactor: env.Store, Sites: service.New(env.Config, env.Store, env.Log), S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket,
 		Mail: sender, DownloadURL: func(_, id string) string { return app + "/exports/" + id },
 		Now: time.Now, Log: env.Log, PageSize: config.ExportPageSize, MaxAttempts: config.ExportMaxAttempts}
 	lambda.Start(w.Handle)

@@ -29,9 +29,11 @@ type ExportQueue interface {
 	SendExport(ctx context.Context, tenant, jobID string) error
 }
 
-// TaskQueue hands the worker what a request leaves to finish: a long history's reduction.
+// TaskQueue hands the worker what a request leaves to finish: a long history's reduction, a
+// big site's deletion.
 type TaskQueue interface {
 	SendRedaction(ctx context.Context, tenant, clientID string) error
+	SendSiteCleanup(ctx context.Context, tenant, siteID, requestID string) error
 }
 
 // Downloads signs short-lived links to export files (package export, over S3).
@@ -109,6 +111,7 @@ type Stores struct {
 	Idempotency IdempotencyStore
 	Timeline    TimelineStore
 	Settings    SettingsStore
+	Sites       SiteStore
 }
 
 // API carries what the handlers depend on. Build it once per process.
@@ -139,6 +142,9 @@ type API struct {
 	// longest history they reduce themselves.
 	Tasks           TaskQueue
 	InlineRedaction int
+	// InlineUnassignments is the most clients a site's deletion unassigns within its
+	// request; beyond, the worker does it.
+	InlineUnassignments int
 	// ExportQueue queues export jobs; Downloads signs links to their files;
 	// MaxRunningExports bounds a tenant's unfinished exports.
 	ExportQueue       ExportQueue
@@ -154,7 +160,8 @@ type API struct {
 
 // New returns an API over stores with the real clock, UUIDv7 ids and logs on log.
 func New(stores Stores, claims auth.ClaimNames, log *slog.Logger) *API {
-	return &API{Stores: stores, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log, InlineRedaction: config.InlineRedactionEvents}
+	return &API{Stores: stores, Claims: claims, Now: time.Now, NewID: newUUIDv7, Log: log, InlineRedaction: config.InlineRedactionEvents,
+		InlineUnassignments: config.InlineSiteUnassignments}
 }
 
 func newUUIDv7() (string, error) {
@@ -220,6 +227,7 @@ func (a *API) needs() map[string][]need {
 		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},
 		routes.DeleteClient:      {{"a task queue (API.Tasks)", a.Tasks != nil}},
 		routes.EraseClient:       {{"a task queue (API.Tasks)", a.Tasks != nil}},
+		routes.DeleteSite:        {{"a task queue (API.Tasks)", a.Tasks != nil}},
 	}
 }
 
@@ -257,6 +265,20 @@ func (a *API) operations() map[string]operation {
 		routes.UpdateField: a.updateClientField,
 		routes.DeleteField: a.deleteClientField,
 		routes.GetOpenAPI:  getOpenAPI,
+
+		routes.ListSites:              a.listSites,
+		routes.CreateSite:             a.createSite,
+		routes.GetSite:                a.getSite,
+		routes.UpdateSite:             a.updateSite,
+		routes.DeleteSite:             a.deleteSite,
+		routes.ListSiteClients:        a.listSiteClients,
+		routes.ListClientSites:        a.listClientSites,
+		routes.AssignSite:             a.assignSite,
+		routes.UnassignSite:           a.unassignSite,
+		routes.ListPermissions:        a.listPermissions,
+		routes.ListPermissionPresets:  a.listPermissionPresets,
+		routes.PutPermissionPreset:    a.putPermissionPreset,
+		routes.DeletePermissionPreset: a.deletePermissionPreset,
 	}
 }
 

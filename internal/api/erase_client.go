@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -28,12 +29,7 @@ func (a *API) eraseClient(ctx context.Context, r *request) (*response, error) {
 		return nil, domain.Invalid([]domain.FieldError{{Pointer: "/confirm", Code: domain.FieldInvalidValue, Param: "the client's id"}})
 	}
 	now := a.Now()
-	ev, err := a.newEvent(ctx, r, id, domain.ActionErased, now)
-	if err != nil {
-		return nil, err
-	}
-	ev.Redacted = true
-	pending, err := a.Timeline.EraseClient(ctx, r.who.Tenant, id, ev, a.InlineRedaction)
+	pending, err := a.eraseWithSites(ctx, r, id)
 	if err != nil {
 		return nil, err
 	}
@@ -47,4 +43,40 @@ func (a *API) eraseClient(ctx context.Context, r *request) (*response, error) {
 	}
 	out["events_pending"] = pending
 	return jsonResponse(http.StatusAccepted, out, nil)
+}
+
+// eraseWithSites takes the client's sites away first (each with its event, reduced with the
+// others), then erases it; a site given meanwhile is taken away in another round.
+func (a *API) eraseWithSites(ctx context.Context, r *request, id string) (int, error) {
+	actor := domain.Actor{Kind: domain.ActorStaff, ID: r.who.Subject, Name: r.who.Email}
+	for round := 0; ; round++ {
+		c, err := a.Clients.GetClient(ctx, r.who.Tenant, id)
+		if err != nil && !errors.Is(err, domain.ErrClientNotFound) {
+			return 0, err
+		}
+		for _, siteID := range siteIDsOf(c) {
+			_, err := a.unassign(ctx, r.who.Tenant, actor, r.RequestContext.RequestID, "", id, siteID, nil)
+			if err != nil && !errors.Is(err, domain.ErrAssignmentNotFound) {
+				return 0, err
+			}
+		}
+		// The erasure's event comes after those of the sites taken away.
+		ev, err := a.newEvent(ctx, r, id, domain.ActionErased, a.Now())
+		if err != nil {
+			return 0, err
+		}
+		ev.Redacted = true
+		pending, err := a.Timeline.EraseClient(ctx, r.who.Tenant, id, ev, a.InlineRedaction)
+		if domain.CodeOf(err) == domain.CodeClientHasSites && round < 3 {
+			continue
+		}
+		return pending, err
+	}
+}
+
+func siteIDsOf(c *domain.Client) []string {
+	if c == nil {
+		return nil
+	}
+	return c.SiteIDs
 }

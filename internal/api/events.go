@@ -19,17 +19,22 @@ import (
 // newEvent starts the event of a change that r makes to a client: a time-sortable id, the
 // actor, the request id, and when the tenant's retention lets it expire.
 func (a *API) newEvent(ctx context.Context, r *request, clientID string, action domain.Action, now time.Time) (*domain.Event, error) {
+	actor := domain.Actor{Kind: domain.ActorStaff, ID: r.who.Subject, Name: r.who.Email}
+	return a.event(ctx, r.who.Tenant, actor, r.RequestContext.RequestID, clientID, action, now)
+}
+
+// event starts the event of a change to a client by actor (a person's request, or a job).
+func (a *API) event(ctx context.Context, tenant string, actor domain.Actor, requestID, clientID string, action domain.Action, now time.Time) (*domain.Event, error) {
 	id, err := a.NewID()
 	if err != nil {
 		return nil, err
 	}
-	days, err := a.retentionDays(ctx, r.who.Tenant)
+	days, err := a.retentionDays(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	actor := domain.Actor{Kind: domain.ActorStaff, ID: r.who.Subject, Name: r.who.Email}
 	return &domain.Event{ID: id, ClientID: clientID, At: domain.At(now), Actor: actor, Action: action,
-		RequestID: r.RequestContext.RequestID, ExpiresAt: domain.EventExpiry(now, days).Unix()}, nil
+		RequestID: requestID, ExpiresAt: domain.EventExpiry(now, days).Unix()}, nil
 }
 
 // changeEvent is the event of a change from old to next (old nil: a creation), field by field.

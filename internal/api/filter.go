@@ -34,6 +34,11 @@ func parseClientFilter(q map[string]string) (domain.ClientFilter, error) {
 			return bad(domain.FilterTag)
 		}
 	}
+	if site, ok := q[domain.FilterSite]; ok {
+		if f.Site = strings.TrimSpace(site); f.Site == "" {
+			return bad(domain.FilterSite)
+		}
+	}
 	for _, p := range []struct {
 		name string
 		dst  *time.Time

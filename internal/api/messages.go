@@ -45,6 +45,33 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeClientNotFound: {
 		text{"Client not found", "Client introuvable"},
 		text{"No client has this id.", "Aucun client ne porte cet identifiant."}},
+	domain.CodeSiteNotFound: {
+		text{"Site not found", "Site introuvable"},
+		text{"No site has this id.", "Aucun site ne porte cet identifiant."}},
+	domain.CodeAliasTaken: {
+		text{"Alias already used", "Alias déjà utilisé"},
+		text{"Another site already has this alias.", "Un autre site porte déjà cet alias."}},
+	domain.CodeDomainTaken: {
+		text{"Domain already used", "Domaine déjà utilisé"},
+		text{"Another site already has this domain.", "Un autre site porte déjà ce nom de domaine."}},
+	domain.CodeExternalIDTaken: {
+		text{"External id already used", "Identifiant externe déjà utilisé"},
+		text{"Another site already has this external id.", "Un autre site porte déjà cet identifiant externe."}},
+	domain.CodeClientHasSites: {
+		text{"Client still has sites", "Client encore rattaché à des sites"},
+		text{"This client still has %s site(s): unassign them before deleting the client.", "Ce client a encore %s site(s) : retirez-les avant de supprimer le client."}},
+	domain.CodeSiteDeleting: {
+		text{"Site being deleted", "Site en cours de suppression"},
+		text{"This site is being deleted: it can no longer be changed or given to a client.", "Ce site est en cours de suppression : il ne peut plus être modifié ni attribué à un client."}},
+	domain.CodeAssignmentNotFound: {
+		text{"Site not assigned", "Site non attribué"},
+		text{"This client does not have this site.", "Ce client n’a pas accès à ce site."}},
+	domain.CodePresetNotFound: {
+		text{"Preset not found", "Modèle introuvable"},
+		text{"No permission preset has this key.", "Aucun modèle de permissions ne porte cette clé."}},
+	domain.CodeTooManySites: {
+		text{"Too many sites", "Trop de sites"},
+		text{"A client can have %s sites at most.", "Un client peut avoir au plus %s sites."}},
 	domain.CodeFieldNotFound: {
 		text{"Custom field not found", "Champ personnalisé introuvable"},
 		text{"No custom field has this key.", "Aucun champ personnalisé ne porte cette clé."}},
@@ -131,29 +158,37 @@ var problemTexts = map[domain.Code]problemText{
 		text{"The service is busy; retry in a moment.", "Le service est occupé\u00a0; réessayez dans un instant."}},
 }
 
+// noticeTexts: one entry per warning a successful answer may carry.
+var noticeTexts = map[domain.Code]text{
+	domain.NoticeAccessWithoutSite: {"This client no longer has any site but can still sign in: consider suspending their access.",
+		"Ce client n’a plus aucun site mais peut toujours se connecter : pensez à suspendre son accès."},
+}
+
 // fieldTexts: one entry per field error code. %s receives the code's parameter.
 var fieldTexts = map[domain.Code]text{
-	domain.FieldRequired:       {"This value is required.", "Cette valeur est obligatoire."},
-	domain.FieldNameRequired:   {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},
-	domain.FieldTooLong:        {"At most %s characters.", "%s caractères au maximum."},
-	domain.FieldTooMany:        {"At most %s values.", "%s valeurs au maximum."},
-	domain.FieldUnknown:        {"Unknown field.", "Champ inconnu."},
-	domain.FieldReadOnly:       {"This field is set by the server and cannot be written.", "Ce champ est géré par le serveur et ne peut pas être modifié."},
-	domain.FieldImmutable:      {"The email cannot change once the client has been invited: it is their login.", "L’e-mail ne peut plus changer une fois le client invité\u00a0: c’est son identifiant de connexion."},
-	domain.FieldInvalidType:    {"Expected %s.", "Type attendu\u00a0: %s."},
-	domain.FieldInvalidEmail:   {"Not a valid email address.", "Adresse e-mail invalide."},
-	domain.FieldInvalidPhone:   {"Not a valid phone number.", "Numéro de téléphone invalide."},
-	domain.FieldPhoneRegion:    {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
-	domain.FieldInvalidCountry: {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
-	domain.FieldInvalidURL:     {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
-	domain.FieldInvalidKey:     {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
-	domain.FieldInvalidValue:   {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
-	domain.FieldControlChars:   {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
-	domain.FieldInvisibleChars: {"Invisible or direction-control characters (zero-width spaces, bidi overrides) are not allowed.", "Les caractères invisibles ou de contrôle de direction (espaces sans chasse, forçages bidi) ne sont pas autorisés."},
-	domain.FieldDuplicate:      {"This value appears twice.", "Cette valeur apparaît deux fois."},
-	domain.FieldOutOfRange:     {"Out of range (%s).", "Hors limites (%s)."},
-	domain.FieldTooLarge:       {"Too large: %s at most in all.", "Trop volumineux\u00a0: %s au maximum en tout."},
-	domain.FieldPasswordShort:  {"At least %s characters.", "%s caractères au minimum."},
-	domain.FieldPasswordEmail:  {"The password cannot be your username.", "Le mot de passe ne peut pas être votre identifiant."},
-	domain.FieldPasswordCommon: {"This password is among the most common ones: choose another.", "Ce mot de passe fait partie des plus courants\u00a0: choisissez-en un autre."},
+	domain.FieldRequired:          {"This value is required.", "Cette valeur est obligatoire."},
+	domain.FieldUnknownPermission: {"Unknown permission: %s (see GET /v1/permissions).", "Permission inconnue : %s (voir GET /v1/permissions)."},
+	domain.FieldPermissionNeeds:   {"A permission needs another: %s.", "Une permission en demande une autre : %s."},
+	domain.FieldNameRequired:      {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},
+	domain.FieldTooLong:           {"At most %s characters.", "%s caractères au maximum."},
+	domain.FieldTooMany:           {"At most %s values.", "%s valeurs au maximum."},
+	domain.FieldUnknown:           {"Unknown field.", "Champ inconnu."},
+	domain.FieldReadOnly:          {"This field is set by the server and cannot be written.", "Ce champ est géré par le serveur et ne peut pas être modifié."},
+	domain.FieldImmutable:         {"The email cannot change once the client has been invited: it is their login.", "L’e-mail ne peut plus changer une fois le client invité\u00a0: c’est son identifiant de connexion."},
+	domain.FieldInvalidType:       {"Expected %s.", "Type attendu\u00a0: %s."},
+	domain.FieldInvalidEmail:      {"Not a valid email address.", "Adresse e-mail invalide."},
+	domain.FieldInvalidPhone:      {"Not a valid phone number.", "Numéro de téléphone invalide."},
+	domain.FieldPhoneRegion:       {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
+	domain.FieldInvalidCountry:    {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
+	domain.FieldInvalidURL:        {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
+	domain.FieldInvalidKey:        {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
+	domain.FieldInvalidValue:      {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
+	domain.FieldControlChars:      {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
+	domain.FieldInvisibleChars:    {"Invisible or direction-control characters (zero-width spaces, bidi overrides) are not allowed.", "Les caractères invisibles ou de contrôle de direction (espaces sans chasse, forçages bidi) ne sont pas autorisés."},
+	domain.FieldDuplicate:         {"This value appears twice.", "Cette valeur apparaît deux fois."},
+	domain.FieldOutOfRange:        {"Out of range (%s).", "Hors limites (%s)."},
+	domain.FieldTooLarge:          {"Too large: %s at most in all.", "Trop volumineux\u00a0: %s au maximum en tout."},
+	domain.FieldPasswordShort:     {"At least %s characters.", "%s caractères au minimum."},
+	domain.FieldPasswordEmail:     {"The password cannot be your username.", "Le mot de passe ne peut pas être votre identifiant."},
+	domain.FieldPasswordCommon:    {"This password is among the most common ones: choose another.", "Ce mot de passe fait partie des plus courants\u00a0: choisissez-en un autre."},
 }

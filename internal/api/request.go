@@ -111,6 +111,16 @@ func (r *request) query(known ...string) (map[string]string, error) {
 	return r.QueryStringParameters, nil
 }
 
+// page reads the parameters of a plain page: limit and cursor, nothing else.
+func (r *request) page() (limit int, cursor string, err error) {
+	q, err := r.query("limit", "cursor")
+	if err != nil {
+		return 0, "", err
+	}
+	limit, err = intParam(q, "limit", DefaultLimit, 1, MaxLimit)
+	return limit, q["cursor"], err
+}
+
 // intParam parses an integer query parameter within [lo, hi], def when absent.
 func intParam(q map[string]string, name string, def, lo, hi int) (int, error) {
 	s, ok := q[name]

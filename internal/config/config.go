@@ -71,6 +71,9 @@ const (
 	// its request (BatchWriteItem, 25 events a request: a few seconds); a longer one is
 	// reduced by the worker, from the queue.
 	InlineRedactionEvents = 1000
+	// InlineSiteUnassignments is the most clients a site's deletion unassigns within the
+	// request; a site with more is cleaned up by the worker, from the queue.
+	InlineSiteUnassignments = 100
 )
 
 // Environment variable names.

@@ -63,12 +63,16 @@ type Fields struct {
 type Client struct {
 	ID string `json:"id"`
 	Fields
-	Status    Status `json:"status"`
-	Archived  bool   `json:"archived"`
-	Access    Access `json:"access"`
-	CreatedAt Time   `json:"created_at"`
-	UpdatedAt Time   `json:"updated_at"`
-	Version   int64  `json:"version"`
+	Status   Status `json:"status"`
+	Archived bool   `json:"archived"`
+	Access   Access `json:"access"`
+	// SiteIDs are the sites the client is given (see AssignSite), sorted; SitesCount is
+	// their number, shown even when zero.
+	SiteIDs    []string `json:"site_ids,omitempty"`
+	SitesCount int      `json:"sites_count"`
+	CreatedAt  Time     `json:"created_at"`
+	UpdatedAt  Time     `json:"updated_at"`
+	Version    int64    `json:"version"`
 }
 
 // EmailLocked reports whether the email has become the client's login and so cannot change.

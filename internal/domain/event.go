@@ -26,11 +26,15 @@ const (
 	ActionSetupLinkCreated   Action = "setup_link_created"
 	ActionSuspended          Action = "suspended"
 	ActionReactivated        Action = "reactivated"
+	ActionSiteAssigned       Action = "site_assigned"
+	ActionSiteChanged        Action = "site_permissions_changed"
+	ActionSiteUnassigned     Action = "site_unassigned"
 )
 
 // Actions lists every action, for filters and labels.
 var Actions = []Action{ActionCreated, ActionUpdated, ActionDeleted, ActionErased, ActionInvited, ActionInvitationResent,
-	ActionInvitationRevoked, ActionInvitationAccepted, ActionSetupLinkCreated, ActionSuspended, ActionReactivated}
+	ActionInvitationRevoked, ActionInvitationAccepted, ActionSetupLinkCreated, ActionSuspended, ActionReactivated,
+	ActionSiteAssigned, ActionSiteChanged, ActionSiteUnassigned}
 
 // Actor kinds: a staff member, the client (accepting an invitation), a job (bulk, import).
 const (
@@ -175,6 +179,7 @@ func flatten(c *Client) map[string]any {
 	set("notes", c.Notes)
 	set("locale", c.Locale)
 	set("tags", c.Tags)
+	set("site_ids", c.SiteIDs)
 	if c.Address != nil {
 		set("address.line1", c.Address.Line1)
 		set("address.line2", c.Address.Line2)
@@ -210,6 +215,9 @@ var actionLabels = map[Action]Localized{
 	ActionSetupLinkCreated:   {FR: "Lien d’activation créé", EN: "Setup link created"},
 	ActionSuspended:          {FR: "Accès suspendu", EN: "Access suspended"},
 	ActionReactivated:        {FR: "Accès rétabli", EN: "Access restored"},
+	ActionSiteAssigned:       {FR: "Site attribué", EN: "Site assigned"},
+	ActionSiteChanged:        {FR: "Permissions sur un site modifiées", EN: "Site permissions changed"},
+	ActionSiteUnassigned:     {FR: "Site retiré", EN: "Site unassigned"},
 }
 
 // ActionLabel is an action's label in French and English.
@@ -231,6 +239,7 @@ var fieldLabels = map[string]Localized{
 	"address.region":               {FR: "Région", EN: "Region"},
 	"address.country":              {FR: "Pays", EN: "Country"},
 	"access.status":                {FR: "Accès", EN: "Access"},
+	"site_permissions":             {FR: "Permissions sur le site", EN: "Site permissions"},
 	"access.invitation_expires_at": {FR: "Expiration du lien", EN: "Link expiry"},
 }
 

@@ -54,6 +54,8 @@ var StandardExportColumns = []ExportColumn{
 	{"status", Localized{FR: "Statut", EN: "Status"}, func(c *Client) string { return string(c.Status) }},
 	{"archived", Localized{FR: "Archivé", EN: "Archived"}, func(c *Client) string { return strconv.FormatBool(c.Archived) }},
 	{"tags", Localized{FR: "Étiquettes", EN: "Tags"}, func(c *Client) string { return strings.Join(c.Tags, ", ") }},
+	{"site_ids", Localized{FR: "Identifiants des sites attribués", EN: "Assigned site IDs"}, func(c *Client) string { return strings.Join(c.SiteIDs, ", ") }},
+	{"sites_count", Localized{FR: "Nombre de sites", EN: "Number of sites"}, func(c *Client) string { return strconv.Itoa(len(c.SiteIDs)) }},
 	{"created_at", Localized{FR: "Créé le", EN: "Created at"}, func(c *Client) string { return timeText(c.CreatedAt.Time) }},
 	{"updated_at", Localized{FR: "Modifié le", EN: "Updated at"}, func(c *Client) string { return timeText(c.UpdatedAt.Time) }},
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,8 @@ type ClientFilter struct {
 	// Archived selects the Archived tab instead of the default one.
 	Archived bool   `json:"archived,omitempty"`
 	Tag      string `json:"tag,omitempty"`
+	// Site selects the clients given a site (its id).
+	Site string `json:"site,omitempty"`
 	// CreatedAfter (inclusive) and CreatedBefore (exclusive) bound the creation time; zero
 	// means unbounded.
 	CreatedAfter  time.Time `json:"created_after,omitzero"`
@@ -26,6 +29,9 @@ type ClientFilter struct {
 	// Fields are the members a reader asked for (nil: all of them).
 	Fields []string `json:"fields,omitempty"`
 }
+
+// canonicalUUID is an id as the API writes them: lower-case, hyphenated.
+var canonicalUUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // Sort is an order of the client list.
 type Sort string
@@ -49,6 +55,7 @@ const (
 	FilterStatus        = "status"
 	FilterArchived      = "archived"
 	FilterTag           = "tag"
+	FilterSite          = "site"
 	FilterCreatedAfter  = "created_after"
 	FilterCreatedBefore = "created_before"
 	FilterSort          = "sort"
@@ -56,12 +63,12 @@ const (
 )
 
 // FilterMembers lists what selects and orders clients (not the fields shown).
-var FilterMembers = []string{FilterQuery, FilterStatus, FilterArchived, FilterTag, FilterCreatedAfter, FilterCreatedBefore, FilterSort}
+var FilterMembers = []string{FilterQuery, FilterStatus, FilterArchived, FilterTag, FilterSite, FilterCreatedAfter, FilterCreatedBefore, FilterSort}
 
 // ClientMembers are the members of a client as readers see it, for the fields a list shows.
 var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "code", "email", "phones", "address",
-	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "created_at",
-	"updated_at", "version"}
+	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "site_ids", "sites_count",
+	"created_at", "updated_at", "version"}
 
 // MaxSortedMatches bounds the clients a search may match to be sorted by name: they are
 // sorted as a whole at each page.
@@ -98,6 +105,10 @@ func (f *ClientFilter) Check() error {
 	if utf8.RuneCountInString(f.Tag) > MaxTagLen || !utf8.ValidString(f.Tag) {
 		return bad(FilterTag)
 	}
+	f.Site = strings.TrimSpace(f.Site)
+	if f.Site != "" && !canonicalUUID.MatchString(f.Site) {
+		return bad(FilterSite)
+	}
 	for member, t := range map[string]time.Time{FilterCreatedAfter: f.CreatedAfter, FilterCreatedBefore: f.CreatedBefore} {
 		if !t.IsZero() && (t.Year() < 2000 || t.Year() > 9999) {
 			return bad(member)
@@ -112,7 +123,12 @@ func (f *ClientFilter) Check() error {
 	}
 	// Tag lists come by creation; search results by word, newest first, or by name when the
 	// search matches few enough clients to sort them all (MaxSortedMatches).
-	if f.Tag != "" && f.Query == "" && f.Order() != SortNewest && f.Order() != SortOldest ||
+	// A site's clients come by creation, from the site's members (the other filters are
+	// checked on the clients read); a search or a tag cannot narrow them.
+	if f.Site != "" && (f.Query != "" || f.Tag != "") {
+		return bad(FilterSite)
+	}
+	if (f.Tag != "" || f.Site != "") && f.Query == "" && f.Order() != SortNewest && f.Order() != SortOldest ||
 		f.Query != "" && f.Order() != SortNewest && f.Order() != SortName && f.Order() != SortNameDesc {
 		return bad(FilterSort)
 	}
@@ -169,7 +185,7 @@ func (f ClientFilter) Selection() string {
 		return strconv.FormatInt(t.UnixMilli(), 10)
 	}
 	return strings.Join([]string{"q=" + strings.Join(f.Words(), " "), "status=" + strings.Join(statuses, ","),
-		"archived=" + strconv.FormatBool(f.Archived), "tag=" + Fold(f.Tag), "after=" + ms(f.CreatedAfter),
+		"archived=" + strconv.FormatBool(f.Archived), "tag=" + Fold(f.Tag), "site=" + f.Site, "after=" + ms(f.CreatedAfter),
 		"before=" + ms(f.CreatedBefore), "sort=" + string(f.Order())}, "|")
 }
 
@@ -192,6 +208,9 @@ func (f ClientFilter) Params() map[string]any {
 	}
 	if f.Tag != "" {
 		p[FilterTag] = f.Tag
+	}
+	if f.Site != "" {
+		p[FilterSite] = f.Site
 	}
 	if !f.CreatedAfter.IsZero() {
 		p[FilterCreatedAfter] = At(f.CreatedAfter).String()

@@ -29,6 +29,11 @@ func (q *Queue) SendRedaction(ctx context.Context, tenant, clientID string) erro
 	return q.send(ctx, Message{Kind: KindRedaction, Tenant: tenant, ClientID: clientID})
 }
 
+// SendSiteCleanup queues the end of a site's deletion: its clients unassigned, then the site.
+func (q *Queue) SendSiteCleanup(ctx context.Context, tenant, siteID, requestID string) error {
+	return q.send(ctx, Message{Kind: KindSiteCleanup, Tenant: tenant, SiteID: siteID, RequestID: requestID})
+}
+
 func (q *Queue) send(ctx context.Context, m Message) error {
 	body, _ := json.Marshal(m)
 	_, err := q.Client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL), MessageBody: aws.String(string(body))})

@@ -42,10 +42,21 @@ type Message struct {
 	Tenant   string `json:"tenant"`
 	JobID    string `json:"job_id,omitempty"`
 	ClientID string `json:"client_id,omitempty"`
+	SiteID   string `json:"site_id,omitempty"`
+	// RequestID is the request that queued a task, for its events.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // KindRedaction is the task of reducing a removed client's events.
 const KindRedaction = "redaction"
+
+// KindSiteCleanup is the task of finishing a site's deletion.
+const KindSiteCleanup = "site-cleanup"
+
+// SiteCleaner finishes a site's deletion: every client unassigned, then the site removed.
+type SiteCleaner interface {
+	CleanUpSite(ctx context.Context, tenant, siteID, requestID string) error
+}
 
 // Redactor finishes a removal: it reduces the client's events to what is not personal.
 type Redactor interface {
@@ -57,6 +68,7 @@ type Worker struct {
 	Jobs     Jobs
 	Clients  Clients
 	Redactor Redactor
+	Sites    SiteCleaner
 	S3       *s3.Client
 	Bucket   string
 	Mail     Mailer
@@ -90,6 +102,10 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 	if err == nil && msg.Kind == KindRedaction && msg.Tenant != "" && msg.ClientID != "" {
 		log.InfoContext(ctx, "reducing a removed client's events", "tenant", msg.Tenant, "client_id", msg.ClientID)
 		return w.Redactor.RedactEvents(ctx, msg.Tenant, msg.ClientID)
+	}
+	if err == nil && msg.Kind == KindSiteCleanup && msg.Tenant != "" && msg.SiteID != "" {
+		log.InfoContext(ctx, "finishing a site's deletion", "tenant", msg.Tenant, "site_id", msg.SiteID)
+		return w.Sites.CleanUpSite(ctx, msg.Tenant, msg.SiteID, msg.RequestID)
 	}
 	if err != nil || msg.Tenant == "" || msg.JobID == "" {
 		// A message no run could ever process: acknowledge it rather than loop.

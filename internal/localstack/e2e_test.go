@@ -154,12 +154,25 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 	created := e.do("POST", "/v1/clients", owner, `{"company_name":"Secret SA","email":"ceo@secret.fr","code":"S-1","tags":["vip"],"custom_fields":{"secret_code":"Secret-42"}}`)
 	id := created.json(t)["id"].(string)
+	site := e.do("POST", "/v1/sites", owner, `{"name":"Secret site","alias":"secret","domain":"secret.example","external_id":"sx-1"}`).json(t)["id"].(string)
+	if r := e.do("PUT", "/v1/clients/"+id+"/sites/"+site, owner, `{"permissions":["seo"]}`); r.status != 201 {
+		t.Fatalf("assign: %d %s", r.status, r.body)
+	}
+	if r := e.do("PUT", "/v1/permission-presets/secret_preset", owner, `{"label":{"en":"Secret"},"permissions":["seo"]}`); r.status != 201 {
+		t.Fatalf("preset: %d %s", r.status, r.body)
+	}
 
 	for _, r := range routes.All {
 		if r.Public || !strings.Contains(r.Path, "{") {
 			continue
 		}
-		path := strings.NewReplacer("{id}", id, "{key}", "secret_code").Replace(r.Path)
+		path := strings.NewReplacer("{id}", id, "{key}", "secret_code", "{site_id}", site).Replace(r.Path)
+		switch {
+		case strings.HasPrefix(r.Path, "/v1/sites/"):
+			path = strings.Replace(r.Path, "{id}", site, 1)
+		case strings.HasPrefix(r.Path, "/v1/permission-presets/"):
+			path = strings.Replace(r.Path, "{key}", "secret_preset", 1)
+		}
 		body := ""
 		headers := []string{"If-Match", "*"}
 		if r.Method == "PATCH" {
@@ -167,14 +180,39 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			if strings.Contains(r.Path, "{key}") {
 				body = `{"label":{"en":"Pwned"}}`
 			}
+			if strings.HasPrefix(r.Path, "/v1/sites/") {
+				body = `{"name":"Pwned"}`
+			}
+		}
+		if r.Method == "PUT" {
+			body = `{"label":{"en":"Pwned"},"permissions":["seo"]}`
+			if r.Operation == routes.AssignSite {
+				body = `{"permissions":["seo"]}`
+			}
 		}
 		if r.Operation == routes.EraseClient {
 			body = `{"confirm":"` + id + `"}`
 		}
+		want := 404
+		if r.Operation == routes.PutPermissionPreset {
+			// A key names a preset of the caller's own tenant: If-Match * finds none there.
+			want = 412
+		}
 		got := e.do(r.Method, path, intruder, body, headers...)
-		if got.status != 404 || bytes.Contains(got.body, []byte("Secret")) {
+		if got.status != want || bytes.Contains(got.body, []byte("Secret")) {
 			t.Errorf("%s as another tenant: %d %s", r.Key(), got.status, got.body)
 		}
+	}
+	for _, q := range []string{"", "?q=secret", "?status=draft", "?sort=-created_at"} {
+		if list := e.do("GET", "/v1/sites"+q, intruder, "").json(t); len(list["items"].([]any)) != 0 {
+			t.Errorf("another tenant lists sites with %q: %v", q, list["items"])
+		}
+	}
+	if list := e.do("GET", "/v1/clients?site="+site, intruder, "").json(t); len(list["items"].([]any)) != 0 {
+		t.Errorf("another tenant lists the site's clients: %v", list["items"])
+	}
+	if list := e.do("GET", "/v1/permission-presets", intruder, "").json(t); len(list["items"].([]any)) != 0 {
+		t.Errorf("another tenant sees the presets: %v", list)
 	}
 	for _, q := range []string{"", "?q=secret", "?tag=vip", "?sort=name", "?status=prospect", "?archived=false"} {
 		list := e.do("GET", "/v1/clients"+q, intruder, "")
@@ -202,6 +240,15 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 	if r := e.do("GET", "/v1/client-fields/secret_code", owner, ""); r.status != 200 || r.json(t)["version"] != 1.0 {
 		t.Errorf("owner's field changed: %s", r.body)
+	}
+	if r := e.do("GET", "/v1/sites/"+site, owner, ""); r.status != 200 || r.json(t)["version"] != 1.0 || r.json(t)["clients_count"] != 1.0 {
+		t.Errorf("owner's site changed: %s", r.body)
+	}
+	if r := e.do("GET", "/v1/clients/"+id+"/sites", owner, ""); r.status != 200 || len(r.json(t)["items"].([]any)) != 1 {
+		t.Errorf("owner's assignment changed: %s", r.body)
+	}
+	if r := e.do("POST", "/v1/sites", intruder, `{"name":"Mine","alias":"secret","domain":"secret.example","external_id":"sx-1"}`); r.status != 201 {
+		t.Errorf("site uniqueness leaks across tenants: %d %s", r.status, r.body)
 	}
 }
 

@@ -103,7 +103,44 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	e.waitMails("claire@agence.example", 2) // each job marked notified, then its mail sent
 	must(e.do("GET", "/v1/openapi.json", "", ""), 200)
 
-	// An erasure, last: the client and its keyed requests' records go, its events are reduced
+	// Sites: presets, the catalogue, a site created (replayed), listed, searched, changed; a
+	// client given it with a preset, then its permissions changed; both directions; the list
+	// by site; an unassignment; deletions within the request and on the worker.
+	must(e.do("GET", "/v1/permissions", editor, ""), 200)
+	must(e.do("PUT", "/v1/permission-presets/redacteur", admin, `{"label":{"fr":"Rédacteur"},"permissions":["edit_content"]}`), 201)
+	must(e.do("PUT", "/v1/permission-presets/tmp", admin, `{"label":{"fr":"Tmp"},"permissions":["seo"]}`), 201)
+	must(e.do("DELETE", "/v1/permission-presets/tmp", admin, ""), 204)
+	must(e.do("GET", "/v1/permission-presets", editor, ""), 200)
+	siteBody := `{"name":"Boulangerie","alias":"boulangerie","url":"https://boulangerie.example"}`
+	site := must(e.do("POST", "/v1/sites", editor, siteBody, "Idempotency-Key", "s-1"), 201).json(t)["id"].(string)
+	must(e.do("POST", "/v1/sites", editor, siteBody, "Idempotency-Key", "s-1"), 201)
+	must(e.do("PATCH", "/v1/sites/"+site, editor, `{"status":"published","alias":"boulangerie-paris"}`, "If-Match", `"1"`, "Content-Type", "application/merge-patch+json"), 200)
+	for _, q := range []string{"", "?q=boul", "?sort=-created_at&status=published"} {
+		must(e.do("GET", "/v1/sites"+q, editor, ""), 200)
+	}
+	must(e.do("GET", "/v1/sites/"+site, editor, ""), 200)
+	must(e.do("PUT", base+"/sites/"+site, editor, `{"preset":"redacteur"}`), 201)
+	must(e.do("PUT", base+"/sites/"+site, editor, `{"permissions":["edit_content","publish"]}`, "If-Match", `"1"`), 200)
+	must(e.do("GET", base+"/sites", editor, ""), 200)
+	must(e.do("GET", "/v1/sites/"+site+"/clients", editor, ""), 200)
+	must(e.do("GET", "/v1/clients?site="+site, editor, ""), 200)
+	must(e.do("DELETE", base+"/sites/"+site, editor, ""), 200)
+	must(e.do("PUT", base+"/sites/"+site, editor, `{}`), 201)
+	must(e.do("DELETE", "/v1/sites/"+site, editor, ""), 204)
+	e.stack.API.InlineUnassignments = 0
+	big := must(e.do("POST", "/v1/sites", editor, `{"name":"Big","alias":"big"}`), 201).json(t)["id"].(string)
+	must(e.do("PUT", base+"/sites/"+big, editor, `{}`), 201)
+	must(e.do("DELETE", "/v1/sites/"+big, editor, ""), 202)
+	for deadline := time.Now().Add(30 * time.Second); e.do("GET", "/v1/sites/"+big, editor, "").status != 404; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the worker never deleted the site")
+		}
+	}
+	e.stack.API.InlineUnassignments = 100
+	last := must(e.do("POST", "/v1/sites", editor, `{"name":"Last","alias":"last"}`), 201).json(t)["id"].(string)
+	must(e.do("PUT", base+"/sites/"+last, editor, `{}`), 201)
+
+	// An erasure, last (the client's site taken away first): the client and its keyed requests' records go, its events are reduced
 	// (here, by the worker).
 	e.stack.API.InlineRedaction = 0
 	must(e.do("POST", base+"/erase", admin, `{"confirm":"`+id+`"}`), 202)

@@ -3,6 +3,7 @@ package localstack
 import (
 	"context"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -89,6 +90,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
+		if os.Getenv("DEBUG_LOG") != "" {
+			opts.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		}
 	}
 	db, err := emulators.StartDynamoDB(ctx, opts.Table)
 	if err != nil {
@@ -168,7 +172,7 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 		URL: st.Queue.URL}
 	a.ExportQueue, a.Tasks = queue, queue
 	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
-	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, Redactor: st.Store, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
+	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, Redactor: st.Store, Sites: a, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
 		DownloadURL: func(tenant, id string) string {
 			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
 		},

@@ -82,6 +82,20 @@ const (
 	GetSettings      = "getSettings"
 	UpdateSettings   = "updateSettings"
 
+	ListSites              = "listSites"
+	CreateSite             = "createSite"
+	GetSite                = "getSite"
+	UpdateSite             = "updateSite"
+	DeleteSite             = "deleteSite"
+	ListSiteClients        = "listSiteClients"
+	ListClientSites        = "listClientSites"
+	AssignSite             = "assignSite"
+	UnassignSite           = "unassignSite"
+	ListPermissions        = "listPermissions"
+	ListPermissionPresets  = "listPermissionPresets"
+	PutPermissionPreset    = "putPermissionPreset"
+	DeletePermissionPreset = "deletePermissionPreset"
+
 	ListFields  = "listClientFields"
 	CreateField = "createClientField"
 	GetField    = "getClientField"
@@ -102,6 +116,13 @@ var (
 	// A deletion or an erasure reads the client's collection, deletes it with its filing and
 	// records an event in one transaction, then reduces the events and removes the records of
 	// its keyed requests in batches.
+	// An assignment reads the client, the site, the assignment and the presets in one
+	// BatchGetItem and writes one transaction; an unassignment as well, and a site's
+	// deletion runs one per client.
+	assign   = []string{readClient, readSettings, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
+	unassign = []string{readClient, readSettings, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+	// A site's write: the record updated, its claims and words put and deleted.
+	writeSite    = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 	removeClient = []string{"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem",
 		"dynamodb:BatchWriteItem", "sqs:SendMessage"}
 )
@@ -137,7 +158,7 @@ var All = []Route{
 	{Operation: GetPersonalData, Method: "GET", Path: "/v1/clients/{id}/personal-data", Access: Read, AdminOnly: true,
 		Uses: uses("dynamodb:Query", "dynamodb:GetItem")},
 	{Operation: EraseClient, Method: "POST", Path: "/v1/clients/{id}/erase", Access: Write, AdminOnly: true, TimeoutSeconds: 29,
-		Uses: uses(removeClient...)},
+		Uses: uses(slices.Concat(removeClient, unassign)...)},
 	{Operation: GetSettings, Method: "GET", Path: "/v1/settings", Access: Read, Uses: uses("dynamodb:GetItem")},
 	{Operation: UpdateSettings, Method: "PATCH", Path: "/v1/settings", Access: Write, AdminOnly: true,
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
@@ -150,6 +171,23 @@ var All = []Route{
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage")},
 	{Operation: GetExport, Method: "GET", Path: "/v1/exports/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: ListSites, Method: "GET", Path: "/v1/sites", Access: Read,
+		Uses: uses("dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem")},
+	{Operation: CreateSite, Method: "POST", Path: "/v1/sites", Access: Write, Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
+	{Operation: GetSite, Method: "GET", Path: "/v1/sites/{id}", Access: Read, Uses: uses("dynamodb:GetItem")},
+	{Operation: UpdateSite, Method: "PATCH", Path: "/v1/sites/{id}", Access: Write, Uses: uses(writeSite...)},
+	{Operation: DeleteSite, Method: "DELETE", Path: "/v1/sites/{id}", Access: Write, TimeoutSeconds: 29,
+		Uses: uses(append([]string{"dynamodb:Query", "sqs:SendMessage"}, slices.Concat(writeSite, unassign)...)...)},
+	{Operation: ListSiteClients, Method: "GET", Path: "/v1/sites/{id}/clients", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: ListClientSites, Method: "GET", Path: "/v1/clients/{id}/sites", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: AssignSite, Method: "PUT", Path: "/v1/clients/{id}/sites/{site_id}", Access: Write, Uses: uses(assign...)},
+	{Operation: UnassignSite, Method: "DELETE", Path: "/v1/clients/{id}/sites/{site_id}", Access: Write, Uses: uses(unassign...)},
+	{Operation: ListPermissions, Method: "GET", Path: "/v1/permissions", Access: Read},
+	{Operation: ListPermissionPresets, Method: "GET", Path: "/v1/permission-presets", Access: Read, Uses: uses("dynamodb:GetItem")},
+	{Operation: PutPermissionPreset, Method: "PUT", Path: "/v1/permission-presets/{key}", Access: Write, AdminOnly: true,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
+	{Operation: DeletePermissionPreset, Method: "DELETE", Path: "/v1/permission-presets/{key}", Access: Write, AdminOnly: true,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
 	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
 }
 
@@ -157,7 +195,7 @@ var All = []Route{
 var Workers = []Worker{
 	{Function: "export-worker", MemoryMB: 1024, TimeoutSeconds: 900,
 		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
-			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
+			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
 }
 
 // Key is the API Gateway route key, "GET /v1/clients/{id}".

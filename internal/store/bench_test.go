@@ -342,3 +342,79 @@ func BenchmarkEventCost(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSites10k reports, on the seeded tenant, what reading assignments costs: the clients
+// of a site given to all 10,000 clients (one Query a page), the client list filtered by that
+// site (a Query and a BatchGetItem a page), and the sites of a client given 50 (one Query a
+// page). The assignments are written directly, in batches: dynalite has no transactions.
+func BenchmarkSites10k(b *testing.B) {
+	s, m, clients := seeded(b)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	newID := func(i int) string { return fmt.Sprintf("019a9b6c-3f2e-7d41-9a2e-%012d", i) }
+	site := &domain.Site{ID: newID(0), Name: "Big", Alias: "big", Status: domain.SitePublished, ClientsCount: len(clients), CreatedAt: domain.At(at), UpdatedAt: domain.At(at), Version: 1}
+	item, err := s.siteItem(benchTenant, site)
+	if err != nil {
+		b.Fatal(err)
+	}
+	reqs := []types.WriteRequest{{PutRequest: &types.PutRequest{Item: item}}}
+	put := func(pk, sk string, a *domain.Assignment) {
+		item, err := marshalAssignment(pk, sk, a)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	for _, c := range clients {
+		put(sitePK(benchTenant, site.ID), memberSK(c.ID), &domain.Assignment{SiteID: site.ID, ClientID: c.ID, Permissions: []string{"edit_content", "publish"},
+			AssignedAt: domain.At(at), UpdatedAt: domain.At(at), Version: 1})
+	}
+	busy := clients[777]
+	for i := 1; i <= 50; i++ {
+		put(clientPK(benchTenant, busy.ID), assignmentSK(newID(i)), &domain.Assignment{SiteID: newID(i), ClientID: busy.ID, Permissions: []string{"statistics"},
+			AssignedAt: domain.At(at), UpdatedAt: domain.At(at), Version: 1})
+	}
+	if err := s.batchWrite(ctx, reqs); err != nil {
+		b.Fatal(err)
+	}
+	run := func(name string, page func(cursor string) (int, string, error)) {
+		b.Run(name, func(b *testing.B) {
+			var requests, read, n, pages int
+			for b.Loop() {
+				m.Reset()
+				got, next, err := page("")
+				if err != nil {
+					b.Fatal(err)
+				}
+				c := m.Snapshot()
+				requests, read, n = c.Requests, c.ItemsRead, got
+				// The whole list, page after page, to count its pages.
+				for pages = 1; next != ""; pages++ {
+					if _, next, err = page(next); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(requests), "requests")
+			b.ReportMetric(float64(read), "items-read")
+			b.ReportMetric(float64(n), "results")
+			b.ReportMetric(float64(pages), "pages")
+		})
+	}
+	run("clients-of-a-site-10000", func(cursor string) (int, string, error) {
+		p, err := s.SiteClients(ctx, benchTenant, site.ID, 100, cursor)
+		return len(p.Items), p.NextCursor, err
+	})
+	run("list-clients-site=", func(cursor string) (int, string, error) {
+		p, err := s.ListClients(ctx, benchTenant, ListQuery{Filter: domain.ClientFilter{Site: site.ID}, Limit: 25, Cursor: cursor})
+		return len(p.Items), p.NextCursor, err
+	})
+	run("list-clients-site=+status=active", func(cursor string) (int, string, error) {
+		p, err := s.ListClients(ctx, benchTenant, ListQuery{Filter: domain.ClientFilter{Site: site.ID, Statuses: []domain.Status{domain.StatusActive}}, Limit: 25, Cursor: cursor})
+		return len(p.Items), p.NextCursor, err
+	})
+	run("sites-of-a-client-50", func(cursor string) (int, string, error) {
+		p, err := s.ClientSites(ctx, benchTenant, busy.ID, 25, cursor)
+		return len(p.Items), p.NextCursor, err
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -144,6 +145,11 @@ func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(vers
 	if record != nil {
 		if allowed != nil && !allowed(record.Version) {
 			return 0, domain.ErrPreconditionFailed
+		}
+		// Sites first: a removal never leaves an assignment behind (the record's version,
+		// checked by the transaction, tells of one given meanwhile).
+		if n := len(record.SiteIDs); n > 0 {
+			return 0, &domain.Error{Code: domain.CodeClientHasSites, Param: strconv.Itoa(n)}
 		}
 		filing, err := s.filingWrites(tenant, record.filed(), nil)
 		if err != nil {

@@ -119,25 +119,37 @@ var uniqueClaims = []uniqueClaim{
 }
 
 func (s *Store) claim(tenant string, u uniqueClaim, value, clientID string) write {
-	return write{err: u.err, item: types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(s.table),
-		Item: map[string]types.AttributeValue{
-			Schema.Keys.Partition: &types.AttributeValueMemberS{Value: uniquePK(tenant, u.kind, value)},
-			Schema.Keys.Sort:      &types.AttributeValueMemberS{Value: uniqueSK},
-			"client_id":           &types.AttributeValueMemberS{Value: clientID},
-		},
-		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}}
+	return s.claimOwned(uniquePK(tenant, u.kind, value), "client_id", clientID, u.err)
 }
 
 // release frees a value held by clientID. It tolerates a claim that is already gone, so a
 // missing claim can never block the client's own updates, but never frees another client's.
 func (s *Store) release(tenant string, u uniqueClaim, value, clientID string) write {
+	return s.releaseOwned(uniquePK(tenant, u.kind, value), "client_id", clientID)
+}
+
+// claimOwned claims the value item pk for its owner (named in attr), failing with taken when
+// another holds it.
+func (s *Store) claimOwned(pk, attr, owner string, taken error) write {
+	return write{err: taken, item: types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table),
+		Item: map[string]types.AttributeValue{
+			Schema.Keys.Partition: &types.AttributeValueMemberS{Value: pk},
+			Schema.Keys.Sort:      &types.AttributeValueMemberS{Value: uniqueSK},
+			attr:                  &types.AttributeValueMemberS{Value: owner},
+		},
+		ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}}
+}
+
+// releaseOwned frees the value item pk if owner holds it, or if it is gone.
+func (s *Store) releaseOwned(pk, attr, owner string) write {
 	return write{err: domain.ErrPreconditionFailed, item: types.TransactWriteItem{Delete: &types.Delete{
 		TableName:                 aws.String(s.table),
-		Key:                       key(uniquePK(tenant, u.kind, value), uniqueSK),
-		ConditionExpression:       aws.String("attribute_not_exists(PK) OR client_id = :id"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: clientID}},
+		Key:                       key(pk, uniqueSK),
+		ConditionExpression:       aws.String("attribute_not_exists(PK) OR #owner = :id"),
+		ExpressionAttributeNames:  map[string]string{"#owner": attr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: owner}},
 	}}}
 }
 

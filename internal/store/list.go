@@ -56,21 +56,13 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 		p = s.searchPlan(tenant, f, words)
 	case f.Tag != "":
 		p = s.tagPlan(tenant, f)
+	case f.Site != "":
+		p = s.sitePlan(tenant, f)
 	default:
 		p = s.indexPlan(tenant, f)
 	}
-	if q.Cursor != "" {
-		pos, err := decodeCursor(tenant, f.Selection(), q.Cursor)
-		if err != nil {
-			return Page{}, err
-		}
-		if !p.accepts(tenant, pos) {
-			return Page{}, domain.ErrInvalidCursor
-		}
-		p.in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for name, v := range pos {
-			p.in.ExclusiveStartKey[name] = &types.AttributeValueMemberS{Value: v}
-		}
+	if err := p.startAt(tenant, f.Selection(), q.Cursor); err != nil {
+		return Page{}, err
 	}
 	items, position, err := s.collect(ctx, p, q.Limit)
 	if err != nil {
@@ -97,6 +89,9 @@ func (s *Store) fill(ctx context.Context, tenant string, f domain.ClientFilter, 
 			custom = custom || attrBool(it, "custom")
 		}
 		page.Items, page.Definitions, err = s.batchGetClients(ctx, tenant, ids, withDefs && custom)
+		if p.keepClient != nil {
+			page.Items = slices.DeleteFunc(page.Items, func(c *domain.Client) bool { return !p.keepClient(c) })
+		}
 		return page, err
 	}
 	for _, it := range items {
@@ -124,14 +119,25 @@ const defaultMaxSortedMatches = domain.MaxSortedMatches
 // set again: bounded, and no index could serve an order of a search's matches.
 func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q ListQuery) (Page, error) {
 	f := q.Filter
+	entries, next, err := s.sortedByName(ctx, tenant, p, f.Selection(), q.Cursor, f.Order() == domain.SortNameDesc, q.Limit)
+	if err != nil {
+		return Page{}, err
+	}
+	return s.fill(ctx, tenant, f, p, entries, Page{NextCursor: next})
+}
+
+// sortedByName reads every entry of a word Query that the plan keeps (at most
+// domain.MaxSortedMatches), sorts them by their name attribute, and returns the page after
+// the cursor's name and the cursor of the next page ("" on the last).
+func (s *Store) sortedByName(ctx context.Context, tenant string, p queryPlan, selection, cursor string, desc bool, limit int) ([]map[string]types.AttributeValue, string, error) {
 	after := ""
-	if q.Cursor != "" {
-		pos, err := decodeCursor(tenant, f.Selection(), q.Cursor)
+	if cursor != "" {
+		pos, err := decodeCursor(tenant, selection, cursor)
 		if err != nil {
-			return Page{}, err
+			return nil, "", err
 		}
 		if after = pos["name"]; len(pos) != 1 || after == "" || len(after) > maxSortKeyBytes {
-			return Page{}, domain.ErrInvalidCursor
+			return nil, "", domain.ErrInvalidCursor
 		}
 	}
 	var matches []map[string]types.AttributeValue
@@ -139,7 +145,7 @@ func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q 
 	for {
 		out, err := s.db.Query(ctx, p.in)
 		if err != nil {
-			return Page{}, fmt.Errorf("search: %w", err)
+			return nil, "", fmt.Errorf("search: %w", err)
 		}
 		for _, item := range out.Items {
 			if p.keeps(item) {
@@ -147,14 +153,13 @@ func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q 
 			}
 		}
 		if len(matches) > maxSortedMatches {
-			return Page{}, domain.Errorf(domain.CodeSearchTooBroad, domain.FilterQuery)
+			return nil, "", domain.Errorf(domain.CodeSearchTooBroad, domain.FilterQuery)
 		}
 		if out.LastEvaluatedKey == nil {
 			break
 		}
 		p.in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-	desc := f.Order() == domain.SortNameDesc
 	name := func(it map[string]types.AttributeValue) string { return attrString(it, "name") }
 	slices.SortFunc(matches, func(a, b map[string]types.AttributeValue) int {
 		if desc {
@@ -171,12 +176,12 @@ func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q 
 			return name(matches[i]) > after
 		})
 	}
-	end := min(start+q.Limit, len(matches))
-	page := Page{}
+	end := min(start+limit, len(matches))
+	next := ""
 	if end < len(matches) {
-		page.NextCursor = encodeCursor(tenant, f.Selection(), map[string]string{"name": name(matches[end-1])})
+		next = encodeCursor(tenant, selection, map[string]string{"name": name(matches[end-1])})
 	}
-	return s.fill(ctx, tenant, f, p, matches[start:end], page)
+	return matches[start:end], next, nil
 }
 
 // queryPlan is one Query, repeated from page to page.
@@ -191,8 +196,12 @@ type queryPlan struct {
 	// as a FilterExpression: DynamoDB bills every item a Query evaluates either way, and this
 	// way the position after the last entry kept is exact.
 	keep []func(map[string]types.AttributeValue) bool
-	// byKey: entries name clients (client_id) to be read by key.
-	byKey bool
+	// byKey: entries name what they file (idAttr) to be read by key.
+	byKey  bool
+	idAttr string
+	// keepClient decides, for entries that carry nothing to filter on, which of the clients
+	// read count (the page may come back short).
+	keepClient func(*domain.Client) bool
 	// noLookAhead: stop at a full page instead of reading one entry more to learn whether
 	// another page exists (a last page may then come back empty). For plans whose every
 	// entry costs a second read by key, this keeps a page at two reads per client.
@@ -226,6 +235,26 @@ func (p *queryPlan) accepts(tenant string, pos map[string]string) bool {
 		return false
 	}
 	return p.sortFits == nil || p.sortFits(pos[p.sortAttr])
+}
+
+// startAt starts the Query after a cursor's position ("" for the first page), once checked
+// (accepts) against the selection it was made for.
+func (p *queryPlan) startAt(tenant, selection, cursor string) error {
+	if cursor == "" {
+		return nil
+	}
+	pos, err := decodeCursor(tenant, selection, cursor)
+	if err != nil {
+		return err
+	}
+	if !p.accepts(tenant, pos) {
+		return domain.ErrInvalidCursor
+	}
+	p.in.ExclusiveStartKey = map[string]types.AttributeValue{}
+	for name, v := range pos {
+		p.in.ExclusiveStartKey[name] = &types.AttributeValueMemberS{Value: v}
+	}
+	return nil
 }
 
 // maxSortKeyBytes is DynamoDB's limit on a sort key value (partition keys may be longer).
@@ -278,19 +307,7 @@ func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
 // words, the tab, the statuses, the tag and the dates are checked on the entries, which carry
 // them. Each client counts once, on its first matching word.
 func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string) queryPlan {
-	key := words[0]
-	for _, w := range words[1:] {
-		if len(w) > len(key) {
-			key = w
-		}
-	}
-	in := s.query(termsPK(tenant), true)
-	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :w)")
-	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
-	in.ExpressionAttributeValues[":w"] = str(key)
-	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
-		partition: map[string]string{Schema.Keys.Partition: termsPK(tenant)}, byKey: true,
-		sortAttr: Schema.Keys.Sort, sortFits: func(sk string) bool { return strings.HasPrefix(sk, key) }}
+	p := wordPlan(s.query(termsPK(tenant), true), words, "client_id")
 	p.archived(q.Archived)
 	p.statuses(q.Statuses)
 	if q.Tag != "" {
@@ -301,6 +318,27 @@ func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string)
 		})
 	}
 	p.idRange("client_id", q)
+	return p
+}
+
+// wordPlan Queries a word index (in, on its partition) for the longest of the words; the
+// entries must carry the whole text of what they file (text) and its id (idAttr). The other
+// words are checked on the text, and each owner counts once, on its first word that begins
+// with the key word.
+func wordPlan(in *dynamodb.QueryInput, words []string, idAttr string) queryPlan {
+	key := words[0]
+	for _, w := range words[1:] {
+		if len(w) > len(key) {
+			key = w
+		}
+	}
+	pk := in.ExpressionAttributeValues[":pk"].(*types.AttributeValueMemberS).Value
+	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :w)")
+	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
+	in.ExpressionAttributeValues[":w"] = str(key)
+	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, idAttr: idAttr,
+		sortAttr: Schema.Keys.Sort, sortFits: func(sk string) bool { return strings.HasPrefix(sk, key) }}
 	for _, w := range words {
 		if w != key {
 			p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool {
@@ -308,7 +346,6 @@ func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string)
 			})
 		}
 	}
-	// Once per client: on the entry of its first word that begins with the key word.
 	p.keep = append(p.keep, func(it map[string]types.AttributeValue) bool {
 		sk, text := attrString(it, Schema.Keys.Sort), attrString(it, "text")
 		term := sk[:max(strings.LastIndexByte(sk, '#'), 0)]
@@ -333,6 +370,38 @@ func (s *Store) tagPlan(tenant string, q domain.ClientFilter) queryPlan {
 		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true,
 		sortAttr: Schema.Keys.Sort, sortFits: keyRange(in, Schema.Keys.Sort, q)}
 	p.statuses(q.Statuses)
+	return p
+}
+
+// sitePlan: the site's members, by creation time; the tab and statuses are checked on the
+// clients read (a membership carries only the id: a client's status changes would otherwise
+// rewrite each of its memberships).
+func (s *Store) sitePlan(tenant string, q domain.ClientFilter) queryPlan {
+	pk := sitePK(tenant, q.Site)
+	in := s.query(pk, q.Order() == domain.SortOldest)
+	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :m)")
+	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
+	in.ExpressionAttributeValues[":m"] = str(memberPrefix)
+	fits := func(sk string) bool { return strings.HasPrefix(sk, memberPrefix) }
+	if !q.CreatedAfter.IsZero() || !q.CreatedBefore.IsZero() {
+		lo, hi := memberPrefix, memberPrefix+"~"
+		if !q.CreatedAfter.IsZero() {
+			lo = memberPrefix + idBound(q.CreatedAfter)
+		}
+		if !q.CreatedBefore.IsZero() {
+			hi = memberPrefix + idBound(q.CreatedBefore.Add(-time.Millisecond)) + "~"
+		}
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+		delete(in.ExpressionAttributeValues, ":m")
+		in.ExpressionAttributeValues[":lo"], in.ExpressionAttributeValues[":hi"] = str(lo), str(hi)
+		fits = func(sk string) bool { return sk >= lo && sk <= hi }
+	}
+	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true,
+		sortAttr: Schema.Keys.Sort, sortFits: fits}
+	p.keepClient = func(c *domain.Client) bool {
+		return c.Archived == q.Archived && (len(q.Statuses) == 0 || slices.Contains(q.Statuses, c.Status))
+	}
 	return p
 }
 

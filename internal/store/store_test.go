@@ -17,7 +17,7 @@ import (
 
 var now = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 
-func newStore(t *testing.T) (*store.Store, *store.Meter) {
+func newStore(t testing.TB) (*store.Store, *store.Meter) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := emulators.StartDynamoDB(ctx, "clients-test")
@@ -41,7 +41,7 @@ func deletion(id string) *domain.Event {
 		Actor: domain.Actor{Kind: domain.ActorStaff, ID: "tester"}, Redacted: true}
 }
 
-func newClient(t *testing.T, f domain.Fields) *domain.Client {
+func newClient(t testing.TB, f domain.Fields) *domain.Client {
 	t.Helper()
 	id, err := uuid.NewV7()
 	if err != nil {

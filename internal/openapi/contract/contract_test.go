@@ -73,7 +73,7 @@ func TestCheckCatchesViolations(t *testing.T) {
 	}
 	jsonHeader := http.Header{"Content-Type": []string{"application/json"}}
 	good := `{"id":"019a9b6c-3f2e-7d41-9a2e-0123456789ab","company_name":"A","locale":"fr","status":"prospect","archived":false,` +
-		`"access":{"status":"not_invited"},"created_at":"2026-11-21T09:00:00.000Z","updated_at":"2026-11-21T09:00:00.000Z","version":1}`
+		`"access":{"status":"not_invited"},"sites_count":0,"created_at":"2026-11-21T09:00:00.000Z","updated_at":"2026-11-21T09:00:00.000Z","version":1}`
 	if err := c.Check(Response{Method: "GET", Path: "/v1/clients/019a9b6c-3f2e-7d41-9a2e-0123456789ab", Status: 200, Header: jsonHeader, Body: []byte(good)}); err != nil {
 		t.Fatalf("a valid response was refused: %v", err)
 	}

@@ -1,0 +1,9 @@
+// Command assign-site is the Lambda function of the AssignSite operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.AssignSite, nil) }

@@ -1,0 +1,9 @@
+// Command create-site is the Lambda function of the CreateSite operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.CreateSite, nil) }

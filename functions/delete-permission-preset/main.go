@@ -1,0 +1,9 @@
+// Command delete-permission-preset is the Lambda function of the DeletePermissionPreset operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.DeletePermissionPreset, nil) }

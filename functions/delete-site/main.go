@@ -1,0 +1,18 @@
+// Command delete-site is the Lambda function of the DeleteSite operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/export"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() {
+	service.Start(routes.DeleteSite, func(a *api.API, env *service.Env) error {
+		// A site with many clients is cleaned up by the worker, from the queue.
+		queue, err := export.QueueFromEnv(env.Config, env.AWS)
+		a.Tasks = queue
+		return err
+	})
+}

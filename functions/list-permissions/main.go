@@ -1,0 +1,9 @@
+// Command list-permissions is the Lambda function of the ListPermissions operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.ListPermissions, nil) }

@@ -1,0 +1,9 @@
+// Command unassign-site is the Lambda function of the UnassignSite operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.UnassignSite, nil) }
