@@ -531,6 +531,17 @@ func TestAlarmsAndOutputs(t *testing.T) {
 	}
 }
 
+// CloudFormation refuses a stack of more than 500 resources or 200 outputs: the template of
+// every route stays within them (with an alarm e-mail, the largest variant).
+func TestWithinCloudFormationLimits(t *testing.T) {
+	s := synth(t, StackProps{AlarmEmail: "ops@example.com", SetupURL: "https://app.example.com/setup", FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com"})
+	const maxResources, maxOutputs = 500, 200
+	if len(s.resources) > maxResources || len(s.outputs) > maxOutputs {
+		t.Fatalf("%d resources (CloudFormation allows %d), %d outputs (%d)", len(s.resources), maxResources, len(s.outputs), maxOutputs)
+	}
+	t.Logf("%d resources of %d for %d routes", len(s.resources), maxResources, len(routes.All))
+}
+
 func asList(v any) []string {
 	switch x := v.(type) {
 	case string:

@@ -440,6 +440,17 @@ func TestAssignmentsAndStatus(t *testing.T) {
 	if r := e.do("DELETE", "/v1/clients/"+other, editor, ""); r.status != 204 {
 		t.Errorf("delete without sites: %d %s", r.status, r.body)
 	}
+	// An erasure takes the client's sites away first: nothing of it stays with the site.
+	e.assign(editor, client, siteA, `{}`)
+	if r := e.do("POST", "/v1/clients/"+client+"/erase", admin, `{"confirm":"`+client+`"}`); r.status != 200 {
+		t.Fatalf("erase: %d %s", r.status, r.body)
+	}
+	if site := e.do("GET", "/v1/sites/"+siteA, viewer, "").json(t); site["clients_count"] != 0.0 {
+		t.Errorf("site after the erasure: %v", site)
+	}
+	if members := e.all(viewer, "/v1/sites/"+siteA+"/clients", 10); len(members) != 0 {
+		t.Errorf("site's clients after the erasure: %v", members)
+	}
 }
 
 func sortedOf(s ...string) []string {
@@ -570,5 +581,33 @@ func TestConcurrentAssignments(t *testing.T) {
 	rec := e.do("GET", "/v1/clients/"+client, editor, "").json(t)
 	if strings.Contains(fmt.Sprint(rec["site_ids"]), sites[2]) {
 		t.Errorf("client keeps the deleted site: %v", rec["site_ids"])
+	}
+}
+
+// An export takes the site filter and has Duda's columns: the assigned site ids and their
+// number.
+func TestExportBySite(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	a, b := e.site(tok, `{"name":"A","alias":"a"}`), e.site(tok, `{"name":"B","alias":"b"}`)
+	var clients []string
+	for i := range 3 {
+		clients = append(clients, e.do("POST", "/v1/clients", tok, fmt.Sprintf(`{"company_name":"C%d"}`, i)).json(t)["id"].(string))
+	}
+	e.assign(tok, clients[0], a, `{}`)
+	e.assign(tok, clients[0], b, `{}`)
+	e.assign(tok, clients[2], a, `{}`)
+	job := e.do("POST", "/v1/exports", tok, `{"filters":{"site":"`+a+`","sort":"created_at"},"columns":["id","site_ids","sites_count"],"locale":"fr"}`)
+	if job.status != 202 || job.json(t)["filters"].(map[string]any)["site"] != a {
+		t.Fatalf("export: %d %s", job.status, job.body)
+	}
+	_, _, rows := download(t, e.waitExport(tok, job.json(t)["id"].(string), "ready")["download_url"].(string))
+	want := [][]string{{"Identifiant", "Identifiants des sites attribués", "Nombre de sites"},
+		{clients[0], strings.Join(sortedOf(a, b), ", "), "2"}, {clients[2], a, "1"}}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Fatalf("rows\n%v\nwant\n%v", rows, want)
+	}
+	if r := e.do("POST", "/v1/exports", tok, `{"filters":{"site":"nope"}}`); r.status != 400 && r.status != 422 {
+		t.Errorf("a bad site: %d %s", r.status, r.body)
 	}
 }

@@ -18,3 +18,19 @@ func TestWriteBudget(t *testing.T) {
 	}
 	t.Logf("worst client write: %d actions of %d", filing+extras, maxTransactActions)
 }
+
+// A site's write and an assignment fit too: a site changes its record, moves its three claims
+// (release and claim each) and every word (delete and put each), with the idempotency record
+// of a create; an assignment moves the client to its new status (the record, every word and
+// tag put again, the counter), writes both copies of the assignment, the site's count and the
+// event. TestWorstCaseAssignments runs the latter against the emulator.
+func TestSiteWriteBudget(t *testing.T) {
+	site := 1 + 2*len(siteClaims) + 2*domain.MaxSearchTerms + 1
+	assignment := 1 + domain.MaxSearchTerms + domain.MaxTags + 1 + 2 + 1 + 1
+	for name, n := range map[string]int{"site write": site, "assignment": assignment} {
+		if n > maxTransactActions {
+			t.Errorf("a %s may plan %d actions; DynamoDB allows %d", name, n, maxTransactActions)
+		}
+		t.Logf("worst %s: %d actions of %d", name, n, maxTransactActions)
+	}
+}

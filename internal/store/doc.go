@@ -2,7 +2,8 @@
 // the real aws-sdk-go-v2 client. Keys and item structs are private to this package: the
 // domain never sees PK or SK. The files read in layers: table.go (encoding, one get, one
 // write path, transactions), keys.go (every key), filing.go (what a client is filed under),
-// then one file per aggregate: clients, list, fields, access, exports, idempotency, stats.
+// then one file per aggregate: clients, list, fields, access, exports, idempotency, stats,
+// sites, assignments, presets.
 //
 // # Table
 //
@@ -35,10 +36,19 @@
 //	invitation       INV#<sha256 of the token>        I                       expires_at (30 days)
 //	export job       T#<t>#EXPORTS                    <job id>                expires_at (8 days)
 //	running exports  T#<t>#EXPORTS                    ~RUNNING                -
+//	client's site    T#<t>#C#<id>                     C#S#<site id>           -
+//	site             T#<t>#SITE#<id>                  S                       GSI1PK=T#<t>#SITES GSI1SK=<id>
+//	                                                                          GSI2SK=<folded name>#<id>
+//	site's client    T#<t>#SITE#<id>                  S#C#<client id>         -
+//	site word        T#<t>#SW                         <word>#<site id>        -
+//	unique site …    T#<t>#U#site-alias|site-domain|site-external-id#<value>  U
+//	presets          T#<t>#PRESETS                    P                       -
 //
 //	index  partition  sort    serves
-//	GSI1   GSI1PK     GSI1SK  a tab newest or oldest first; created_after/before as a key range
-//	GSI2   GSI1PK     GSI2SK  a tab by name (last, first, company; case and accents folded)
+//	GSI1   GSI1PK     GSI1SK  a tab newest or oldest first; created_after/before as a key range;
+//	                          the tenant's sites by creation
+//	GSI2   GSI1PK     GSI2SK  a tab by name (last, first, company; case and accents folded); the
+//	                          tenant's sites by name
 //	GSI3   GSI1PK     GSI3SK  a tab by last update
 //	GSI4   GSI4PK     GSI1SK  one status of a tab, by creation (the list's status tabs)
 //	GSI5   GSI5PK     GSI5SK  the tenant's events, newest first (the activity feed)
@@ -53,10 +63,6 @@
 // both sides in the same transaction):
 //
 //	item                  PK                               SK
-//	site                  T#<t>#SITE#<id>                  S
-//	site's client         T#<t>#SITE#<id>                  CL#<client id>
-//	client's site         T#<t>#C#<id>                     SITE#<site id>
-//	unique alias/domain   T#<t>#U#alias|domain#<folded>    U
 //	team member           T#<t>#C#<id>                     TEAM#<staff sub>
 //	staff member          T#<t>#STAFF                      <sub>
 //	job (any kind)        T#<t>#JOBS                       <job id>            (export jobs move here)
@@ -106,6 +112,18 @@
 //	                                              transaction, then events reduced 25 a batch
 //	15 export jobs of a tenant                    Query T#t#EXPORTS, newest first                     1
 //	16 export every client matching a filter      the list's plans, page after page                  n/1MB
+//	17 a client's sites; a site's clients         Query T#t#C#id SK C…C#S#~ / T#t#SITE#id begins S:  1
+//	                                              the owner's record then its assignments (so an
+//	                                              unknown owner is a 404 without another read)
+//	18 clients given a site (list, exports)       Query the site's members + BatchGetItem            2
+//	19 assign, change, unassign                   BatchGetItem client + assignment + site + presets, 2
+//	                                              then one transaction: the client (sites, status,
+//	                                              its words and tags when the status moves), both
+//	                                              copies of the assignment, the site's count, event
+//	20 sites: list by name or creation; search    Query GSI2/GSI1 T#t#SITES; the site words + Batch  1 (2)
+//	21 a site's deletion                          mark it, unassign each client (19), then one       2 per client
+//	                                              transaction removing it with its claims and words,
+//	                                              conditioned on a count of zero
 //
 // Optimistic concurrency: every client item carries a version; each write is conditioned on
 // the version it read, so a stale write fails (412) instead of losing an update. Uniqueness
