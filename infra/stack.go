@@ -137,6 +137,9 @@ type Stack struct {
 	Exports   awss3.Bucket
 	Queue     awssqs.Queue
 	DLQ       awssqs.Queue
+	// Logs is the functions' one log group: each function writes its own streams
+	// (<date>/<function>[<version>]<instance>), its lines JSON with the operation named.
+	Logs awslogs.LogGroup
 }
 
 // NewStack builds the whole service from the route table and the table schema.
@@ -169,6 +172,9 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
 	})
 
+	s.Logs = awslogs.NewLogGroup(stack, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
+		Retention: logRetention, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
 	s.API = httpAPI(stack, props, issuer, audience, s, configSet)
 	workers(stack, props, s, configSet)
 	alarms(stack, props, s)
@@ -389,9 +395,12 @@ func functionEnv(props StackProps) map[string]string {
 // exports bucket, updates the table and sends the ready/failed e-mail.
 func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet) {
 	for _, w := range routes.Workers {
-		fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses)
-		// The event source mapping receives and deletes the messages with the function's role:
-		// it grants itself what it needs on the queue.
+		// The event source mapping receives and deletes the messages with the function's role.
+		consume := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+			Resources: &[]*string{s.Queue.QueueArn()},
+		})
+		fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses, consume)
 		fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(s.Queue, &awslambdaeventsources.SqsEventSourceProps{
 			BatchSize: jsii.Number(1), ReportBatchItemFailures: jsii.Bool(true),
 		}))
@@ -399,10 +408,13 @@ func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Co
 	}
 }
 
-// newFunction makes one Lambda function with its own role, log group and tracing, the
-// configuration it reads, and exactly the permissions its code uses.
+// newFunction makes one Lambda function with its own role, tracing, the configuration it
+// reads, and exactly the permissions its code uses (platform: what Lambda itself does with
+// the role besides). The role's policy is inline and the role closed to later additions: one
+// resource per function, not two, which keeps the stack well under CloudFormation's 500
+// resources as routes are added.
 func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, timeoutSeconds int, s *Stack,
-	configSet awsses.ConfigurationSet, uses []routes.Permission) awslambda.Function {
+	configSet awsses.ConfigurationSet, uses []routes.Permission, platform ...awsiam.PolicyStatement) awslambda.Function {
 	env := functionEnv(props)
 	if routes.Calls(uses, routes.MailIdentity) {
 		env[config.EnvMailFrom] = mailFrom(props)
@@ -414,16 +426,22 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 		timeoutSeconds = config.DefaultTimeoutSeconds
 	}
 	id := constructID(name)
-	logGroup := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
-		Retention: logRetention, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
+	statements := append(grants(stack, props, s, configSet, uses),
+		// Logs into the functions' group; traces to X-Ray (which has no narrower resource).
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"), Resources: &[]*string{s.Logs.LogGroupArn()},
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("xray:PutTraceSegments", "xray:PutTelemetryRecords"), Resources: jsii.Strings("*"),
+		}))
+	statements = append(statements, platform...)
 	// An explicit role instead of the default one, which carries the AWS-managed
-	// AWSLambdaBasicExecutionRole (logs:* on every log group): this one writes its own group only.
+	// AWSLambdaBasicExecutionRole (logs:* on every log group).
 	role := awsiam.NewRole(stack, jsii.String(id+"Role"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("clientdesk function " + name),
+		AssumedBy:      awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description:    jsii.String("clientdesk function " + name),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"Function": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements})},
 	})
-	logGroup.GrantWrite(role)
 	fnEnv := map[string]*string{}
 	keys := make([]string, 0, len(env))
 	for k := range env {
@@ -451,26 +469,37 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 		MemorySize:   jsii.Number(float64(memoryMB)),
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(timeoutSeconds))),
 		Environment:  &fnEnv,
-		LogGroup:     logGroup,
-		Role:         role,
-		Tracing:      awslambda.Tracing_ACTIVE,
-		Description:  jsii.String(fmt.Sprintf("clientdesk %s", name)),
+		LogGroup:     s.Logs,
+		// Everything the function needs is in the inline policy above: CDK's own additions
+		// (tracing, the event source) would make a second policy resource.
+		Role:        role.WithoutPolicyUpdates(nil),
+		Tracing:     awslambda.Tracing_ACTIVE,
+		Description: jsii.String(fmt.Sprintf("clientdesk %s", name)),
 	})
-	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+	suppressions := []*cdknag.NagPackSuppression{{
 		Id:        jsii.String("AwsSolutions-IAM5"),
 		Reason:    jsii.String("X-Ray trace writes cannot be scoped to a resource; DynamoDB grants cover this table's own indexes (table/index/*)."),
 		AppliesTo: &[]interface{}{jsii.String("Resource::*"), &cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<Table[A-Z0-9]+\.Arn>\/index\/\*$/`)}},
-	}}, jsii.Bool(true))
-	grant(stack, props, s, configSet, fn, uses)
+	}}
+	if routes.Calls(uses, routes.ExportFiles) {
+		suppressions = append(suppressions, &cdknag.NagPackSuppression{
+			Id:        jsii.String("AwsSolutions-IAM5"),
+			Reason:    jsii.String("Export files are named per tenant, job and run under exports/; the grant covers that prefix of the exports bucket only."),
+			AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<ExportFiles[A-Z0-9]+\.Arn>\/exports\/\*$/`)}},
+		})
+	}
+	cdknag.NagSuppressions_AddResourceSuppressions(role, &suppressions, jsii.Bool(true))
 	return fn
 }
 
-// grant gives fn exactly the permissions its code uses, each on its one resource.
-func grant(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet, fn awslambda.Function, uses []routes.Permission) {
+// grants are the statements that give a function exactly the permissions its code uses,
+// each on its one resource.
+func grants(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet, uses []routes.Permission) []awsiam.PolicyStatement {
 	byResource := map[routes.Resource][]string{}
 	for _, p := range uses {
 		byResource[p.Resource] = append(byResource[p.Resource], p.Action)
 	}
+	var out []awsiam.PolicyStatement
 	for _, res := range slices.Sorted(maps.Keys(byResource)) {
 		actions := byResource[res]
 		slices.Sort(actions)
@@ -483,8 +512,8 @@ func grant(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Conf
 		case routes.ExportQueue:
 			resources = []*string{s.Queue.QueueArn()}
 		case routes.ExportFiles:
-			grantExportFiles(fn, s.Exports, actions...)
-			continue
+			// The export files only (the exports/ prefix).
+			resources = []*string{s.Exports.ArnForObjects(jsii.String("exports/*"))}
 		case routes.MailIdentity:
 			resources = []*string{
 				stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)}),
@@ -493,23 +522,9 @@ func grant(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Conf
 		default:
 			panic("infra: no resource " + string(res))
 		}
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions: jsii.Strings(actions...), Resources: &resources,
-		}))
+		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings(actions...), Resources: &resources}))
 	}
-}
-
-// grantExportFiles allows actions on the export files only (the exports/ prefix).
-func grantExportFiles(fn awslambda.Function, bucket awss3.Bucket, actions ...string) {
-	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings(actions...),
-		Resources: &[]*string{bucket.ArnForObjects(jsii.String("exports/*"))},
-	}))
-	cdknag.NagSuppressions_AddResourceSuppressions(fn.Role(), &[]*cdknag.NagPackSuppression{{
-		Id:        jsii.String("AwsSolutions-IAM5"),
-		Reason:    jsii.String("Export files are named per tenant, job and run under exports/; the grant covers that prefix of the exports bucket only."),
-		AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<ExportFiles[A-Z0-9]+\.Arn>\/exports\/\*$/`)}},
-	}}, jsii.Bool(true))
+	return out
 }
 
 // alarms watches what should never happen silently, and notifies a topic when asked to.
@@ -551,14 +566,15 @@ func alarms(stack awscdk.Stack, props StackProps, s *Stack) {
 				AlarmDescription:   jsii.String(name + " failed (a crash or a timeout, not an error response)."),
 				TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 			}))
-		add(fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}).
-			CreateAlarm(stack, jsii.String(id+"Throttles"), &awscloudwatch.CreateAlarmOptions{
-				Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
-				ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-				AlarmDescription:   jsii.String(name + " was throttled."),
-				TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-			}))
 	}
+	// Throttling comes from the account's concurrency, shared by every function: one alarm.
+	add(awslambda.Function_MetricAllThrottles(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}).
+		CreateAlarm(stack, jsii.String("FunctionsThrottled"), &awscloudwatch.CreateAlarmOptions{
+			Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			AlarmDescription:   jsii.String("Lambda throttled a function (the account's concurrency is exhausted)."),
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}))
 	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression: jsii.String("IF(requests > 0, 100 * errors / requests, 0)"),
 		UsingMetrics: &map[string]awscloudwatch.IMetric{

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -408,20 +409,18 @@ func TestGrantsEqualUses(t *testing.T) {
 		}
 		return false
 	}
+	// Each function's role holds its whole policy inline: no other policy exists.
+	if extra := s.ofType("AWS::IAM::Policy"); len(extra) != 0 {
+		t.Errorf("policies beside the roles' own: %v", slices.Collect(maps.Keys(extra)))
+	}
 	got := map[string][]routes.Permission{}
-	for id, p := range s.ofType("AWS::IAM::Policy") {
-		roles := fmt.Sprint(p.Properties["Roles"])
-		var fn string
-		for roleID, name := range roleOf {
-			if strings.Contains(roles, roleID) {
-				fn = name
-			}
-		}
-		if fn == "" {
-			t.Errorf("policy %s belongs to no function", id)
+	for roleID, fn := range roleOf {
+		policies, _ := s.resources[roleID].Properties["Policies"].([]any)
+		if len(policies) != 1 {
+			t.Errorf("%s: %d inline policies", fn, len(policies))
 			continue
 		}
-		doc := p.Properties["PolicyDocument"].(map[string]any)
+		doc := policies[0].(map[string]any)["PolicyDocument"].(map[string]any)
 		for _, st := range doc["Statement"].([]any) {
 			stmt := st.(map[string]any)
 			resources := asList(stmt["Resource"])
@@ -506,8 +505,8 @@ func TestCdkNagAwsSolutions(t *testing.T) {
 func TestAlarmsAndOutputs(t *testing.T) {
 	s := defaultStack(t)
 	alarms := s.ofType("AWS::CloudWatch::Alarm")
-	if want := 1 + 2*(len(routes.All)+len(routes.Workers)) + 1; len(alarms) != want {
-		t.Errorf("%d alarms, want %d (DLQ, errors and throttles per function, API 5xx rate)", len(alarms), want)
+	if want := 1 + (len(routes.All) + len(routes.Workers)) + 1 + 1; len(alarms) != want {
+		t.Errorf("%d alarms, want %d (DLQ, errors per function, throttles, API 5xx rate)", len(alarms), want)
 	}
 	for _, name := range []string{"ApiUrl", "UserPoolId", "UserPoolClientId", "TableName", "ExportsBucketName"} {
 		if s.outputs[name] == nil {
