@@ -49,7 +49,7 @@ sizes: build
 bench: sizes $(CDK)
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/api/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/export/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/jobs/
 	$(GO) test -run '^$$' -bench ExportLocalStack -benchtime 3x ./internal/localstack/
 
 ## synth: the CloudFormation template of the whole service into cdk.out/, offline; a

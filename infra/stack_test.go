@@ -345,11 +345,11 @@ func TestExportPipeline(t *testing.T) {
 	for _, m := range mappings {
 		if fmt.Sprint(m.Properties["FunctionResponseTypes"]) != "[ReportBatchItemFailures]" || m.Properties["BatchSize"] != 1.0 ||
 			!strings.Contains(fmt.Sprint(m.Properties["EventSourceArn"]), queueArn) ||
-			!strings.Contains(fmt.Sprint(m.Properties["FunctionName"]), s.logicalID(s.stack.Functions["export-worker"])) {
+			!strings.Contains(fmt.Sprint(m.Properties["FunctionName"]), s.logicalID(s.stack.Functions["job-worker"])) {
 			t.Errorf("worker's event source: %v", m.Properties)
 		}
 	}
-	worker := s.resources[s.logicalID(s.stack.Functions["export-worker"])].Properties
+	worker := s.resources[s.logicalID(s.stack.Functions["job-worker"])].Properties
 	if worker["Timeout"] != 900.0 || !strings.Contains(fmt.Sprint(worker["Environment"]), "EXPORTS_BUCKET") {
 		t.Errorf("worker %v", worker)
 	}

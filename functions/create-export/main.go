@@ -3,14 +3,14 @@ package main
 
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
-	"github.com/clientdesk/clientdesk/internal/export"
+	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
 	service.Start(routes.CreateExport, func(a *api.API, env *service.Env) error {
-		queue, err := export.QueueFromEnv(env.Config, env.AWS)
+		queue, err := jobs.QueueFromEnv(env.Config, env.AWS)
 		a.ExportQueue = queue
 		return err
 	})

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
-	"github.com/clientdesk/clientdesk/internal/export"
+	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
@@ -11,7 +11,7 @@ import (
 func main() {
 	service.Start(routes.EraseClient, func(a *api.API, env *service.Env) error {
 		// A long history's reduction goes to the worker through the queue.
-		queue, err := export.QueueFromEnv(env.Config, env.AWS)
+		queue, err := jobs.QueueFromEnv(env.Config, env.AWS)
 		a.Tasks = queue
 		return err
 	})

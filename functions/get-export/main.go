@@ -3,14 +3,14 @@ package main
 
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
-	"github.com/clientdesk/clientdesk/internal/export"
+	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
 	service.Start(routes.GetExport, func(a *api.API, env *service.Env) error {
-		signer, err := export.PresignerFromEnv(env.Config, env.AWS)
+		signer, err := jobs.PresignerFromEnv(env.Config, env.AWS)
 		a.Downloads = signer
 		return err
 	})

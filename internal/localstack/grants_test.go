@@ -159,8 +159,8 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	for _, w := range routes.Workers {
 		check(w.Function, w.Uses)
 	}
-	if w := routes.Workers[0].Function; w != localstack.ExportWorker {
-		t.Fatalf("the local stack runs %s as the worker, the route table has %s", localstack.ExportWorker, w)
+	if w := routes.Workers[0].Function; w != localstack.JobWorker {
+		t.Fatalf("the local stack runs %s as the worker, the route table has %s", localstack.JobWorker, w)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
-	"github.com/clientdesk/clientdesk/internal/export"
+	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/password"
@@ -68,7 +68,7 @@ type Stack struct {
 	// source mapping.
 	S3     *emulators.S3
 	Queue  emulators.Queue
-	Worker *export.Worker
+	Worker *jobs.Worker
 	stop   context.CancelFunc
 	done   chan struct{}
 }
@@ -76,8 +76,8 @@ type Stack struct {
 // ExportsBucket is the local bucket of export files.
 const ExportsBucket = "clientdesk-exports"
 
-// ExportWorker is the export worker's function name.
-const ExportWorker = "export-worker"
+// JobWorker is the export worker's function name.
+const JobWorker = "job-worker"
 
 // Start starts the emulators, creates the table from the shared schema and builds the
 // handlers exactly as the functions do, with the phone parser that the writing functions link.
@@ -168,11 +168,11 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	}
 	a := st.API
 	recorded := func(o *s3.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }
-	queue := &export.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
+	queue := &jobs.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
 		URL: st.Queue.URL}
 	a.ExportQueue, a.Tasks = queue, queue
-	a.Downloads = &export.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
-	st.Worker = &export.Worker{Jobs: st.Store, Clients: st.Store, Redactor: st.Store, Sites: a, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
+	a.Downloads = &jobs.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
+	st.Worker = &jobs.Worker{Jobs: st.Store, Clients: st.Store, Redactor: st.Store, Sites: a, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
 		DownloadURL: func(tenant, id string) string {
 			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
 		},
@@ -181,7 +181,7 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	st.stop, st.done = stop, make(chan struct{})
 	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Log: opts.Log,
 		Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-			return st.Worker.Handle(routes.WithFunction(ctx, ExportWorker), ev)
+			return st.Worker.Handle(routes.WithFunction(ctx, JobWorker), ev)
 		}}
 	go func() {
 		defer close(st.done)

@@ -193,7 +193,7 @@ var All = []Route{
 
 // Workers are the functions under functions/ that no route invokes (queue consumers).
 var Workers = []Worker{
-	{Function: "export-worker", MemoryMB: 1024, TimeoutSeconds: 900,
+	{Function: "job-worker", MemoryMB: 1024, TimeoutSeconds: 900,
 		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
 			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
 }

@@ -1,6 +1,7 @@
-// Package export writes clients as a zipped CSV streamed to S3, and runs export jobs: the
-// worker behind POST /v1/exports.
-package export
+// Package jobs runs the long work of the service from its queue, on one job model (see
+// domain.Job): exports (clients as a zipped CSV streamed to S3), bulk changes, site clean-ups;
+// and the tasks a request leaves (a removed client's events to reduce).
+package jobs
 
 import (
 	"archive/zip"

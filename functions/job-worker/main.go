@@ -1,4 +1,4 @@
-// Command export-worker runs export jobs from the export queue (SQS event source with
+// Command job-worker runs export jobs from the export queue (SQS event source with
 // ReportBatchItemFailures): wiring only.
 package main
 
@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/clientdesk/clientdesk/internal/config"
-	"github.com/clientdesk/clientdesk/internal/export"
+	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
@@ -26,10 +26,10 @@ func main() {
 		sender, err = mail.FromEnv(env.Config, env.AWS)
 	}
 	if err != nil {
-		service.Fail("export-worker", err)
+		service.Fail("job-worker", err)
 	}
 	app := strings.TrimSuffix(env.Config.AppURL, "/")
-	w := &export.Worker{Jobs: env.Store, Clients: env.Store, Redactor: env.Store, Sites: service.New(env.Config, env.Store, env.Log), S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket,
+	w := &jobs.Worker{Jobs: env.Store, Clients: env.Store, Redactor: env.Store, Sites: service.New(env.Config, env.Store, env.Log), S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket,
 		Mail: sender, DownloadURL: func(_, id string) string { return app + "/exports/" + id },
 		Now: time.Now, Log: env.Log, PageSize: config.ExportPageSize, MaxAttempts: config.ExportMaxAttempts}
 	lambda.Start(w.Handle)
