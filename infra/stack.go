@@ -290,7 +290,7 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 		EnforceSSL: jsii.Bool(true),
 		// At least six times the worker's timeout, as Lambda's event source mapping advises.
 		VisibilityTimeout: awscdk.Duration_Minutes(jsii.Number(90)),
-		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(config.ExportMaxAttempts)},
+		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(config.JobMaxAttempts)},
 	})
 	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
@@ -386,7 +386,7 @@ func mailFrom(props StackProps) string {
 // functionEnv is what every function reads at start-up (config.Load), from the parameters.
 func functionEnv(props StackProps) map[string]string {
 	return config.Config{Claims: props.Claims, TenantNameClaim: props.Claims.TenantName, SetupURL: props.SetupURL,
-		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningExports: config.DefaultMaxRunningExports,
+		TimeZone: props.TimeZone, AppURL: props.AppURL, MaxRunningJobs: config.DefaultMaxRunningJobs,
 		InvitationsPerHour: props.InvitationsPerHour}.Env()
 }
 

@@ -11,7 +11,7 @@ import (
 func main() {
 	service.Start(routes.CreateExport, func(a *api.API, env *service.Env) error {
 		queue, err := jobs.QueueFromEnv(env.Config, env.AWS)
-		a.ExportQueue = queue
+		a.Queue = queue
 		return err
 	})
 }

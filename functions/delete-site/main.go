@@ -10,9 +10,9 @@ import (
 
 func main() {
 	service.Start(routes.DeleteSite, func(a *api.API, env *service.Env) error {
-		// A site with many clients is cleaned up by the worker, from the queue.
+		// A site with many clients is cleaned up by a job on the worker, from the queue.
 		queue, err := jobs.QueueFromEnv(env.Config, env.AWS)
-		a.Tasks = queue
+		a.Queue = queue
 		return err
 	})
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -28,9 +27,7 @@ func main() {
 	if err != nil {
 		service.Fail("job-worker", err)
 	}
-	app := strings.TrimSuffix(env.Config.AppURL, "/")
-	w := &jobs.Worker{Jobs: env.Store, Clients: env.Store, Redactor: env.Store, Sites: service.New(env.Config, env.Store, env.Log), S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket,
-		Mail: sender, DownloadURL: func(_, id string) string { return app + "/exports/" + id },
-		Now: time.Now, Log: env.Log, PageSize: config.ExportPageSize, MaxAttempts: config.ExportMaxAttempts}
+	w := jobs.NewWorker(env.Store, service.New(env.Config, env.Store, env.Log), &jobs.Files{S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket},
+		sender, jobs.JobPage(env.Config.AppURL), time.Now, env.Log)
 	lambda.Start(w.Handle)
 }

@@ -24,16 +24,14 @@ import (
 // Handler is the signature lambda.Start receives and the local server calls.
 type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
-// ExportQueue hands an export job to the worker (package export, over SQS).
-type ExportQueue interface {
-	SendExport(ctx context.Context, tenant, jobID string) error
+// JobQueue hands a job to the worker (package jobs, over SQS).
+type JobQueue interface {
+	SendJob(ctx context.Context, tenant, jobID string) error
 }
 
-// TaskQueue hands the worker what a request leaves to finish: a long history's reduction, a
-// big site's deletion.
+// TaskQueue hands the worker what a request leaves to finish: a long history's reduction.
 type TaskQueue interface {
 	SendRedaction(ctx context.Context, tenant, clientID string) error
-	SendSiteCleanup(ctx context.Context, tenant, siteID, requestID string) error
 }
 
 // Downloads signs short-lived links to export files (package export, over S3).
@@ -75,11 +73,12 @@ type AccessStore interface {
 	GetInvitation(ctx context.Context, hash string) (*store.Invitation, error)
 }
 
-// ExportStore keeps export jobs.
-type ExportStore interface {
-	CreateExport(ctx context.Context, tenant string, j *domain.ExportJob, max int, idem *store.Idempotency) error
-	GetExport(ctx context.Context, tenant, id string) (*domain.ExportJob, error)
-	ListExports(ctx context.Context, tenant string, limit int) ([]*domain.ExportJob, error)
+// JobStore keeps the jobs of every kind.
+type JobStore interface {
+	CreateJob(ctx context.Context, tenant string, j *domain.Job, max int, idem *store.Idempotency) error
+	GetJob(ctx context.Context, tenant, id string) (*domain.Job, error)
+	ListJobs(ctx context.Context, tenant string, q store.JobQuery) (store.JobPage, error)
+	CancelJob(ctx context.Context, tenant, id string, now time.Time) (*domain.Job, error)
 }
 
 // IdempotencyStore reads the records of requests made with an Idempotency-Key (they are
@@ -107,7 +106,7 @@ type Stores struct {
 	Clients     ClientStore
 	Fields      FieldStore
 	Access      AccessStore
-	Exports     ExportStore
+	Jobs        JobStore
 	Idempotency IdempotencyStore
 	Timeline    TimelineStore
 	Settings    SettingsStore
@@ -145,11 +144,11 @@ type API struct {
 	// InlineUnassignments is the most clients a site's deletion unassigns within its
 	// request; beyond, the worker does it.
 	InlineUnassignments int
-	// ExportQueue queues export jobs; Downloads signs links to their files;
-	// MaxRunningExports bounds a tenant's unfinished exports.
-	ExportQueue       ExportQueue
-	Downloads         Downloads
-	MaxRunningExports int
+	// Queue queues jobs; Downloads signs links to their files;
+	// MaxRunningJobs bounds a tenant's unfinished exports.
+	Queue          JobQueue
+	Downloads      Downloads
+	MaxRunningJobs int
 
 	// definitions caches each tenant's custom field definitions for creates, which check
 	// the cached version inside their transaction (see createClient).
@@ -223,11 +222,12 @@ func (a *API) needs() map[string][]need {
 		routes.PreviewInvitation: {links, render},
 		routes.SendInvitation:    {links, render, {"a mailer (API.Mail) and an hourly cap", a.Mail != nil && a.InvitationsPerHour > 0}},
 		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
-		routes.CreateExport:      {{"the export queue (API.ExportQueue) and a limit", a.ExportQueue != nil && a.MaxRunningExports > 0}},
+		routes.CreateExport:      {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
 		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},
 		routes.DeleteClient:      {{"a task queue (API.Tasks)", a.Tasks != nil}},
 		routes.EraseClient:       {{"a task queue (API.Tasks)", a.Tasks != nil}},
-		routes.DeleteSite:        {{"a task queue (API.Tasks)", a.Tasks != nil}},
+		routes.DeleteSite:        {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
+		routes.GetJob:            {{"a download signer (API.Downloads)", a.Downloads != nil}},
 	}
 }
 
@@ -251,6 +251,9 @@ func (a *API) operations() map[string]operation {
 		routes.CreateExport:      a.createExport,
 		routes.GetExport:         a.getExport,
 		routes.ListExports:       a.listExports,
+		routes.ListJobs:          a.listJobs,
+		routes.GetJob:            a.getJob,
+		routes.CancelJob:         a.cancelJob,
 
 		routes.ListClientEvents: a.listClientEvents,
 		routes.ListEvents:       a.listEvents,

@@ -48,7 +48,7 @@ func newHarness(t testing.TB) *harness {
 	}
 	m := &store.Meter{}
 	st := store.New(db.Client(m.Attach), db.Table, func() time.Time { return clock })
-	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Exports: st, Idempotency: st, Timeline: st, Settings: st, Sites: st}, auth.DefaultClaimNames,
+	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Idempotency: st, Timeline: st, Settings: st, Sites: st}, auth.DefaultClaimNames,
 		slog.New(slog.DiscardHandler))
 	a.Phones = phone.E164
 	a.Now = func() time.Time { return clock }
@@ -60,14 +60,6 @@ func newHarness(t testing.TB) *harness {
 type tasks struct {
 	mu        sync.Mutex
 	redaction []string
-	sites     []string
-}
-
-func (q *tasks) SendSiteCleanup(_ context.Context, tenant, siteID, _ string) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.sites = append(q.sites, tenant+"/"+siteID)
-	return nil
 }
 
 func (q *tasks) SendRedaction(_ context.Context, tenant, clientID string) error {

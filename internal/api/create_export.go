@@ -96,16 +96,15 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	job := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: id, Status: domain.ExportQueued, Columns: in.Columns, Locale: in.Locale,
-		RequestedBy: r.who.Subject, CreatedAt: domain.At(a.Now())},
-		Filter: filter, RequesterEmail: r.who.Email, TenantName: r.who.TenantName}
+	job := &domain.Job{ID: id, Kind: domain.JobExport, Status: domain.JobQueued, Columns: in.Columns, Locale: in.Locale,
+		RequestedBy: r.who.Subject, CreatedAt: domain.At(a.Now()), Filter: &filter, RequesterEmail: r.who.Email, TenantName: r.who.TenantName}
 	out, err := key.createOnce(ctx, func(record func(*response) *store.Idempotency) (*response, error) {
-		out, err := jsonResponse(http.StatusAccepted, job.View(), map[string]string{"Location": "/v1/exports/" + id})
+		out, err := jsonResponse(http.StatusAccepted, job.ExportView(), map[string]string{"Location": "/v1/exports/" + id})
 		if err != nil {
 			return nil, err
 		}
-		err = a.Exports.CreateExport(ctx, r.who.Tenant, job, a.MaxRunningExports, record(out))
-		if errors.Is(err, store.ErrTooManyExports) {
+		err = a.Jobs.CreateJob(ctx, r.who.Tenant, job, a.MaxRunningJobs, record(out))
+		if errors.Is(err, store.ErrTooManyJobs) {
 			return nil, &domain.Error{Code: domain.CodeTooManyExports}
 		}
 		return out, err
@@ -113,7 +112,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err != nil || out.headers["Idempotent-Replayed"] != "" {
 		return out, err
 	}
-	if err := a.ExportQueue.SendExport(ctx, r.who.Tenant, id); err != nil {
+	if err := a.Queue.SendJob(ctx, r.who.Tenant, id); err != nil {
 		// The job stays queued; a retry of this request (same key) replays it, and the
 		// operator's alarm on the API's 5xx tells of the queue's trouble.
 		return nil, &domain.Error{Code: domain.CodeUnavailable}

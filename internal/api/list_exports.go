@@ -3,9 +3,13 @@ package api
 import (
 	"context"
 	"net/http"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/store"
 )
 
-// listExports: GET /v1/exports, the tenant's recent jobs, newest first.
+// listExports: GET /v1/exports, the tenant's recent export jobs, newest first (the export
+// jobs of /v1/jobs).
 func (a *API) listExports(ctx context.Context, r *request) (*response, error) {
 	q, err := r.query("limit")
 	if err != nil {
@@ -15,13 +19,13 @@ func (a *API) listExports(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := a.Exports.ListExports(ctx, r.who.Tenant, limit)
+	page, err := a.Jobs.ListJobs(ctx, r.who.Tenant, store.JobQuery{Kind: domain.JobExport, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
-	items := make([]exportResponse, len(jobs))
-	for i, j := range jobs {
-		items[i] = exportResponse{ExportView: j.View()}
+	items := make([]exportResponse, len(page.Items))
+	for i, j := range page.Items {
+		items[i] = exportResponse{ExportView: j.ExportView()}
 	}
 	return jsonResponse(http.StatusOK, map[string]any{"items": items}, nil)
 }

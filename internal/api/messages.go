@@ -114,6 +114,21 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeExportFailed: {
 		text{"Export failed", "Export échoué"},
 		text{"The export could not be completed; start it again.", "L’export n’a pas pu aboutir\u00a0; relancez-le."}},
+	domain.CodeJobNotFound: {
+		text{"Job not found", "Tâche introuvable"},
+		text{"No job has this id.", "Aucune tâche ne porte cet identifiant."}},
+	domain.CodeTooManyJobs: {
+		text{"Too many jobs running", "Trop de tâches en cours"},
+		text{"Wait for one of your exports, bulk actions or imports to finish, then try again.", "Attendez la fin d’un de vos exports, actions groupées ou imports, puis réessayez."}},
+	domain.CodeJobFinished: {
+		text{"Job already finished", "Tâche déjà terminée"},
+		text{"This job has ended: there is nothing left to cancel.", "Cette tâche est terminée : il n’y a plus rien à annuler."}},
+	domain.CodeJobNotCancellable: {
+		text{"Job cannot be cancelled", "Tâche non annulable"},
+		text{"A site's deletion cannot be stopped: the site is going either way.", "La suppression d’un site ne peut pas être interrompue : le site disparaît de toute façon."}},
+	domain.CodeJobFailed: {
+		text{"Job failed", "Tâche échouée"},
+		text{"The job stopped despite several attempts; what it did stays done.", "La tâche s’est arrêtée malgré plusieurs essais ; ce qu’elle a fait reste fait."}},
 	domain.CodeEmailTaken: {
 		text{"Email already in use", "Adresse e-mail déjà utilisée"},
 		text{"Another client already has this email address.", "Un autre client a déjà cette adresse e-mail."}},

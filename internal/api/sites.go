@@ -25,6 +25,7 @@ type SiteStore interface {
 	ListSites(ctx context.Context, tenant string, q store.SiteQuery) (store.SitePage, error)
 	StartSiteDeletion(ctx context.Context, tenant, id string, allowed func(int64) bool, now domain.Time) (*domain.Site, error)
 	FinishSiteDeletion(ctx context.Context, tenant, id string) (bool, error)
+	SetSiteDeletionJob(ctx context.Context, tenant, id, jobID string) error
 	GetSiteAccess(ctx context.Context, tenant, clientID, siteID string, withPresets bool) (*store.SiteAccess, error)
 	AssignSite(ctx context.Context, tenant string, acc *store.SiteAccess, next *domain.Client, a *domain.Assignment, ev *domain.Event) error
 	UnassignSite(ctx context.Context, tenant string, acc *store.SiteAccess, next *domain.Client, ev *domain.Event) error
@@ -153,15 +154,13 @@ func (a *API) unassign(ctx context.Context, tenant string, actor domain.Actor, r
 	return out, err
 }
 
-// siteJobActor is who a site's deletion acts as when it unassigns clients.
-func siteJobActor(siteID string) domain.Actor {
-	return domain.Actor{Kind: domain.ActorJob, ID: "site-deletion:" + siteID}
-}
-
-// CleanUpSite finishes a site's deletion: it unassigns every client still given the site,
-// then removes the site. Run again (a redelivered task, a deletion asked again), it goes on
-// from where it stopped: an unassigned client is no longer among the site's.
-func (a *API) CleanUpSite(ctx context.Context, tenant, siteID, requestID string) error {
+// CleanUpSite finishes a site's deletion: it unassigns every client still given the site, as
+// actor (requestID and jobID say on whose behalf), then removes the site; progress, when not
+// nil, hears after each page how many clients are done (and may stop the run). Run again (a
+// redelivered job, a deletion asked again), it goes on from where it stopped: an unassigned
+// client is no longer among the site's.
+func (a *API) CleanUpSite(ctx context.Context, tenant, siteID string, actor domain.Actor, requestID, jobID string, progress func(done int) error) error {
+	done := 0
 	for {
 		page, err := a.Sites.SiteClients(ctx, tenant, siteID, 100, "")
 		if errors.Is(err, domain.ErrSiteNotFound) {
@@ -178,11 +177,17 @@ func (a *API) CleanUpSite(ctx context.Context, tenant, siteID, requestID string)
 			return err
 		}
 		for _, asg := range page.Items {
-			_, err := a.unassign(ctx, tenant, siteJobActor(siteID), requestID, siteID, asg.ClientID, siteID, nil)
+			_, err := a.unassign(ctx, tenant, actor, requestID, jobID, asg.ClientID, siteID, nil)
 			if err != nil && !errors.Is(err, domain.ErrAssignmentNotFound) {
 				// A membership whose client has no such assignment would be read again
 				// forever: the store never writes one without the other.
 				return fmt.Errorf("unassign client %s: %w", asg.ClientID, err)
+			}
+			done++
+		}
+		if progress != nil {
+			if err := progress(done); err != nil {
+				return err
 			}
 		}
 	}

@@ -33,13 +33,13 @@ type Config struct {
 	MailConfigurationSet string
 	// TimeZone is the tenant's zone for dates in e-mails (IANA name).
 	TimeZone string
-	// ExportsQueueURL and ExportsBucket carry exports; MaxRunningExports bounds a tenant's
-	// unfinished exports; AppURL is the front end, whose /exports/<id> page the ready
-	// e-mail links to.
-	ExportsQueueURL   string
-	ExportsBucket     string
-	MaxRunningExports int
-	AppURL            string
+	// ExportsQueueURL and ExportsBucket carry the jobs' messages and files; MaxRunningJobs
+	// bounds a tenant's unfinished jobs (every kind); AppURL is the front end, whose
+	// /exports/<id> and /jobs/<id> pages the job e-mails link to.
+	ExportsQueueURL string
+	ExportsBucket   string
+	MaxRunningJobs  int
+	AppURL          string
 	// InvitationsPerHour caps a tenant's invitation e-mails in an hour.
 	InvitationsPerHour int
 }
@@ -49,20 +49,20 @@ type Config struct {
 const (
 	// DefaultTimeZone is the zone e-mails write dates in when TIME_ZONE is not set.
 	DefaultTimeZone = "Europe/Paris"
-	// DefaultMaxRunningExports bounds a tenant's unfinished exports.
-	DefaultMaxRunningExports = 3
+	// DefaultMaxRunningJobs bounds a tenant's unfinished jobs.
+	DefaultMaxRunningJobs = 3
 	// DefaultMemoryMB and DefaultTimeoutSeconds size a function the route table does not size.
 	DefaultMemoryMB       = 256
 	DefaultTimeoutSeconds = 10
 	// ExportPageSize is the clients an export reads per request.
 	ExportPageSize = 1000
-	// ExportMaxAttempts is the runs of an export before it fails: the queue's maxReceiveCount,
+	// JobMaxAttempts is the runs of a job before it fails: the queue's maxReceiveCount,
 	// after which the message goes to the dead-letter queue.
-	ExportMaxAttempts = 3
-	// ExportFileRetentionDays is how long an export file stays in the bucket; the job stays
-	// listed one day longer (ExportJobRetention), so a reader learns the file has expired.
+	JobMaxAttempts = 3
+	// ExportFileRetentionDays is how long a job's file stays in the bucket; the job stays
+	// listed one day longer (JobRetention), so a reader learns the file has expired.
 	ExportFileRetentionDays = 7
-	ExportJobRetention      = (ExportFileRetentionDays + 1) * 24 * time.Hour
+	JobRetention            = (ExportFileRetentionDays + 1) * 24 * time.Hour
 	// IdempotencyWindow is how long a create can be replayed with its Idempotency-Key.
 	IdempotencyWindow = 24 * time.Hour
 	// DefaultInvitationsPerHour caps a tenant's invitation e-mails in an hour.
@@ -91,7 +91,7 @@ const (
 	EnvTimeZone    = "TIME_ZONE"
 	EnvQueueURL    = "EXPORTS_QUEUE_URL"
 	EnvBucket      = "EXPORTS_BUCKET"
-	EnvMaxExports  = "MAX_RUNNING_EXPORTS"
+	EnvMaxJobs     = "MAX_RUNNING_JOBS"
 	EnvAppURL      = "APP_URL"
 	EnvInvitations = "INVITATIONS_PER_HOUR"
 )
@@ -117,13 +117,13 @@ func Load(getenv func(string) string) (Config, error) {
 	c.ExportsQueueURL = strings.TrimSpace(getenv(EnvQueueURL))
 	c.ExportsBucket = strings.TrimSpace(getenv(EnvBucket))
 	c.AppURL = strings.TrimSpace(getenv(EnvAppURL))
-	c.MaxRunningExports = DefaultMaxRunningExports
-	if v := strings.TrimSpace(getenv(EnvMaxExports)); v != "" {
+	c.MaxRunningJobs = DefaultMaxRunningJobs
+	if v := strings.TrimSpace(getenv(EnvMaxJobs)); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return c, fmt.Errorf("config: %s must be a positive number", EnvMaxExports)
+			return c, fmt.Errorf("config: %s must be a positive number", EnvMaxJobs)
 		}
-		c.MaxRunningExports = n
+		c.MaxRunningJobs = n
 	}
 	c.InvitationsPerHour = DefaultInvitationsPerHour
 	if v := strings.TrimSpace(getenv(EnvInvitations)); v != "" {
@@ -152,8 +152,8 @@ func Load(getenv func(string) string) (Config, error) {
 func (c Config) Env() map[string]string {
 	env := map[string]string{EnvTableName: c.TableName, EnvTenantClaim: c.Claims.Tenant, EnvRolesClaim: c.Claims.Roles,
 		EnvTenantName: c.TenantNameClaim, EnvTimeZone: c.TimeZone}
-	if c.MaxRunningExports > 0 {
-		env[EnvMaxExports] = strconv.Itoa(c.MaxRunningExports)
+	if c.MaxRunningJobs > 0 {
+		env[EnvMaxJobs] = strconv.Itoa(c.MaxRunningJobs)
 	}
 	if c.InvitationsPerHour > 0 {
 		env[EnvInvitations] = strconv.Itoa(c.InvitationsPerHour)

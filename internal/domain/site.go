@@ -47,6 +47,8 @@ type SiteDeletion struct {
 	RequestedAt Time `json:"requested_at"`
 	// ClientsTotal is how many clients had the site when its deletion began.
 	ClientsTotal int `json:"clients_total"`
+	// JobID is the job that unassigns them, when there are too many to do it at once.
+	JobID string `json:"job_id,omitempty"`
 }
 
 // Limits of a site's fields and of a client's sites.

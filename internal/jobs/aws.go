@@ -13,14 +13,14 @@ import (
 	"github.com/clientdesk/clientdesk/internal/config"
 )
 
-// Queue sends export jobs to the worker's SQS queue.
+// Queue sends jobs and tasks to the worker's SQS queue.
 type Queue struct {
 	Client *sqs.Client
 	URL    string
 }
 
-// SendExport queues one job.
-func (q *Queue) SendExport(ctx context.Context, tenant, jobID string) error {
+// SendJob queues one job (its record says what kind).
+func (q *Queue) SendJob(ctx context.Context, tenant, jobID string) error {
 	return q.send(ctx, Message{Tenant: tenant, JobID: jobID})
 }
 
@@ -29,16 +29,11 @@ func (q *Queue) SendRedaction(ctx context.Context, tenant, clientID string) erro
 	return q.send(ctx, Message{Kind: KindRedaction, Tenant: tenant, ClientID: clientID})
 }
 
-// SendSiteCleanup queues the end of a site's deletion: its clients unassigned, then the site.
-func (q *Queue) SendSiteCleanup(ctx context.Context, tenant, siteID, requestID string) error {
-	return q.send(ctx, Message{Kind: KindSiteCleanup, Tenant: tenant, SiteID: siteID, RequestID: requestID})
-}
-
 func (q *Queue) send(ctx context.Context, m Message) error {
 	body, _ := json.Marshal(m)
 	_, err := q.Client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q.URL), MessageBody: aws.String(string(body))})
 	if err != nil {
-		return fmt.Errorf("queue %s: %w", m.Kind, err)
+		return fmt.Errorf("queue %s%s: %w", m.Kind, m.JobID, err)
 	}
 	return nil
 }

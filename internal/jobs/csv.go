@@ -123,6 +123,18 @@ func (w *Writer) Write(c *domain.Client) error {
 	return w.writeRecord()
 }
 
+// WriteRow adds a row of plain values (a job's per-client results), one per column.
+func (w *Writer) WriteRow(values ...string) error {
+	for i := range w.record {
+		w.record[i] = ""
+		if i < len(values) {
+			w.record[i] = neutralize(values[i])
+		}
+	}
+	w.Rows++
+	return w.writeRecord()
+}
+
 // Close flushes the CSV and finishes the zip stream (not the underlying writer).
 func (w *Writer) Close() error {
 	err := w.buf.Flush()

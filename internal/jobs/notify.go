@@ -24,14 +24,26 @@ func init() {
 	}
 }
 
-// Notice is the e-mail that tells the requester the export is ready or failed.
-func Notice(j *domain.ExportJob, url string) (domain.RenderedMail, error) {
+// Notice is the e-mail that tells the requester a job is done or failed: an export, its
+// file to download; a bulk action or an import, its counts and its per-client results.
+func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	lang := j.Locale
 	if lang != "fr" {
 		lang = "en"
 	}
-	data := map[string]any{"Ready": j.Status == domain.ExportReady, "TenantName": j.TenantName, "Rows": j.RowsWritten,
-		"FileName": j.FileName, "URL": url, "JobID": j.ID}
+	data := map[string]any{"Kind": string(j.Kind), "Ready": j.Status == domain.JobDone, "TenantName": j.TenantName,
+		"Rows": j.Progress.Done, "Done": j.Progress.Done - j.Progress.Failed, "Failed": j.Progress.Failed, "FileName": "",
+		"URL": url, "JobID": j.ID, "Action": ""}
+	if j.File != nil {
+		data["FileName"] = j.File.Name
+	}
+	if j.Bulk != nil {
+		label := domain.BulkActionLabel(j.Bulk.Action)
+		data["Action"] = label.EN
+		if lang == "fr" {
+			data["Action"] = label.FR
+		}
+	}
 	var subject, text bytes.Buffer
 	if err := notices[lang][0].Execute(&subject, data); err != nil {
 		return domain.RenderedMail{}, err

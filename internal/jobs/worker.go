@@ -13,22 +13,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/uuid"
 
+	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
-// Jobs keeps the export jobs: a run claims one, reports progress, finishes it.
-type Jobs interface {
-	ClaimExport(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.ExportJob, error)
-	ExportProgress(ctx context.Context, tenant, id, runID string, rows int64) error
-	FinishExport(ctx context.Context, tenant string, j *domain.ExportJob, runID string) error
-	MarkExportNotified(ctx context.Context, tenant, id string) (bool, error)
-}
-
-// Clients reads what an export writes: clients page by page, as the list shows them.
-type Clients interface {
-	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
-	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
+// Store keeps the jobs: a run claims one, reports progress (and learns of a cancellation),
+// finishes it.
+type Store interface {
+	ClaimJob(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.Job, error)
+	ReportProgress(ctx context.Context, tenant, id, runID string, p domain.JobProgress) (bool, error)
+	FinishJob(ctx context.Context, tenant string, j *domain.Job, runID string) error
+	MarkJobNotified(ctx context.Context, tenant, id string) (bool, error)
 }
 
 // Mailer sends one e-mail.
@@ -36,60 +32,129 @@ type Mailer interface {
 	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
 }
 
-// Message is the body of a queue message: an export job (no kind), or a task.
+// Message is the body of a queue message: a job (its kind is on its record), or a task.
 type Message struct {
 	Kind     string `json:"kind,omitempty"`
 	Tenant   string `json:"tenant"`
 	JobID    string `json:"job_id,omitempty"`
 	ClientID string `json:"client_id,omitempty"`
-	SiteID   string `json:"site_id,omitempty"`
-	// RequestID is the request that queued a task, for its events.
-	RequestID string `json:"request_id,omitempty"`
 }
 
 // KindRedaction is the task of reducing a removed client's events.
 const KindRedaction = "redaction"
-
-// KindSiteCleanup is the task of finishing a site's deletion.
-const KindSiteCleanup = "site-cleanup"
-
-// SiteCleaner finishes a site's deletion: every client unassigned, then the site removed.
-type SiteCleaner interface {
-	CleanUpSite(ctx context.Context, tenant, siteID, requestID string) error
-}
 
 // Redactor finishes a removal: it reduces the client's events to what is not personal.
 type Redactor interface {
 	RedactEvents(ctx context.Context, tenant, clientID string) error
 }
 
-// Worker runs export jobs from SQS messages. Build it once per process.
+// Runner does the work of one kind of job, reporting through its run. A runner must be
+// safe to run again on the same job (a redelivered message, a crash mid-way): what it did
+// before is found done, never done twice.
+type Runner interface {
+	Run(ctx context.Context, run *Run) error
+}
+
+// ErrCancelled is what a runner returns when its run reports progress and learns that the
+// job is cancelled: it stops there, what it did consistent.
+var ErrCancelled = errors.New("job cancelled")
+
+// Run is one run of a job.
+type Run struct {
+	ID     string
+	Tenant string
+	Job    *domain.Job
+	Log    *slog.Logger
+	// Files writes the job's result file.
+	Files *Files
+	store Store
+}
+
+// Progress records how far the run has gone; ErrCancelled when the job is to stop.
+func (r *Run) Progress(ctx context.Context, p domain.JobProgress) error {
+	r.Job.Progress = p
+	cancel, err := r.store.ReportProgress(ctx, r.Tenant, r.Job.ID, r.ID, p)
+	if err != nil {
+		return err
+	}
+	if cancel {
+		return ErrCancelled
+	}
+	return nil
+}
+
+// Files is where result files go: one bucket, under exports/<tenant>/<job>/<run>.
+type Files struct {
+	S3     *s3.Client
+	Bucket string
+}
+
+// Create starts the zipped CSV file of a run, its header in lang; the caller writes rows,
+// then closes (or aborts, on failure) what it returns.
+func (r *Run) Create(ctx context.Context, name string, columns []domain.ExportColumn, lang string) (*File, error) {
+	key := "exports/" + r.Tenant + "/" + r.Job.ID + "/" + r.ID + ".zip"
+	up, err := NewUpload(ctx, r.Files.S3, r.Files.Bucket, key, "application/zip")
+	if err != nil {
+		return nil, err
+	}
+	w, err := NewWriter(up, name+".csv", columns, lang)
+	if err != nil {
+		_ = up.Abort()
+		return nil, err
+	}
+	return &File{Writer: w, up: up, key: key, name: name + ".zip"}, nil
+}
+
+// File is a result file being written.
+type File struct {
+	*Writer
+	up   *Upload
+	key  string
+	name string
+}
+
+// Close completes the file and returns what the job records of it.
+func (f *File) Close() (*domain.JobFile, error) {
+	if err := f.Writer.Close(); err != nil {
+		return nil, err
+	}
+	if err := f.up.Close(); err != nil {
+		return nil, err
+	}
+	return &domain.JobFile{Name: f.name, Bytes: f.up.Size, SHA256: f.up.SHA256(), Rows: f.Rows, ObjectKey: f.key}, nil
+}
+
+// Abort discards the file: no object appears.
+func (f *File) Abort(ctx context.Context, log *slog.Logger) {
+	if err := f.up.Abort(); err != nil {
+		log.ErrorContext(ctx, "abort upload", "key", f.key, "error", err.Error())
+	}
+}
+
+// Worker runs jobs from SQS messages: the one entry point of the queue. Build it once per
+// process.
 type Worker struct {
-	Jobs     Jobs
-	Clients  Clients
+	Jobs     Store
+	Runners  map[domain.JobKind]Runner
 	Redactor Redactor
-	Sites    SiteCleaner
-	S3       *s3.Client
-	Bucket   string
+	Files    *Files
 	Mail     Mailer
-	// DownloadURL is the link the ready e-mail gives for a job.
-	DownloadURL func(tenant, jobID string) string
-	Now         func() time.Time
-	Log         *slog.Logger
-	// PageSize is the clients read per list request; MaxAttempts the runs before a job fails
-	// (the queue's maxReceiveCount).
-	PageSize    int
+	// JobURL is the page of a job that its e-mail links to.
+	JobURL func(tenant string, j *domain.Job) string
+	Now    func() time.Time
+	Log    *slog.Logger
+	// MaxAttempts is the runs before a job fails (the queue's maxReceiveCount).
 	MaxAttempts int
 }
 
-// Handle is the Lambda handler: each message is one job; only the messages whose job failed
-// for a reason worth retrying come back as batch item failures.
+// Handle is the Lambda handler: each message is one job or task; only the messages whose
+// work failed for a reason worth retrying come back as batch item failures.
 func (w *Worker) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	for _, rec := range ev.Records {
 		log := w.Log.With("message_id", rec.MessageId)
 		if err := w.process(ctx, rec, log); err != nil {
-			log.ErrorContext(ctx, "export failed", "error", err.Error())
+			log.ErrorContext(ctx, "job failed", "error", err.Error())
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})
 		}
 	}
@@ -103,126 +168,112 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 		log.InfoContext(ctx, "reducing a removed client's events", "tenant", msg.Tenant, "client_id", msg.ClientID)
 		return w.Redactor.RedactEvents(ctx, msg.Tenant, msg.ClientID)
 	}
-	if err == nil && msg.Kind == KindSiteCleanup && msg.Tenant != "" && msg.SiteID != "" {
-		log.InfoContext(ctx, "finishing a site's deletion", "tenant", msg.Tenant, "site_id", msg.SiteID)
-		return w.Sites.CleanUpSite(ctx, msg.Tenant, msg.SiteID, msg.RequestID)
-	}
 	if err != nil || msg.Tenant == "" || msg.JobID == "" {
 		// A message no run could ever process: acknowledge it rather than loop.
-		log.WarnContext(ctx, "unreadable export message, dropped")
+		log.WarnContext(ctx, "unreadable job message, dropped")
 		return nil
 	}
 	runID := uuid.NewString()
-	job, err := w.Jobs.ClaimExport(ctx, msg.Tenant, msg.JobID, runID, w.Now())
-	if errors.Is(err, store.ErrExportFinished) {
-		return nil // unknown or finished: a duplicate delivery
+	job, err := w.Jobs.ClaimJob(ctx, msg.Tenant, msg.JobID, runID, w.Now())
+	if errors.Is(err, store.ErrJobFinished) {
+		return nil // unknown or ended: a duplicate delivery
 	}
 	if err != nil {
 		return err
 	}
-	log = log.With("tenant", msg.Tenant, "job_id", msg.JobID, "run_id", runID, "attempt", job.Attempt)
-	runErr := w.run(ctx, msg.Tenant, job, runID, log)
-	if runErr == nil {
-		job.Status = domain.ExportReady
-	} else if job.Attempt >= w.MaxAttempts {
-		job.Status, job.Error = domain.ExportFailed, string(domain.CodeExportFailed)
-	} else {
-		return runErr // the message comes back; the next run starts clean
+	log = log.With("tenant", msg.Tenant, "job_id", job.ID, "kind", job.Kind, "run_id", runID, "attempt", job.Attempt)
+	runner, ok := w.Runners[job.Kind]
+	var runErr error
+	switch {
+	case job.CancelRequested:
+		runErr = ErrCancelled
+	case !ok:
+		runErr = fmt.Errorf("no runner for %s jobs", job.Kind)
+	default:
+		runErr = runner.Run(ctx, &Run{ID: runID, Tenant: msg.Tenant, Job: job, Log: log, Files: w.Files, store: w.Jobs})
+	}
+	switch {
+	case runErr == nil:
+		job.Status = domain.JobDone
+	case errors.Is(runErr, ErrCancelled):
+		job.Status, job.CancelRequested, runErr = domain.JobCancelled, true, nil
+	case job.Attempt >= w.MaxAttempts || !ok:
+		job.Status, job.Error = domain.JobFailed, string(failure(job.Kind))
+	default:
+		return runErr // the message comes back; the next run goes on from what is done
 	}
 	job.FinishedAt = domain.AtPtr(w.Now())
-	if err := w.Jobs.FinishExport(ctx, msg.Tenant, job, runID); err != nil {
-		if errors.Is(err, store.ErrExportRun) {
+	if err := w.Jobs.FinishJob(ctx, msg.Tenant, job, runID); err != nil {
+		if errors.Is(err, store.ErrJobRun) {
 			return nil // another run took over and will finish
 		}
 		return err
 	}
+	log.InfoContext(ctx, "job ended", "status", job.Status, "done", job.Progress.Done, "failed", job.Progress.Failed)
 	w.notify(ctx, msg.Tenant, job, log)
 	return runErr // a failed job's message goes on to the dead-letter queue
 }
 
-// run writes the file of one run. Any error aborts the multipart upload: no object appears.
-func (w *Worker) run(ctx context.Context, tenant string, job *domain.ExportJob, runID string, log *slog.Logger) (err error) {
-	q := store.ListQuery{Filter: job.Filter, Limit: w.PageSize}
-	// The clients as the list shows them when the export starts: later ones are left out.
-	if q.Filter.CreatedBefore.IsZero() || job.StartedAt.Before(q.Filter.CreatedBefore) {
-		q.Filter.CreatedBefore = job.StartedAt.Time
+func failure(kind domain.JobKind) domain.Code {
+	if kind == domain.JobExport {
+		return domain.CodeExportFailed
 	}
-	q.Filter.Fields = nil // every member: the columns pick theirs
-	defs, _, err := w.Clients.GetDefinitions(ctx, tenant)
-	if err != nil {
-		return err
-	}
-	columns, bad := domain.ExportColumns(defs, job.Columns)
-	if bad != "" {
-		return fmt.Errorf("column %q no longer exists", bad)
-	}
-	name := FileName(tenant, job.StartedAt.Time)
-	key := "exports/" + tenant + "/" + job.ID + "/" + runID + ".zip"
-	up, err := NewUpload(ctx, w.S3, w.Bucket, key, "application/zip")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			if aerr := up.Abort(); aerr != nil {
-				log.ErrorContext(ctx, "abort upload", "key", key, "error", aerr.Error())
-			}
-		}
-	}()
-	cw, err := NewWriter(up, name+".csv", columns, job.Locale)
-	if err != nil {
-		return err
-	}
-	for pages := 0; ; pages++ {
-		page, err := w.Clients.ListClients(ctx, tenant, q)
-		if err != nil {
-			return err
-		}
-		for _, c := range page.Items {
-			if err := cw.Write(page.Definitions.View(c)); err != nil {
-				return err
-			}
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		q.Cursor = page.NextCursor
-		if pages%4 == 3 {
-			if err := w.Jobs.ExportProgress(ctx, tenant, job.ID, runID, cw.Rows); err != nil {
-				return err
-			}
-		}
-	}
-	if err := cw.Close(); err != nil {
-		return err
-	}
-	if err := up.Close(); err != nil {
-		return err
-	}
-	job.RowsWritten, job.Bytes, job.SHA256, job.ObjectKey, job.FileName = cw.Rows, up.Size, up.SHA256(), key, name+".zip"
-	return nil
+	return domain.CodeJobFailed
 }
 
-// notify e-mails the requester once, whatever the number of deliveries.
-func (w *Worker) notify(ctx context.Context, tenant string, job *domain.ExportJob, log *slog.Logger) {
-	if job.RequesterEmail == "" || w.Mail == nil {
+// notify e-mails the requester of an export or a bulk job once, whatever the number of
+// deliveries; a cancelled job's requester knows already.
+func (w *Worker) notify(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger) {
+	if job.RequesterEmail == "" || w.Mail == nil || job.Status == domain.JobCancelled ||
+		job.Kind != domain.JobExport && job.Kind != domain.JobBulk && job.Kind != domain.JobImport {
 		return
 	}
-	first, err := w.Jobs.MarkExportNotified(ctx, tenant, job.ID)
+	first, err := w.Jobs.MarkJobNotified(ctx, tenant, job.ID)
 	if err != nil || !first {
 		return
 	}
-	m, err := Notice(job, w.DownloadURL(tenant, job.ID))
+	m, err := Notice(job, w.JobURL(tenant, job))
 	if err == nil {
 		_, err = w.Mail.Send(ctx, job.RequesterEmail, m)
 	}
 	if err != nil {
 		// Never retried: a second attempt could be a second e-mail. The job shows its state.
-		log.ErrorContext(ctx, "export notice not sent", "error", err.Error())
+		log.ErrorContext(ctx, "job notice not sent", "error", err.Error())
 	}
 }
 
-// FileName names a tenant's export of a day.
-func FileName(tenant string, at time.Time) string {
-	return "clients-" + strings.ToLower(tenant) + "-" + at.UTC().Format("2006-01-02")
+// FileName names a tenant's file of a day: clients-<tenant>-<date>, or <prefix>-<tenant>-<date>.
+func FileName(prefix, tenant string, at time.Time) string {
+	return prefix + "-" + strings.ToLower(tenant) + "-" + at.UTC().Format("2006-01-02")
+}
+
+// Service is what the runners change through (package api): a site's clients unassigned,
+// each with its event.
+type Service interface {
+	SiteCleaner
+}
+
+// NewWorker is the service's worker, the same in Lambda and in the local stack: a runner for
+// each kind of job over the store and the service, result files in files, e-mails through
+// mail (nil: none), links to a job's page made by jobURL.
+func NewWorker(st *store.Store, svc Service, files *Files, mail Mailer, jobURL func(tenant string, j *domain.Job) string,
+	now func() time.Time, log *slog.Logger) *Worker {
+	return &Worker{Jobs: st, Redactor: st, Files: files, Mail: mail, JobURL: jobURL, Now: now, Log: log,
+		MaxAttempts: config.JobMaxAttempts,
+		Runners: map[domain.JobKind]Runner{
+			domain.JobExport:      &Exporter{Clients: st, PageSize: config.ExportPageSize},
+			domain.JobSiteCleanup: &SiteCleanup{Sites: svc},
+		}}
+}
+
+// JobPage is where the front end shows a job: /exports/<id> for an export, /jobs/<id> for
+// the others.
+func JobPage(app string) func(tenant string, j *domain.Job) string {
+	app = strings.TrimSuffix(app, "/")
+	return func(_ string, j *domain.Job) string {
+		if j.Kind == domain.JobExport {
+			return app + "/exports/" + j.ID
+		}
+		return app + "/jobs/" + j.ID
+	}
 }

@@ -37,25 +37,26 @@ func BenchmarkExportLocalStack(b *testing.B) {
 	var total time.Duration
 	for b.Loop() {
 		start := time.Now()
-		job := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: uuid.Must(uuid.NewV7()).String(), Status: domain.ExportQueued, Locale: "fr", CreatedAt: domain.At(time.Now())}}
-		if err := s.CreateExport(ctx, "agency-1", job, 3, nil); err != nil {
+		job := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobExport, Status: domain.JobQueued, Locale: "fr",
+			CreatedAt: domain.At(time.Now()), Filter: &domain.ClientFilter{}}
+		if err := s.CreateJob(ctx, "agency-1", job, 3, nil); err != nil {
 			b.Fatal(err)
 		}
-		if err := stack.API.ExportQueue.SendExport(ctx, "agency-1", job.ID); err != nil {
+		if err := stack.API.Queue.SendJob(ctx, "agency-1", job.ID); err != nil {
 			b.Fatal(err)
 		}
 		for {
-			j, err := s.GetExport(ctx, "agency-1", job.ID)
+			j, err := s.GetJob(ctx, "agency-1", job.ID)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if j.Status == domain.ExportReady {
-				if j.RowsWritten != n {
-					b.Fatalf("%d rows", j.RowsWritten)
+			if j.Status == domain.JobDone {
+				if j.Progress.Done != n {
+					b.Fatalf("%d rows", j.Progress.Done)
 				}
 				break
 			}
-			if j.Status == domain.ExportFailed {
+			if j.Status == domain.JobFailed {
 				b.Fatal("export failed")
 			}
 			time.Sleep(20 * time.Millisecond)

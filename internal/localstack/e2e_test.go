@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 
+	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/localstack"
 	"github.com/clientdesk/clientdesk/internal/openapi/contract"
 	"github.com/clientdesk/clientdesk/internal/routes"
@@ -158,6 +160,13 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	if r := e.do("PUT", "/v1/clients/"+id+"/sites/"+site, owner, `{"permissions":["seo"]}`); r.status != 201 {
 		t.Fatalf("assign: %d %s", r.status, r.body)
 	}
+	// A job of the owner's (queued, never run): a site's clean-up cannot be cancelled, so
+	// an intruder's cancel would only ever find it not found.
+	job := uuid.Must(uuid.NewV7()).String()
+	if err := e.stack.Store.CreateJob(context.Background(), "tenant-a", &domain.Job{ID: job, Kind: domain.JobExport, Status: domain.JobQueued,
+		Locale: "en", CreatedAt: domain.At(time.Now()), Filter: &domain.ClientFilter{}}, 3, nil); err != nil {
+		t.Fatal(err)
+	}
 	if r := e.do("PUT", "/v1/permission-presets/secret_preset", owner, `{"label":{"en":"Secret"},"permissions":["seo"]}`); r.status != 201 {
 		t.Fatalf("preset: %d %s", r.status, r.body)
 	}
@@ -170,6 +179,8 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		switch {
 		case strings.HasPrefix(r.Path, "/v1/sites/"):
 			path = strings.Replace(r.Path, "{id}", site, 1)
+		case strings.HasPrefix(r.Path, "/v1/jobs/") || strings.HasPrefix(r.Path, "/v1/exports/"):
+			path = strings.Replace(r.Path, "{id}", job, 1)
 		case strings.HasPrefix(r.Path, "/v1/permission-presets/"):
 			path = strings.Replace(r.Path, "{key}", "secret_preset", 1)
 		}
@@ -240,6 +251,9 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 	if r := e.do("GET", "/v1/client-fields/secret_code", owner, ""); r.status != 200 || r.json(t)["version"] != 1.0 {
 		t.Errorf("owner's field changed: %s", r.body)
+	}
+	if r := e.do("GET", "/v1/jobs/"+job, owner, ""); r.status != 200 || r.json(t)["status"] != "queued" {
+		t.Errorf("owner's job changed: %s", r.body)
 	}
 	if r := e.do("GET", "/v1/sites/"+site, owner, ""); r.status != 200 || r.json(t)["version"] != 1.0 || r.json(t)["clients_count"] != 1.0 {
 		t.Errorf("owner's site changed: %s", r.body)

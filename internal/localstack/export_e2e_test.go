@@ -38,7 +38,7 @@ type runFailures chan string
 
 func (f runFailures) Enabled(context.Context, slog.Level) bool { return true }
 func (f runFailures) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == "export failed" {
+	if r.Message == "job failed" {
 		select {
 		case f <- r.Message:
 		default:
@@ -225,10 +225,11 @@ func TestExportLimitAndBadRequests(t *testing.T) {
 	e := startExports(t)
 	tok := e.exporter()
 	s := e.stack.Store
-	e.stack.API.MaxRunningExports = 1
+	e.stack.API.MaxRunningJobs = 1
 	// One unfinished job (never queued) holds the tenant's only slot.
-	held := &domain.ExportJob{ExportInfo: domain.ExportInfo{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ab", Status: domain.ExportQueued, Locale: "en", CreatedAt: domain.At(time.Now())}}
-	if err := s.CreateExport(context.Background(), "agency-1", held, 1, nil); err != nil {
+	held := &domain.Job{ID: "019a9b6c-3f2e-7d41-9a2e-0123456789ab", Kind: domain.JobExport, Status: domain.JobQueued, Locale: "en",
+		CreatedAt: domain.At(time.Now()), Filter: &domain.ClientFilter{}}
+	if err := s.CreateJob(context.Background(), "agency-1", held, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	r := e.do("POST", "/v1/exports", tok, `{}`)
@@ -281,14 +282,14 @@ func TestExportRecoversFromFaults(t *testing.T) {
 	tok := e.exporter()
 	seedExport(t, e, tok)
 	var parts atomic.Int32
-	e.stack.Worker.S3 = failingS3(t, e.stack.S3.URL, func(r *http.Request) bool { return isPartUpload(r) && parts.Add(1) == 1 })
+	e.stack.Worker.Files.S3 = failingS3(t, e.stack.S3.URL, func(r *http.Request) bool { return isPartUpload(r) && parts.Add(1) == 1 })
 	id := e.do("POST", "/v1/exports", tok, `{"filters":{"sort":"name"}}`).json(t)["id"].(string)
 	job := e.waitExport(tok, id, "ready")
 	_, _, rows := download(t, job["download_url"].(string))
 	if len(rows) != 41 || parts.Load() < 2 {
 		t.Fatalf("%d rows after a failed part (%d part uploads)", len(rows), parts.Load())
 	}
-	stored, _ := e.stack.Store.GetExport(context.Background(), "agency-1", id)
+	stored, _ := e.stack.Store.GetJob(context.Background(), "agency-1", id)
 	objects, _ := e.stack.S3.Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(localstack.ExportsBucket), Prefix: aws.String("exports/agency-1/" + id)})
 	uploads, _ := e.stack.S3.Client().ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(localstack.ExportsBucket)})
 	if stored.Attempt != 2 || len(objects.Contents) != 1 || len(uploads.Uploads) != 0 {
@@ -299,7 +300,7 @@ func TestExportRecoversFromFaults(t *testing.T) {
 	}
 
 	// DynamoDB fault on the index the export reads: the first run fails, the next succeeds.
-	e.stack.Worker.S3 = e.stack.S3.Client()
+	e.stack.Worker.Files.S3 = e.stack.S3.Client()
 	for len(failures) > 0 {
 		<-failures // the S3 fault's run
 	}
@@ -322,7 +323,7 @@ func TestExportFailsAfterThreeAttempts(t *testing.T) {
 	e := startExports(t)
 	tok := e.exporter()
 	e.do("POST", "/v1/clients", tok, `{"company_name":"Only one"}`)
-	e.stack.Worker.S3 = failingS3(t, e.stack.S3.URL, isPartUpload)
+	e.stack.Worker.Files.S3 = failingS3(t, e.stack.S3.URL, isPartUpload)
 	id := e.do("POST", "/v1/exports", tok, `{}`).json(t)["id"].(string)
 	job := e.waitExport(tok, id, "failed")
 	if job["error"] != "export_failed" || job["download_url"] != nil {

@@ -1,6 +1,7 @@
 package localstack_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -10,7 +11,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/uuid"
 
+	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/localstack"
 	"github.com/clientdesk/clientdesk/internal/routes"
 )
@@ -95,8 +98,35 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	job := must(e.do("POST", "/v1/exports", editor, `{"filters":{"q":"dufour"},"columns":["id","custom_fields.siret"]}`), 202).json(t)["id"].(string)
 	e.waitExport(editor, job, "ready")
 	must(e.do("GET", "/v1/exports", editor, ""), 200)
+	must(e.do("GET", "/v1/jobs?kind=export", editor, ""), 200)
+	must(e.do("GET", "/v1/jobs/"+job, editor, ""), 200)
+	if r := e.do("POST", "/v1/jobs/"+job+"/cancel", editor, ""); r.status != 409 {
+		t.Fatalf("cancel a finished job: %d %s", r.status, r.body)
+	}
+	// Cancel a queued job (never sent) and a running one (claimed, as a run would).
+	for _, claim := range []bool{false, true} {
+		held := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobExport, Status: domain.JobQueued, Locale: "en",
+			CreatedAt: domain.At(time.Now()), Filter: &domain.ClientFilter{}}
+		if err := e.stack.Store.CreateJob(context.Background(), "agency-1", held, 10, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := 200
+		if claim {
+			if _, err := e.stack.Store.ClaimJob(context.Background(), "agency-1", held.ID, "run-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			want = 202
+		}
+		must(e.do("POST", "/v1/jobs/"+held.ID+"/cancel", editor, ""), want)
+		if claim {
+			if err := e.stack.Store.FinishJob(context.Background(), "agency-1", &domain.Job{ID: held.ID, Kind: domain.JobExport,
+				Status: domain.JobCancelled, CreatedAt: held.CreatedAt}, "run-1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	var parts atomic.Int32
-	e.stack.Worker.S3 = failingS3(t, e.stack.S3.URL, func(r *http.Request) bool { return isPartUpload(r) && parts.Add(1) == 1 },
+	e.stack.Worker.Files.S3 = failingS3(t, e.stack.S3.URL, func(r *http.Request) bool { return isPartUpload(r) && parts.Add(1) == 1 },
 		func(o *s3.Options) { o.APIOptions = append(o.APIOptions, e.stack.Usage.Middleware) })
 	job = must(e.do("POST", "/v1/exports", editor, `{"filters":{"sort":"-updated_at"}}`), 202).json(t)["id"].(string)
 	e.waitExport(editor, job, "ready")

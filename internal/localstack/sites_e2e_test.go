@@ -488,17 +488,26 @@ func TestSiteDeletion(t *testing.T) {
 	// Its alias and domain are free again.
 	e.site(editor, `{"name":"Small again","alias":"small","domain":"small.example"}`)
 	evs := e.events(editor, "/v1/clients/"+clients[0]+"/events?action=site_unassigned")
-	if len(evs) != 1 || evs[0]["actor"].(map[string]any)["kind"] != "job" {
+	if len(evs) != 1 || evs[0]["actor"].(map[string]any)["id"] != "eve" || evs[0]["job_id"] != nil {
 		t.Errorf("unassignment event %v", evs)
 	}
 
-	// More than 100: 202, the site marked as being deleted, with its progress.
+	// More than 100: 202, the site marked as being deleted, with its progress, and a job.
 	r := e.do("DELETE", "/v1/sites/"+big, editor, "")
 	if r.status != 202 {
 		t.Fatalf("delete big: %d %s", r.status, r.body)
 	}
-	if d := r.json(t)["deletion"].(map[string]any); d["clients_total"] != 103.0 || r.json(t)["status"] != "deleting" {
-		t.Fatalf("deletion %v", r.json(t))
+	d := r.json(t)["deletion"].(map[string]any)
+	if d["clients_total"] != 103.0 || r.json(t)["status"] != "deleting" || r.header.Get("Location") != "/v1/jobs/"+d["job_id"].(string) {
+		t.Fatalf("deletion %v (Location %s)", r.json(t), r.header.Get("Location"))
+	}
+	jobID := d["job_id"].(string)
+	// Asked again meanwhile, the same job goes on.
+	if again := e.do("DELETE", "/v1/sites/"+big, editor, ""); again.status == 202 && again.header.Get("Location") != "/v1/jobs/"+jobID {
+		t.Errorf("a second deletion made another job: %s", again.header.Get("Location"))
+	}
+	if r := e.do("POST", "/v1/jobs/"+jobID+"/cancel", editor, ""); r.status != 409 || r.json(t)["code"] != "job_not_cancellable" {
+		t.Errorf("cancel a site's deletion: %d %s", r.status, r.body)
 	}
 	if r := e.assign(editor, clients[0], big, `{"permissions":[]}`, "If-Match", `"1"`); r.status != 409 || r.json(t)["code"] != "site_deleting" {
 		t.Errorf("assign a site being deleted: %d %s", r.status, r.body)
@@ -514,6 +523,13 @@ func TestSiteDeletion(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("big site never went: %s", got.body)
 		}
+	}
+	job := e.do("GET", "/v1/jobs/"+jobID, editor, "").json(t)
+	if job["kind"] != "site_cleanup" || job["status"] != "done" || job["progress"].(map[string]any)["done"] != 103.0 || job["params"].(map[string]any)["site_id"] != big {
+		t.Errorf("clean-up job %v", job)
+	}
+	if evs := e.events(editor, "/v1/clients/"+clients[50]+"/events?action=site_unassigned"); len(evs) != 1 || evs[0]["job_id"] != jobID {
+		t.Errorf("the job's unassignment %v", evs)
 	}
 	for _, c := range clients[:5] {
 		rec := e.do("GET", "/v1/clients/"+c, editor, "").json(t)

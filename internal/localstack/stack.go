@@ -18,8 +18,8 @@ import (
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
-	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
+	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/mail"
 	"github.com/clientdesk/clientdesk/internal/password"
 	"github.com/clientdesk/clientdesk/internal/phone"
@@ -162,7 +162,7 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 		retry = 30 * time.Second
 	}
 	sqsE := emulators.StartSQS()
-	st.Queue, err = sqsE.CreateQueue(ctx, "exports", retry, config.ExportMaxAttempts)
+	st.Queue, err = sqsE.CreateQueue(ctx, "exports", retry, config.JobMaxAttempts)
 	if err != nil {
 		return err
 	}
@@ -170,13 +170,18 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	recorded := func(o *s3.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }
 	queue := &jobs.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
 		URL: st.Queue.URL}
-	a.ExportQueue, a.Tasks = queue, queue
+	a.Queue, a.Tasks = queue, queue
 	a.Downloads = &jobs.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
-	st.Worker = &jobs.Worker{Jobs: st.Store, Clients: st.Store, Redactor: st.Store, Sites: a, S3: s3e.Client(recorded), Bucket: ExportsBucket, Mail: a.Mail,
-		DownloadURL: func(tenant, id string) string {
-			return strings.TrimSuffix(a.SetupURL, "/local/setup") + "/v1/exports/" + id
+	st.Worker = jobs.NewWorker(st.Store, a, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
+		func(tenant string, j *domain.Job) string {
+			// The local stack has no front end: the links lead to the API's own job page.
+			base := strings.TrimSuffix(a.SetupURL, "/local/setup")
+			if j.Kind == domain.JobExport {
+				return base + "/v1/exports/" + j.ID
+			}
+			return base + "/v1/jobs/" + j.ID
 		},
-		Now: func() time.Time { return a.Now() }, Log: opts.Log, PageSize: config.ExportPageSize, MaxAttempts: config.ExportMaxAttempts}
+		func() time.Time { return a.Now() }, opts.Log)
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	st.stop, st.done = stop, make(chan struct{})
 	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Log: opts.Log,

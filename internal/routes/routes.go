@@ -71,6 +71,9 @@ const (
 	GetInvitation     = "getInvitation"
 	AcceptInvitation  = "acceptInvitation"
 
+	ListJobs     = "listJobs"
+	GetJob       = "getJob"
+	CancelJob    = "cancelJob"
 	CreateExport = "createExport"
 	GetExport    = "getExport"
 	ListExports  = "listExports"
@@ -171,6 +174,10 @@ var All = []Route{
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage")},
 	{Operation: GetExport, Method: "GET", Path: "/v1/exports/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: ListJobs, Method: "GET", Path: "/v1/jobs", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: GetJob, Method: "GET", Path: "/v1/jobs/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
+	{Operation: CancelJob, Method: "POST", Path: "/v1/jobs/{id}/cancel", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")},
 	{Operation: ListSites, Method: "GET", Path: "/v1/sites", Access: Read,
 		Uses: uses("dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem")},
 	{Operation: CreateSite, Method: "POST", Path: "/v1/sites", Access: Write, Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},

@@ -267,6 +267,17 @@ func (s *Store) StartSiteDeletion(ctx context.Context, tenant, id string, allowe
 	return site, err
 }
 
+// SetSiteDeletionJob names the job that finishes a site's deletion.
+func (s *Store) SetSiteDeletionJob(ctx context.Context, tenant, id, jobID string) error {
+	w := write{err: domain.ErrSiteNotFound, item: types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: key(sitePK(tenant, id), siteSK),
+		UpdateExpression:          aws.String("SET deletion.job_id = :j"),
+		ConditionExpression:       aws.String("attribute_exists(deletion)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":j": str(jobID)},
+	}}}
+	return s.apply(ctx, []write{w})
+}
+
 // FinishSiteDeletion removes a site being deleted once its last client is unassigned, with
 // its claims and words, in one transaction: a site never goes while an assignment remains.
 // It reports whether the site is gone (false: clients remain).

@@ -1,0 +1,9 @@
+// Command cancel-job is the Lambda function of the CancelJob operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.CancelJob, nil) }

@@ -1,0 +1,17 @@
+// Command get-job is the Lambda function of the GetJob operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/jobs"
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() {
+	service.Start(routes.GetJob, func(a *api.API, env *service.Env) error {
+		signer, err := jobs.PresignerFromEnv(env.Config, env.AWS)
+		a.Downloads = signer
+		return err
+	})
+}

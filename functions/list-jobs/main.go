@@ -1,0 +1,9 @@
+// Command list-jobs is the Lambda function of the ListJobs operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.ListJobs, nil) }
