@@ -246,6 +246,8 @@ func (a *API) operations() map[string]operation {
 		routes.RevokeInvitation:  a.revokeInvitation,
 		routes.SuspendClient:     a.suspendClient,
 		routes.ReactivateClient:  a.reactivateClient,
+		routes.ArchiveClient:     a.archiveClient,
+		routes.UnarchiveClient:   a.unarchiveClient,
 		routes.GetInvitation:     a.getInvitation,
 		routes.AcceptInvitation:  a.acceptInvitation,
 		routes.CreateExport:      a.createExport,

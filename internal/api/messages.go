@@ -114,6 +114,18 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeExportFailed: {
 		text{"Export failed", "Export échoué"},
 		text{"The export could not be completed; start it again.", "L’export n’a pas pu aboutir\u00a0; relancez-le."}},
+	domain.CodeAlreadyArchived: {
+		text{"Client already archived", "Client déjà archivé"},
+		text{"This client is already in the Archived tab.", "Ce client est déjà dans l’onglet Archivés."}},
+	domain.CodeNotArchived: {
+		text{"Client not archived", "Client non archivé"},
+		text{"This client is not in the Archived tab.", "Ce client n’est pas dans l’onglet Archivés."}},
+	domain.CodeAccessActive: {
+		text{"Client can still sign in", "Le client peut encore se connecter"},
+		text{"This client's portal access is active: suspend it first (POST /v1/clients/{id}/suspend), then delete the client.", "L’accès de ce client à son espace est actif : suspendez-le d’abord (POST /v1/clients/{id}/suspend), puis supprimez le client."}},
+	domain.CodeClientInJob: {
+		text{"Client in a running job", "Client concerné par une tâche en cours"},
+		text{"A bulk action or an import is working on this client (job %s): wait for it to end or cancel it.", "Une action groupée ou un import est en cours sur ce client (tâche %s) : attendez sa fin ou annulez-la."}},
 	domain.CodeJobNotFound: {
 		text{"Job not found", "Tâche introuvable"},
 		text{"No job has this id.", "Aucune tâche ne porte cet identifiant."}},
@@ -175,6 +187,8 @@ var problemTexts = map[domain.Code]problemText{
 
 // noticeTexts: one entry per warning a successful answer may carry.
 var noticeTexts = map[domain.Code]text{
+	domain.NoticeArchivedWithAccess: {"This client is archived but can still sign in to its portal (or accept its invitation): suspend its access if it should not.",
+		"Ce client est archivé mais peut toujours se connecter à son espace (ou accepter son invitation) : suspendez son accès s’il ne doit plus le faire."},
 	domain.NoticeAccessWithoutSite: {"This client no longer has any site but can still sign in: consider suspending their access.",
 		"Ce client n’a plus aucun site mais peut toujours se connecter : pensez à suspendre son accès."},
 }

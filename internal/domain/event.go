@@ -29,12 +29,14 @@ const (
 	ActionSiteAssigned       Action = "site_assigned"
 	ActionSiteChanged        Action = "site_permissions_changed"
 	ActionSiteUnassigned     Action = "site_unassigned"
+	ActionArchived           Action = "archived"
+	ActionUnarchived         Action = "unarchived"
 )
 
 // Actions lists every action, for filters and labels.
 var Actions = []Action{ActionCreated, ActionUpdated, ActionDeleted, ActionErased, ActionInvited, ActionInvitationResent,
 	ActionInvitationRevoked, ActionInvitationAccepted, ActionSetupLinkCreated, ActionSuspended, ActionReactivated,
-	ActionSiteAssigned, ActionSiteChanged, ActionSiteUnassigned}
+	ActionSiteAssigned, ActionSiteChanged, ActionSiteUnassigned, ActionArchived, ActionUnarchived}
 
 // Actor kinds: a staff member, the client (accepting an invitation), a job (bulk, import).
 const (
@@ -218,6 +220,8 @@ var actionLabels = map[Action]Localized{
 	ActionSiteAssigned:       {FR: "Site attribué", EN: "Site assigned"},
 	ActionSiteChanged:        {FR: "Permissions sur un site modifiées", EN: "Site permissions changed"},
 	ActionSiteUnassigned:     {FR: "Site retiré", EN: "Site unassigned"},
+	ActionArchived:           {FR: "Client archivé", EN: "Client archived"},
+	ActionUnarchived:         {FR: "Client désarchivé", EN: "Client unarchived"},
 }
 
 // ActionLabel is an action's label in French and English.

@@ -84,6 +84,8 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	must(e.do("POST", "/v1/invitations/"+token+"/accept", "", `{"password":"un mot de passe solide"}`), 200)
 	must(e.do("POST", base+"/suspend", editor, ""), 200)
 	must(e.do("POST", base+"/reactivate", editor, ""), 200)
+	archived := must(e.do("POST", base+"/archive", editor, ""), 200)
+	must(e.do("POST", base+"/unarchive", editor, "", "If-Match", archived.header.Get("ETag")), 200)
 
 	// The timeline, the feed (by time, on the index, and by client), settings, a person's data.
 	must(e.do("GET", base+"/events", editor, ""), 200)

@@ -68,6 +68,8 @@ const (
 	RevokeInvitation  = "revokeInvitation"
 	SuspendClient     = "suspendClient"
 	ReactivateClient  = "reactivateClient"
+	ArchiveClient     = "archiveClient"
+	UnarchiveClient   = "unarchiveClient"
 	GetInvitation     = "getInvitation"
 	AcceptInvitation  = "acceptInvitation"
 
@@ -115,6 +117,9 @@ var (
 	readSettings = "dynamodb:GetItem"
 	changeStatus = []string{readClient, readSettings, "dynamodb:PutItem", "dynamodb:UpdateItem"}
 	changeAccess = slices.Concat(changeStatus, []string{"dynamodb:DeleteItem"}) // the link replaced or consumed
+	// Moving a client between tabs moves its tag memberships too (deleted from one, put in
+	// the other).
+	changeTab    = changeAccess
 	changeFields = []string{"dynamodb:GetItem", "dynamodb:PutItem"}
 	// A deletion or an erasure reads the client's collection, deletes it with its filing and
 	// records an event in one transaction, then reduces the events and removes the records of
@@ -150,6 +155,8 @@ var All = []Route{
 	{Operation: RevokeInvitation, Method: "DELETE", Path: "/v1/clients/{id}/invitation", Access: Write, Uses: uses(changeAccess...)},
 	{Operation: SuspendClient, Method: "POST", Path: "/v1/clients/{id}/suspend", Access: Write, Uses: uses(changeStatus...)},
 	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write, Uses: uses(changeStatus...)},
+	{Operation: ArchiveClient, Method: "POST", Path: "/v1/clients/{id}/archive", Access: Write, Uses: uses(changeTab...)},
+	{Operation: UnarchiveClient, Method: "POST", Path: "/v1/clients/{id}/unarchive", Access: Write, Uses: uses(changeTab...)},
 	{Operation: GetInvitation, Method: "GET", Path: "/v1/invitations/{token}", Public: true, Access: Read,
 		Uses: uses("dynamodb:GetItem", readClient)},
 	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512,

@@ -151,6 +151,11 @@ func (s *Store) remove(ctx context.Context, tenant, id string, allowed func(vers
 		if n := len(record.SiteIDs); n > 0 {
 			return 0, &domain.Error{Code: domain.CodeClientHasSites, Param: strconv.Itoa(n)}
 		}
+		// A deletion (not an erasure, which the law asks for) waits for the client's access
+		// to be suspended.
+		if mustExist && record.Access.Status == domain.AccessActive {
+			return 0, &domain.Error{Code: domain.CodeAccessActive}
+		}
 		filing, err := s.filingWrites(tenant, record.filed(), nil)
 		if err != nil {
 			return 0, err

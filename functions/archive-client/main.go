@@ -1,0 +1,9 @@
+// Command archive-client is the Lambda function of the ArchiveClient operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.ArchiveClient, nil) }
