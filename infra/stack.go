@@ -166,7 +166,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	}
 
 	s.Table = newTable(stack)
-	issuer, audience := identity(stack, props)
+	issuer, audience, pool := identity(stack, props)
 	s.Exports, s.Queue, s.DLQ = exportPipeline(stack)
 	configSet := awsses.NewConfigurationSet(stack, jsii.String("Mail"), &awsses.ConfigurationSetProps{
 		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
@@ -176,7 +176,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 		Retention: logRetention, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 	s.API = httpAPI(stack, props, issuer, audience, s, configSet)
-	workers(stack, props, s, configSet)
+	workers(stack, props, s, configSet, pool)
 	alarms(stack, props, s)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: s.API.ApiEndpoint()})
@@ -215,14 +215,14 @@ func newTable(stack awscdk.Stack) awsdynamodb.Table {
 
 // identity returns the JWT issuer and audience: an imported identity provider's, or those of
 // a Cognito user pool made here for staff (groups admin, editor, viewer; tenant attribute).
-func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string) {
+func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string, pool awscognito.UserPool) {
 	if props.ExternalIssuer != "" {
 		if props.ExternalAudience == "" {
 			panic("jwtIssuer needs jwtAudience")
 		}
-		return jsii.String(props.ExternalIssuer), jsii.String(props.ExternalAudience)
+		return jsii.String(props.ExternalIssuer), jsii.String(props.ExternalAudience), nil
 	}
-	pool := awscognito.NewUserPool(stack, jsii.String("Staff"), &awscognito.UserPoolProps{
+	pool = awscognito.NewUserPool(stack, jsii.String("Staff"), &awscognito.UserPoolProps{
 		SelfSignUpEnabled: jsii.Bool(false),
 		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true)},
 		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
@@ -272,7 +272,7 @@ func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string) {
 	awscdk.NewCfnOutput(stack, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{Value: client.UserPoolClientId()})
 	issuer = awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("https://cognito-idp."), stack.Region(), jsii.String(".amazonaws.com/"), pool.UserPoolId()})
-	return issuer, client.UserPoolClientId()
+	return issuer, client.UserPoolClientId(), pool
 }
 
 // exportPipeline makes the export queue, its dead-letter queue and the exports bucket.
@@ -393,18 +393,44 @@ func functionEnv(props StackProps) map[string]string {
 // workers makes the functions no route invokes: the export worker reads the queue through an
 // event source that reports batch item failures (only failed messages come back), writes the
 // exports bucket, updates the table and sends the ready/failed e-mail.
-func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet) {
+func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.ConfigurationSet, pool awscognito.UserPool) {
 	for _, w := range routes.Workers {
-		// The event source mapping receives and deletes the messages with the function's role.
-		consume := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
-			Resources: &[]*string{s.Queue.QueueArn()},
-		})
-		fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses, consume)
-		fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(s.Queue, &awslambdaeventsources.SqsEventSourceProps{
-			BatchSize: jsii.Number(1), ReportBatchItemFailures: jsii.Bool(true),
-		}))
-		s.Functions[w.Function] = fn
+		switch w.Trigger {
+		case routes.FromQueue:
+			// The event source mapping receives and deletes the messages with the function's role.
+			consume := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+				Resources: &[]*string{s.Queue.QueueArn()},
+			})
+			fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses, consume)
+			fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(s.Queue, &awslambdaeventsources.SqsEventSourceProps{
+				BatchSize: jsii.Number(1), ReportBatchItemFailures: jsii.Bool(true),
+			}))
+			s.Functions[w.Function] = fn
+		case routes.OnSignIn:
+			if pool == nil {
+				continue // an imported identity provider: its users are not mirrored by a trigger
+			}
+			fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses)
+			pool.AddTrigger(awscognito.UserPoolOperation_POST_AUTHENTICATION(), fn, awscognito.LambdaVersion_V1_0)
+			// The pool names the function as its trigger, so the function's own policy cannot
+			// name the pool (a cycle): this one grant is a policy of its own, attached after both.
+			var actions []string
+			for _, p := range w.Uses {
+				if p.Resource == routes.UserPool {
+					actions = append(actions, p.Action)
+				}
+			}
+			awsiam.NewPolicy(stack, jsii.String(constructID(w.Function)+"UserPool"), &awsiam.PolicyProps{
+				Roles: &[]awsiam.IRole{fn.Role()},
+				Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+					Actions: jsii.Strings(actions...), Resources: &[]*string{pool.UserPoolArn()},
+				})},
+			})
+			s.Functions[w.Function] = fn
+		default:
+			panic("infra: worker " + w.Function + " has no trigger")
+		}
 	}
 }
 
@@ -514,6 +540,8 @@ func grants(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Con
 		case routes.ExportFiles:
 			// The export files only (the exports/ prefix).
 			resources = []*string{s.Exports.ArnForObjects(jsii.String("exports/*"))}
+		case routes.UserPool:
+			continue // granted by a policy of its own (see workers)
 		case routes.MailIdentity:
 			resources = []*string{
 				stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(props.SenderIdentity)}),

@@ -111,6 +111,7 @@ type Stores struct {
 	Timeline    TimelineStore
 	Settings    SettingsStore
 	Sites       SiteStore
+	Staff       StaffStore
 }
 
 // API carries what the handlers depend on. Build it once per process.
@@ -284,6 +285,10 @@ func (a *API) operations() map[string]operation {
 		routes.ListPermissionPresets:  a.listPermissionPresets,
 		routes.PutPermissionPreset:    a.putPermissionPreset,
 		routes.DeletePermissionPreset: a.deletePermissionPreset,
+		routes.ListStaff:              a.listStaff,
+		routes.ListClientTeam:         a.listClientTeam,
+		routes.PutTeamMember:          a.putTeamMember,
+		routes.DeleteTeamMember:       a.deleteTeamMember,
 	}
 }
 

@@ -66,7 +66,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	}
 	var filter domain.ClientFilter
 	if len(errs) == 0 {
-		if filter, err = parseClientFilter(params); err != nil {
+		if filter, err = parseClientFilter(params, r.who.Subject); err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) {
 				return nil, err

@@ -9,9 +9,9 @@ import (
 
 // parseClientFilter reads a filter from the list's query string (or an export's filters,
 // which spell its members alike): what selects and orders clients, and the fields shown (a
-// comma-separated list; id always comes). A bad value is an invalid_parameter error naming
-// its parameter.
-func parseClientFilter(q map[string]string) (domain.ClientFilter, error) {
+// comma-separated list; id always comes); manager=me is the caller (me). A bad value is an
+// invalid_parameter error naming its parameter.
+func parseClientFilter(q map[string]string, me string) (domain.ClientFilter, error) {
 	var f domain.ClientFilter
 	bad := func(name string) (domain.ClientFilter, error) {
 		return domain.ClientFilter{}, domain.Errorf(domain.CodeInvalidParameter, name)
@@ -32,6 +32,14 @@ func parseClientFilter(q map[string]string) (domain.ClientFilter, error) {
 	if tag, ok := q[domain.FilterTag]; ok {
 		if f.Tag = strings.TrimSpace(tag); f.Tag == "" {
 			return bad(domain.FilterTag)
+		}
+	}
+	if manager, ok := q[domain.FilterManager]; ok {
+		if f.Manager = strings.TrimSpace(manager); f.Manager == "" {
+			return bad(domain.FilterManager)
+		}
+		if f.Manager == "me" {
+			f.Manager = me
 		}
 	}
 	if site, ok := q[domain.FilterSite]; ok {

@@ -28,7 +28,7 @@ func (a *API) listClients(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseClientFilter(q)
+	f, err := parseClientFilter(q, r.who.Subject)
 	if err != nil {
 		return nil, err
 	}

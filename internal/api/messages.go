@@ -126,6 +126,15 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeClientInJob: {
 		text{"Client in a running job", "Client concerné par une tâche en cours"},
 		text{"A bulk action or an import is working on this client (job %s): wait for it to end or cancel it.", "Une action groupée ou un import est en cours sur ce client (tâche %s) : attendez sa fin ou annulez-la."}},
+	domain.CodeUnknownStaff: {
+		text{"Unknown staff member", "Membre de l’équipe inconnu"},
+		text{"No staff member of yours has the id %s: they appear in the directory (GET /v1/staff) once they have signed in.", "Aucun membre de votre équipe n’a l’identifiant %s : il apparaît dans l’annuaire (GET /v1/staff) après sa première connexion."}},
+	domain.CodeNotOnTeam: {
+		text{"Not on the team", "Absent de l’équipe"},
+		text{"This staff member is not on the client's team.", "Ce membre ne fait pas partie de l’équipe du client."}},
+	domain.CodeTeamFull: {
+		text{"Team full", "Équipe complète"},
+		text{"A client's team has %s members at most.", "L’équipe d’un client compte au plus %s membres."}},
 	domain.CodeJobNotFound: {
 		text{"Job not found", "Tâche introuvable"},
 		text{"No job has this id.", "Aucune tâche ne porte cet identifiant."}},
@@ -187,6 +196,7 @@ var problemTexts = map[domain.Code]problemText{
 
 // noticeTexts: one entry per warning a successful answer may carry.
 var noticeTexts = map[domain.Code]text{
+	domain.NoticeClientWithoutLead: {"The lead left the team: this client has no lead now.", "Le responsable a quitté l’équipe : ce client n’a plus de responsable."},
 	domain.NoticeArchivedWithAccess: {"This client is archived but can still sign in to its portal (or accept its invitation): suspend its access if it should not.",
 		"Ce client est archivé mais peut toujours se connecter à son espace (ou accepter son invitation) : suspendez son accès s’il ne doit plus le faire."},
 	domain.NoticeAccessWithoutSite: {"This client no longer has any site but can still sign in: consider suspending their access.",
@@ -196,6 +206,7 @@ var noticeTexts = map[domain.Code]text{
 // fieldTexts: one entry per field error code. %s receives the code's parameter.
 var fieldTexts = map[domain.Code]text{
 	domain.FieldRequired:          {"This value is required.", "Cette valeur est obligatoire."},
+	domain.FieldNoTeamRole:        {"Give a role: lead, coordinator or both.", "Indiquez un rôle : responsable, coordinateur ou les deux."},
 	domain.FieldUnknownPermission: {"Unknown permission: %s (see GET /v1/permissions).", "Permission inconnue : %s (voir GET /v1/permissions)."},
 	domain.FieldPermissionNeeds:   {"A permission needs another: %s.", "Une permission en demande une autre : %s."},
 	domain.FieldNameRequired:      {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},

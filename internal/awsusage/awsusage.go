@@ -32,7 +32,7 @@ func (r *Recorder) Middleware(stack *middleware.Stack) error {
 				r.record(fn, Needs(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), in.Parameters)...)
 			}
 			return next.HandleInitialize(ctx, in)
-		}), middleware.Before)
+		}), middleware.After) // after the client has named its service and operation
 }
 
 func (r *Recorder) record(fn string, perms ...routes.Permission) {
@@ -110,6 +110,8 @@ func Needs(service, operation string, params any) []routes.Permission {
 		// SES v2's SendEmail is authorised as ses:SendEmail on the identity and the
 		// configuration set.
 		return []routes.Permission{{Action: "ses:" + operation, Resource: routes.MailIdentity}}
+	case "Cognito Identity Provider":
+		return []routes.Permission{{Action: "cognito-idp:" + operation, Resource: routes.UserPool}}
 	}
 	return []routes.Permission{{Action: service + ":" + operation}}
 }

@@ -70,9 +70,11 @@ type Client struct {
 	// their number, shown even when zero.
 	SiteIDs    []string `json:"site_ids,omitempty"`
 	SitesCount int      `json:"sites_count"`
-	CreatedAt  Time     `json:"created_at"`
-	UpdatedAt  Time     `json:"updated_at"`
-	Version    int64    `json:"version"`
+	// Team is the client's management team (see PutTeamMember).
+	Team      []TeamMember `json:"team,omitempty"`
+	CreatedAt Time         `json:"created_at"`
+	UpdatedAt Time         `json:"updated_at"`
+	Version   int64        `json:"version"`
 }
 
 // EmailLocked reports whether the email has become the client's login and so cannot change.

@@ -8,7 +8,7 @@ import (
 
 // readOnly are the members of a client that the server owns: present in responses,
 // refused in request bodies with a field error rather than silently ignored.
-var readOnly = []string{"id", "status", "archived", "access", "site_ids", "sites_count", "created_at", "updated_at", "version"}
+var readOnly = []string{"id", "status", "archived", "access", "site_ids", "sites_count", "team", "created_at", "updated_at", "version"}
 
 // ObjectDecoder reads the members of one JSON object and collects a field error per
 // problem: an unknown or read-only member, a value of the wrong type. Every request body with

@@ -31,12 +31,13 @@ const (
 	ActionSiteUnassigned     Action = "site_unassigned"
 	ActionArchived           Action = "archived"
 	ActionUnarchived         Action = "unarchived"
+	ActionTeamChanged        Action = "team_changed"
 )
 
 // Actions lists every action, for filters and labels.
 var Actions = []Action{ActionCreated, ActionUpdated, ActionDeleted, ActionErased, ActionInvited, ActionInvitationResent,
 	ActionInvitationRevoked, ActionInvitationAccepted, ActionSetupLinkCreated, ActionSuspended, ActionReactivated,
-	ActionSiteAssigned, ActionSiteChanged, ActionSiteUnassigned, ActionArchived, ActionUnarchived}
+	ActionSiteAssigned, ActionSiteChanged, ActionSiteUnassigned, ActionArchived, ActionUnarchived, ActionTeamChanged}
 
 // Actor kinds: a staff member, the client (accepting an invitation), a job (bulk, import).
 const (
@@ -182,6 +183,9 @@ func flatten(c *Client) map[string]any {
 	set("locale", c.Locale)
 	set("tags", c.Tags)
 	set("site_ids", c.SiteIDs)
+	for _, m := range c.Team {
+		set("team."+m.Sub, teamText(m))
+	}
 	if c.Address != nil {
 		set("address.line1", c.Address.Line1)
 		set("address.line2", c.Address.Line2)
@@ -222,6 +226,7 @@ var actionLabels = map[Action]Localized{
 	ActionSiteUnassigned:     {FR: "Site retiré", EN: "Site unassigned"},
 	ActionArchived:           {FR: "Client archivé", EN: "Client archived"},
 	ActionUnarchived:         {FR: "Client désarchivé", EN: "Client unarchived"},
+	ActionTeamChanged:        {FR: "Équipe de gestion modifiée", EN: "Management team changed"},
 }
 
 // ActionLabel is an action's label in French and English.
@@ -258,6 +263,9 @@ func FieldLabel(field string, defs Definitions) Localized {
 			return d.Label
 		}
 		return Localized{FR: key, EN: key}
+	}
+	if _, ok := strings.CutPrefix(field, "team."); ok {
+		return Localized{FR: "Équipe de gestion", EN: "Management team"}
 	}
 	if key, ok := strings.CutPrefix(field, "social_links."); ok {
 		return Localized{FR: "Réseau " + key, EN: key + " link"}

@@ -56,8 +56,26 @@ var StandardExportColumns = []ExportColumn{
 	{"tags", Localized{FR: "Étiquettes", EN: "Tags"}, func(c *Client) string { return strings.Join(c.Tags, ", ") }},
 	{"site_ids", Localized{FR: "Identifiants des sites attribués", EN: "Assigned site IDs"}, func(c *Client) string { return strings.Join(c.SiteIDs, ", ") }},
 	{"sites_count", Localized{FR: "Nombre de sites", EN: "Number of sites"}, func(c *Client) string { return strconv.Itoa(len(c.SiteIDs)) }},
+	{"team_lead", Localized{FR: "Responsable", EN: "Lead"}, func(c *Client) string { return teamLabel(c.Lead()) }},
+	{"team_coordinators", Localized{FR: "Coordinateurs", EN: "Coordinators"}, func(c *Client) string {
+		var names []string
+		for _, m := range c.Team {
+			if m.Has(TeamCoordinator) {
+				names = append(names, m.label())
+			}
+		}
+		return strings.Join(names, ", ")
+	}},
+	{"team_contact", Localized{FR: "Contact de l’équipe", EN: "Staff contact"}, func(c *Client) string { return teamLabel(c.StaffContact()) }},
 	{"created_at", Localized{FR: "Créé le", EN: "Created at"}, func(c *Client) string { return timeText(c.CreatedAt.Time) }},
 	{"updated_at", Localized{FR: "Modifié le", EN: "Updated at"}, func(c *Client) string { return timeText(c.UpdatedAt.Time) }},
+}
+
+func teamLabel(m *TeamMember) string {
+	if m == nil {
+		return ""
+	}
+	return m.label()
 }
 
 // CustomColumnPrefix names a custom field's column: custom_fields.<key>.

@@ -21,6 +21,9 @@ type ClientFilter struct {
 	Tag      string `json:"tag,omitempty"`
 	// Site selects the clients given a site (its id).
 	Site string `json:"site,omitempty"`
+	// Manager selects the clients whose management team has this staff member (a sub; the
+	// API reads "me" as the caller's).
+	Manager string `json:"manager,omitempty"`
 	// CreatedAfter (inclusive) and CreatedBefore (exclusive) bound the creation time; zero
 	// means unbounded.
 	CreatedAfter  time.Time `json:"created_after,omitzero"`
@@ -56,6 +59,7 @@ const (
 	FilterArchived      = "archived"
 	FilterTag           = "tag"
 	FilterSite          = "site"
+	FilterManager       = "manager"
 	FilterCreatedAfter  = "created_after"
 	FilterCreatedBefore = "created_before"
 	FilterSort          = "sort"
@@ -63,11 +67,11 @@ const (
 )
 
 // FilterMembers lists what selects and orders clients (not the fields shown).
-var FilterMembers = []string{FilterQuery, FilterStatus, FilterArchived, FilterTag, FilterSite, FilterCreatedAfter, FilterCreatedBefore, FilterSort}
+var FilterMembers = []string{FilterQuery, FilterStatus, FilterArchived, FilterTag, FilterSite, FilterManager, FilterCreatedAfter, FilterCreatedBefore, FilterSort}
 
 // ClientMembers are the members of a client as readers see it, for the fields a list shows.
 var ClientMembers = []string{"id", "first_name", "last_name", "company_name", "code", "email", "phones", "address",
-	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "site_ids", "sites_count",
+	"notes", "locale", "tags", "social_links", "custom_fields", "status", "archived", "invited_at", "site_ids", "sites_count", "team",
 	"created_at", "updated_at", "version"}
 
 // MaxSortedMatches bounds the clients a search may match to be sorted by name: they are
@@ -128,7 +132,11 @@ func (f *ClientFilter) Check() error {
 	if f.Site != "" && (f.Query != "" || f.Tag != "") {
 		return bad(FilterSite)
 	}
-	if (f.Tag != "" || f.Site != "") && f.Query == "" && f.Order() != SortNewest && f.Order() != SortOldest ||
+	f.Manager = strings.TrimSpace(f.Manager)
+	if f.Manager != "" && (!ValidStaffSub(f.Manager) || f.Query != "" || f.Tag != "" || f.Site != "") {
+		return bad(FilterManager)
+	}
+	if (f.Tag != "" || f.Site != "" || f.Manager != "") && f.Query == "" && f.Order() != SortNewest && f.Order() != SortOldest ||
 		f.Query != "" && f.Order() != SortNewest && f.Order() != SortName && f.Order() != SortNameDesc {
 		return bad(FilterSort)
 	}
@@ -185,7 +193,7 @@ func (f ClientFilter) Selection() string {
 		return strconv.FormatInt(t.UnixMilli(), 10)
 	}
 	return strings.Join([]string{"q=" + strings.Join(f.Words(), " "), "status=" + strings.Join(statuses, ","),
-		"archived=" + strconv.FormatBool(f.Archived), "tag=" + Fold(f.Tag), "site=" + f.Site, "after=" + ms(f.CreatedAfter),
+		"archived=" + strconv.FormatBool(f.Archived), "tag=" + Fold(f.Tag), "site=" + f.Site, "manager=" + f.Manager, "after=" + ms(f.CreatedAfter),
 		"before=" + ms(f.CreatedBefore), "sort=" + string(f.Order())}, "|")
 }
 
@@ -211,6 +219,9 @@ func (f ClientFilter) Params() map[string]any {
 	}
 	if f.Site != "" {
 		p[FilterSite] = f.Site
+	}
+	if f.Manager != "" {
+		p[FilterManager] = f.Manager
 	}
 	if !f.CreatedAfter.IsZero() {
 		p[FilterCreatedAfter] = At(f.CreatedAfter).String()

@@ -167,6 +167,9 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		Locale: "en", CreatedAt: domain.At(time.Now()), Filter: &domain.ClientFilter{}}, 3, nil); err != nil {
 		t.Fatal(err)
 	}
+	if r := e.do("PUT", "/v1/clients/"+id+"/team/alice", owner, `{"roles":["lead"]}`); r.status != 200 {
+		t.Fatalf("team: %d %s", r.status, r.body)
+	}
 	if r := e.do("PUT", "/v1/permission-presets/secret_preset", owner, `{"label":{"en":"Secret"},"permissions":["seo"]}`); r.status != 201 {
 		t.Fatalf("preset: %d %s", r.status, r.body)
 	}
@@ -175,7 +178,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		if r.Public || !strings.Contains(r.Path, "{") {
 			continue
 		}
-		path := strings.NewReplacer("{id}", id, "{key}", "secret_code", "{site_id}", site).Replace(r.Path)
+		path := strings.NewReplacer("{id}", id, "{key}", "secret_code", "{site_id}", site, "{staff_sub}", "alice").Replace(r.Path)
 		switch {
 		case strings.HasPrefix(r.Path, "/v1/sites/"):
 			path = strings.Replace(r.Path, "{id}", site, 1)
@@ -200,14 +203,21 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			if r.Operation == routes.AssignSite {
 				body = `{"permissions":["seo"]}`
 			}
+			if r.Operation == routes.PutTeamMember {
+				body = `{"roles":["lead"]}`
+			}
 		}
 		if r.Operation == routes.EraseClient {
 			body = `{"confirm":"` + id + `"}`
 		}
 		want := 404
-		if r.Operation == routes.PutPermissionPreset {
+		switch r.Operation {
+		case routes.PutPermissionPreset:
 			// A key names a preset of the caller's own tenant: If-Match * finds none there.
 			want = 412
+		case routes.PutTeamMember:
+			// A staff member of the owner's is unknown to the intruder's directory.
+			want = 422
 		}
 		got := e.do(r.Method, path, intruder, body, headers...)
 		if got.status != want || bytes.Contains(got.body, []byte("Secret")) {
@@ -225,7 +235,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	if list := e.do("GET", "/v1/permission-presets", intruder, "").json(t); len(list["items"].([]any)) != 0 {
 		t.Errorf("another tenant sees the presets: %v", list)
 	}
-	for _, q := range []string{"", "?q=secret", "?tag=vip", "?sort=name", "?status=prospect", "?archived=false"} {
+	for _, q := range []string{"", "?q=secret", "?tag=vip", "?sort=name", "?status=prospect", "?archived=false", "?manager=alice"} {
 		list := e.do("GET", "/v1/clients"+q, intruder, "")
 		if items := list.json(t)["items"].([]any); len(items) != 0 {
 			t.Errorf("another tenant lists %d clients with %q", len(items), q)
@@ -251,6 +261,9 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 	if r := e.do("GET", "/v1/client-fields/secret_code", owner, ""); r.status != 200 || r.json(t)["version"] != 1.0 {
 		t.Errorf("owner's field changed: %s", r.body)
+	}
+	if r := e.do("GET", "/v1/clients/"+id+"/team", owner, ""); r.status != 200 || len(r.json(t)["items"].([]any)) != 1 {
+		t.Errorf("owner's team changed: %s", r.body)
 	}
 	if r := e.do("GET", "/v1/jobs/"+job, owner, ""); r.status != 200 || r.json(t)["status"] != "queued" {
 		t.Errorf("owner's job changed: %s", r.body)

@@ -5,6 +5,7 @@
 package localstack
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
 	"github.com/clientdesk/clientdesk/internal/routes"
 )
@@ -28,6 +30,9 @@ type Server struct {
 	MaxPayload int64
 	// FrontendOrigin is the front end CORS lets in, besides pages served from loopback.
 	FrontendOrigin string
+	// SignIn is what a sign-in triggers in the identity provider: the staff member mirrored
+	// into the directory (nil: nothing).
+	SignIn func(ctx context.Context, tenant string, req tokenRequest)
 }
 
 // NewServer serves every route of the route table with the handler a builds for it.
@@ -186,6 +191,7 @@ type tokenRequest struct {
 	TenantName string   `json:"tenant_name"`
 	Email      string   `json:"email"`
 	Sub        string   `json:"sub"`
+	Name       string   `json:"name"`
 	Roles      []string `json:"roles"`
 }
 
@@ -210,10 +216,17 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !domain.ValidStaffSub(req.Sub) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "sub is 1 to 128 visible characters, no #"})
+		return
+	}
 	token, err := s.tokens.IssueWithEmail(req.TenantID, req.TenantName, req.Sub, req.Email, req.Roles)
 	if err != nil {
 		gatewayError(w, http.StatusInternalServerError, "Internal Server Error")
 		return
+	}
+	if s.SignIn != nil {
+		s.SignIn(r.Context(), req.TenantID, req)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": token, "token_type": "Bearer", "expires_in": int(s.tokens.TTL.Seconds())})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -25,6 +26,7 @@ import (
 	"github.com/clientdesk/clientdesk/internal/phone"
 	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
+	"github.com/clientdesk/clientdesk/internal/staff"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -64,6 +66,8 @@ type Stack struct {
 	Usage *awsusage.Recorder
 	// SES is the mail emulator, when started.
 	SES *emulators.SES
+	// Cognito answers the staff trigger's group lookups.
+	Cognito *emulators.Cognito
 	// S3, Queue and Worker carry exports; the poller feeds the worker like Lambda's event
 	// source mapping.
 	S3     *emulators.S3
@@ -78,6 +82,9 @@ const ExportsBucket = "clientdesk-exports"
 
 // JobWorker is the export worker's function name.
 const JobWorker = "job-worker"
+
+// RecordStaff is the sign-in trigger's function, which the local token issuer runs.
+const RecordStaff = "record-staff"
 
 // Start starts the emulators, creates the table from the shared schema and builds the
 // handlers exactly as the functions do, with the phone parser that the writing functions link.
@@ -147,6 +154,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	st.Server = NewServer(a, tokens)
 	st.Server.ses = st.SES
+	st.startStaff(cfg, opts)
 	st.Server.FrontendOrigin = opts.FrontendOrigin
 	return st, nil
 }
@@ -195,6 +203,25 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	return nil
 }
 
+// startStaff mirrors staff into the directory at each local sign-in, with the same handler
+// and event as the user pool's trigger (package staff), against the Cognito emulator.
+func (st *Stack) startStaff(cfg config.Config, opts Options) {
+	st.Cognito = emulators.StartCognito()
+	recorder := &staff.Recorder{Directory: st.Store, TenantAttribute: cfg.Claims.Tenant, Now: time.Now, Log: opts.Log,
+		Groups: st.Cognito.Client(func(o *cognitoidentityprovider.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) })}
+	st.Server.SignIn = func(ctx context.Context, tenant string, req tokenRequest) {
+		user := tenant + "/" + req.Sub
+		st.Cognito.SetGroups(user, req.Roles)
+		ev := events.CognitoEventUserPoolsPostAuthentication{
+			CognitoEventUserPoolsHeader: events.CognitoEventUserPoolsHeader{Version: "1", TriggerSource: "PostAuthentication_Authentication",
+				Region: "us-east-1", UserPoolID: emulators.UserPoolID, UserName: user},
+			Request: events.CognitoEventUserPoolsPostAuthenticationRequest{UserAttributes: map[string]string{
+				"sub": req.Sub, "email": req.Email, "name": req.Name, cfg.Claims.Tenant: tenant}},
+		}
+		_, _ = recorder.Handle(routes.WithFunction(context.WithoutCancel(ctx), RecordStaff), ev)
+	}
+}
+
 // unavailableMail stands in when the stack runs without the SES emulator: sending fails as
 // SES failing would (503, nothing changed).
 type unavailableMail struct{}
@@ -214,6 +241,9 @@ func (st *Stack) Close() {
 	}
 	if st.SES != nil {
 		st.SES.Close()
+	}
+	if st.Cognito != nil {
+		st.Cognito.Close()
 	}
 	st.DynamoDB.Close()
 }

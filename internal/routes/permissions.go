@@ -27,6 +27,8 @@ const (
 	ExportQueue Resource = "export-queue"
 	// MailIdentity is the SES sender identity and its configuration set.
 	MailIdentity Resource = "mail-identity"
+	// UserPool is the staff's Cognito user pool.
+	UserPool Resource = "user-pool"
 )
 
 func (p Permission) String() string { return p.Action + " on " + string(p.Resource) }
@@ -55,6 +57,8 @@ func uses(actions ...string) []Permission {
 			res = ExportQueue
 		case service == "ses":
 			res = MailIdentity
+		case service == "cognito-idp":
+			res = UserPool
 		default:
 			panic("routes: no resource for " + a)
 		}

@@ -18,7 +18,7 @@ func TestReadmeRouteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	routeCell := regexp.MustCompile("^`([A-Z]+ /[^`]*)`")
-	workerCell := regexp.MustCompile(`^\(SQS\)`)
+	workerCell := regexp.MustCompile(`^\((SQS|Cognito)\)`)
 	quoted := regexp.MustCompile("`([^`]+)`")
 	rows := map[string]string{} // route key or worker function → functions/ folder
 	for _, line := range strings.Split(string(readme), "\n") {

@@ -42,15 +42,28 @@ type Route struct {
 	Uses []Permission
 }
 
-// Worker is a function no route invokes: it consumes a queue (the event source's own grants
-// let Lambda receive and delete its messages).
+// Worker is a function no route invokes: it consumes the job queue, or answers the user
+// pool's sign-in trigger.
 type Worker struct {
 	Function       string
 	MemoryMB       int
 	TimeoutSeconds int
-	// Uses is everything the worker's code calls, as for a route.
-	Uses []Permission
+	// Uses is everything the worker's code calls, as for a route (an event source's own
+	// needs, such as receiving and deleting messages, aside).
+	Uses    []Permission
+	Trigger Trigger
 }
+
+// Trigger is what invokes a worker.
+type Trigger string
+
+const (
+	// FromQueue: the job queue's event source, with partial batch failures.
+	FromQueue Trigger = "queue"
+	// OnSignIn: the staff user pool's post-authentication trigger (only when the stack makes
+	// the pool; an imported identity provider has its own ways).
+	OnSignIn Trigger = "sign-in"
+)
 
 // Operation names, used by the functions' main packages to pick their handler.
 const (
@@ -101,6 +114,11 @@ const (
 	PutPermissionPreset    = "putPermissionPreset"
 	DeletePermissionPreset = "deletePermissionPreset"
 
+	ListStaff        = "listStaff"
+	ListClientTeam   = "listClientTeam"
+	PutTeamMember    = "putTeamMember"
+	DeleteTeamMember = "deleteTeamMember"
+
 	ListFields  = "listClientFields"
 	CreateField = "createClientField"
 	GetField    = "getClientField"
@@ -119,7 +137,10 @@ var (
 	changeAccess = slices.Concat(changeStatus, []string{"dynamodb:DeleteItem"}) // the link replaced or consumed
 	// Moving a client between tabs moves its tag memberships too (deleted from one, put in
 	// the other).
-	changeTab    = changeAccess
+	changeTab = changeAccess
+	// A team change reads the client and the staff member, then writes the client with the
+	// membership of who joins (put); a departure also deletes the one of who leaves.
+	changeTeam   = []string{readClient, readSettings, "dynamodb:PutItem"}
 	changeFields = []string{"dynamodb:GetItem", "dynamodb:PutItem"}
 	// A deletion or an erasure reads the client's collection, deletes it with its filing and
 	// records an event in one transaction, then reduces the events and removes the records of
@@ -202,12 +223,18 @@ var All = []Route{
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
 	{Operation: DeletePermissionPreset, Method: "DELETE", Path: "/v1/permission-presets/{key}", Access: Write, AdminOnly: true,
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem")},
+	{Operation: ListStaff, Method: "GET", Path: "/v1/staff", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: ListClientTeam, Method: "GET", Path: "/v1/clients/{id}/team", Access: Read, Uses: uses("dynamodb:GetItem")},
+	{Operation: PutTeamMember, Method: "PUT", Path: "/v1/clients/{id}/team/{staff_sub}", Access: Write, Uses: uses(changeTeam...)},
+	{Operation: DeleteTeamMember, Method: "DELETE", Path: "/v1/clients/{id}/team/{staff_sub}", Access: Write,
+		Uses: uses(append(changeTeam, "dynamodb:DeleteItem")...)},
 	{Operation: GetOpenAPI, Method: "GET", Path: "/v1/openapi.json", Public: true, Access: Read},
 }
 
 // Workers are the functions under functions/ that no route invokes (queue consumers).
 var Workers = []Worker{
-	{Function: "job-worker", MemoryMB: 1024, TimeoutSeconds: 900,
+	{Function: "record-staff", Trigger: OnSignIn, Uses: uses("dynamodb:UpdateItem", "cognito-idp:AdminListGroupsForUser")},
+	{Function: "job-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue,
 		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
 			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
 }

@@ -17,6 +17,13 @@ func TestWriteBudget(t *testing.T) {
 		t.Fatalf("a client write may plan %d actions; DynamoDB allows %d", filing+extras, maxTransactActions)
 	}
 	t.Logf("worst client write: %d actions of %d", filing+extras, maxTransactActions)
+	// A removal takes everything the client is filed under (every word, tag, claim and team
+	// membership), its counter, credential, quota, pending link, and records its event.
+	removal := 1 + len(uniqueClaims) + domain.MaxSearchTerms + domain.MaxTags + 1 + domain.MaxTeam + 4
+	if removal > maxTransactActions {
+		t.Fatalf("a removal may plan %d actions; DynamoDB allows %d", removal, maxTransactActions)
+	}
+	t.Logf("worst removal: %d actions of %d", removal, maxTransactActions)
 }
 
 // A site's write and an assignment fit too: a site changes its record, moves its three claims

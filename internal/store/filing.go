@@ -232,7 +232,40 @@ func (s *Store) filingWrites(tenant string, old, next *filed) ([]write, error) {
 	if w, ok := s.statsWrite(tenant, id, was, is); ok {
 		writes = append(writes, w)
 	}
-	return writes, nil
+	return append(writes, s.managerWrites(tenant, id, was, is)...), nil
+}
+
+// managedItem files a client under one member of its management team: a member's clients
+// ("my clients") are one Query.
+type managedItem struct {
+	PK       string `json:"PK"`
+	SK       string `json:"SK"`
+	ClientID string `json:"client_id"`
+}
+
+// managerWrites files the client under the members who join its team and takes it from
+// those who leave (every one, when the client goes).
+func (s *Store) managerWrites(tenant, id string, was, is *domain.Client) []write {
+	var before, after []string
+	if was != nil {
+		before = was.TeamSubs()
+	}
+	if is != nil {
+		after = is.TeamSubs()
+	}
+	var writes []write
+	for _, sub := range before {
+		if !slices.Contains(after, sub) {
+			writes = append(writes, s.del(managerPK(tenant, sub), id))
+		}
+	}
+	for _, sub := range after {
+		if !slices.Contains(before, sub) {
+			item, _ := marshalItem(managedItem{PK: managerPK(tenant, sub), SK: id, ClientID: id})
+			writes = append(writes, s.put(item))
+		}
+	}
+	return writes
 }
 
 // termWrites files the client under its words. A word's item carries the client's status,

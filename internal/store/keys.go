@@ -71,6 +71,9 @@ func tagPK(tenant, tagKey string, archived bool) string {
 	return tabPK(tenant, archived) + "#TAG#" + tagKey
 }
 
+// managerPK holds one item per client whose management team has the staff member sub.
+func managerPK(tenant, sub string) string { return "T#" + tenant + "#MGR#" + sub }
+
 // uniquePK claims a value (an email, a client code) for one client of a tenant.
 func uniquePK(tenant, kind, value string) string { return "T#" + tenant + "#U#" + kind + "#" + value }
 

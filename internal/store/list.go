@@ -58,6 +58,8 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 		p = s.tagPlan(tenant, f)
 	case f.Site != "":
 		p = s.sitePlan(tenant, f)
+	case f.Manager != "":
+		p = s.managerPlan(tenant, f)
 	default:
 		p = s.indexPlan(tenant, f)
 	}
@@ -377,21 +379,35 @@ func (s *Store) tagPlan(tenant string, q domain.ClientFilter) queryPlan {
 // clients read (a membership carries only the id: a client's status changes would otherwise
 // rewrite each of its memberships).
 func (s *Store) sitePlan(tenant string, q domain.ClientFilter) queryPlan {
-	pk := sitePK(tenant, q.Site)
+	return s.membersPlan(tenant, sitePK(tenant, q.Site), memberPrefix, q)
+}
+
+// managerPlan: the clients a staff member is on the team of, by creation time, as sitePlan.
+func (s *Store) managerPlan(tenant string, q domain.ClientFilter) queryPlan {
+	return s.membersPlan(tenant, managerPK(tenant, q.Manager), "", q)
+}
+
+// membersPlan Queries a partition of items named prefix+<client id> that file clients (by
+// creation), reads the clients by key and checks the tab and statuses on them.
+func (s *Store) membersPlan(tenant, pk, prefix string, q domain.ClientFilter) queryPlan {
 	in := s.query(pk, q.Order() == domain.SortOldest)
-	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :m)")
-	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
-	in.ExpressionAttributeValues[":m"] = str(memberPrefix)
-	fits := func(sk string) bool { return strings.HasPrefix(sk, memberPrefix) }
+	fits := func(string) bool { return true }
+	if prefix != "" {
+		in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :m)")
+		in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
+		in.ExpressionAttributeValues[":m"] = str(prefix)
+		fits = func(sk string) bool { return strings.HasPrefix(sk, prefix) }
+	}
 	if !q.CreatedAfter.IsZero() || !q.CreatedBefore.IsZero() {
-		lo, hi := memberPrefix, memberPrefix+"~"
+		lo, hi := prefix, prefix+"~"
 		if !q.CreatedAfter.IsZero() {
-			lo = memberPrefix + idBound(q.CreatedAfter)
+			lo = prefix + idBound(q.CreatedAfter)
 		}
 		if !q.CreatedBefore.IsZero() {
-			hi = memberPrefix + idBound(q.CreatedBefore.Add(-time.Millisecond)) + "~"
+			hi = prefix + idBound(q.CreatedBefore.Add(-time.Millisecond)) + "~"
 		}
 		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+		in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
 		delete(in.ExpressionAttributeValues, ":m")
 		in.ExpressionAttributeValues[":lo"], in.ExpressionAttributeValues[":hi"] = str(lo), str(hi)
 		fits = func(sk string) bool { return sk >= lo && sk <= hi }

@@ -1,0 +1,9 @@
+// Command delete-team-member is the Lambda function of the DeleteTeamMember operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.DeleteTeamMember, nil) }

@@ -1,0 +1,9 @@
+// Command list-client-team is the Lambda function of the ListClientTeam operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.ListClientTeam, nil) }

@@ -1,0 +1,9 @@
+// Command list-staff is the Lambda function of the ListStaff operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.ListStaff, nil) }

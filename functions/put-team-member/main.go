@@ -1,0 +1,9 @@
+// Command put-team-member is the Lambda function of the PutTeamMember operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() { service.Start(routes.PutTeamMember, nil) }
