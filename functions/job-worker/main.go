@@ -24,10 +24,18 @@ func main() {
 	if err == nil {
 		sender, err = mail.FromEnv(env.Config, env.AWS)
 	}
+	var queue *jobs.Queue
+	if err == nil {
+		queue, err = jobs.QueueFromEnv(env.Config, env.AWS)
+	}
 	if err != nil {
 		service.Fail("job-worker", err)
 	}
-	w := jobs.NewWorker(env.Store, service.New(env.Config, env.Store, env.Log), &jobs.Files{S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket},
+	// The changes a job makes go through the API's own code (events, conditions), and a
+	// deletion's long history through the queue, as a request's would.
+	svc := service.New(env.Config, env.Store, env.Log)
+	svc.Tasks = queue
+	w := jobs.NewWorker(env.Store, svc, queue, &jobs.Files{S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket},
 		sender, jobs.JobPage(env.Config.AppURL), time.Now, env.Log)
 	lambda.Start(w.Handle)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -52,6 +53,7 @@ type ClientStore interface {
 	CreateClient(ctx context.Context, tenant string, c *domain.Client, defs domain.Definitions, defsVersion int64, idem *store.Idempotency, ev *domain.Event) error
 	GetClient(ctx context.Context, tenant, id string) (*domain.Client, error)
 	GetClientWithDefinitions(ctx context.Context, tenant, id string) (*domain.Client, domain.Definitions, error)
+	GetClients(ctx context.Context, tenant string, ids []string) ([]*domain.Client, domain.Definitions, error)
 	ListClients(ctx context.Context, tenant string, q store.ListQuery) (store.Page, error)
 	UpdateClient(ctx context.Context, tenant string, old, next *domain.Client, defs domain.Definitions, ev *domain.Event) error
 	DeleteClient(ctx context.Context, tenant, id string, allowed func(int64) bool, ev *domain.Event, inline int) (int, error)
@@ -79,6 +81,7 @@ type JobStore interface {
 	GetJob(ctx context.Context, tenant, id string) (*domain.Job, error)
 	ListJobs(ctx context.Context, tenant string, q store.JobQuery) (store.JobPage, error)
 	CancelJob(ctx context.Context, tenant, id string, now time.Time) (*domain.Job, error)
+	RunningJobs(ctx context.Context, tenant string) (int, error)
 }
 
 // IdempotencyStore reads the records of requests made with an Idempotency-Key (they are
@@ -156,6 +159,9 @@ type API struct {
 	definitions definitionsCache
 	// settings caches each tenant's settings (the events' retention).
 	settings settingsCache
+	// jobsSeen caches each tenant's unfinished jobs a few seconds (the deletion guard).
+	jobsMu   sync.Mutex
+	jobsSeen map[string]cachedJobs
 }
 
 // New returns an API over stores with the real clock, UUIDv7 ids and logs on log.
@@ -228,6 +234,7 @@ func (a *API) needs() map[string][]need {
 		routes.DeleteClient:      {{"a task queue (API.Tasks)", a.Tasks != nil}},
 		routes.EraseClient:       {{"a task queue (API.Tasks)", a.Tasks != nil}},
 		routes.DeleteSite:        {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
+		routes.BulkClients:       {{"the job queue (API.Queue) and a limit, a task queue (API.Tasks)", a.Queue != nil && a.MaxRunningJobs > 0 && a.Tasks != nil}},
 		routes.GetJob:            {{"a download signer (API.Downloads)", a.Downloads != nil}},
 	}
 }
@@ -249,6 +256,7 @@ func (a *API) operations() map[string]operation {
 		routes.ReactivateClient:  a.reactivateClient,
 		routes.ArchiveClient:     a.archiveClient,
 		routes.UnarchiveClient:   a.unarchiveClient,
+		routes.BulkClients:       a.bulkClients,
 		routes.GetInvitation:     a.getInvitation,
 		routes.AcceptInvitation:  a.acceptInvitation,
 		routes.CreateExport:      a.createExport,

@@ -44,36 +44,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
-	// The list's parameters, as JSON: archived a boolean, the others strings.
-	var errs []domain.FieldError
-	params := map[string]string{}
-	for _, name := range slices.Sorted(maps.Keys(in.Filters)) {
-		v := in.Filters[name]
-		switch s, isString := v.(string); {
-		case !slices.Contains(domain.FilterMembers, name):
-			errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldUnknown})
-		case name == domain.FilterArchived:
-			b, ok := v.(bool)
-			if !ok {
-				errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldInvalidType, Param: "boolean"})
-			}
-			params[name] = strconv.FormatBool(b)
-		case !isString:
-			errs = append(errs, domain.FieldError{Pointer: "/filters/" + name, Code: domain.FieldInvalidType, Param: "string"})
-		default:
-			params[name] = s
-		}
-	}
-	var filter domain.ClientFilter
-	if len(errs) == 0 {
-		if filter, err = parseClientFilter(params, r.who.Subject); err != nil {
-			var de *domain.Error
-			if !errors.As(err, &de) {
-				return nil, err
-			}
-			errs = append(errs, domain.FieldError{Pointer: "/filters/" + de.Param, Code: domain.FieldInvalidValue, Param: de.Param})
-		}
-	}
+	filter, errs := filterFromBody(in.Filters, "/filters", r.who.Subject)
 	if in.Locale == "" {
 		in.Locale = r.lang
 	}
@@ -118,4 +89,42 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 		return nil, &domain.Error{Code: domain.CodeUnavailable}
 	}
 	return out, nil
+}
+
+// filterFromBody reads the list's parameters given as a JSON object (an export's filters, a
+// bulk action's filter): archived a boolean, the others strings, into the list's filter; each
+// problem a field error under pointer.
+func filterFromBody(filters map[string]any, pointer, me string) (domain.ClientFilter, []domain.FieldError) {
+	var errs []domain.FieldError
+	params := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(filters)) {
+		v := filters[name]
+		switch s, isString := v.(string); {
+		case !slices.Contains(domain.FilterMembers, name):
+			errs = append(errs, domain.FieldError{Pointer: pointer + "/" + name, Code: domain.FieldUnknown})
+		case name == domain.FilterArchived:
+			b, ok := v.(bool)
+			if !ok {
+				errs = append(errs, domain.FieldError{Pointer: pointer + "/" + name, Code: domain.FieldInvalidType, Param: "boolean"})
+			}
+			params[name] = strconv.FormatBool(b)
+		case !isString:
+			errs = append(errs, domain.FieldError{Pointer: pointer + "/" + name, Code: domain.FieldInvalidType, Param: "string"})
+		default:
+			params[name] = s
+		}
+	}
+	var filter domain.ClientFilter
+	if len(errs) == 0 {
+		var err error
+		if filter, err = parseClientFilter(params, me); err != nil {
+			var de *domain.Error
+			if errors.As(err, &de) {
+				errs = append(errs, domain.FieldError{Pointer: pointer + "/" + de.Param, Code: domain.FieldInvalidValue, Param: de.Param})
+			} else {
+				errs = append(errs, domain.FieldError{Pointer: pointer, Code: domain.FieldInvalidValue})
+			}
+		}
+	}
+	return filter, errs
 }

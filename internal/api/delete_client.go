@@ -17,6 +17,20 @@ func (a *API) deleteClient(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A bulk job or an import working on the client: not while it runs.
+	if jobs, err := a.unfinishedJobs(ctx, r.who.Tenant, true); err != nil {
+		return nil, err
+	} else if len(jobs) > 0 {
+		c, defs, err := a.Clients.GetClientWithDefinitions(ctx, r.who.Tenant, id)
+		if err != nil {
+			return nil, err
+		}
+		if job, err := a.jobOn(ctx, r.who.Tenant, c, defs, ""); err != nil {
+			return nil, err
+		} else if job != "" {
+			return nil, &domain.Error{Code: domain.CodeClientInJob, Param: job}
+		}
+	}
 	// The deletion's event names no personal value: it outlives the client, as the client's
 	// other events do once reduced (see the store).
 	ev, err := a.newEvent(ctx, r, id, domain.ActionDeleted, a.Now())

@@ -135,6 +135,9 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeTeamFull: {
 		text{"Team full", "Équipe complète"},
 		text{"A client's team has %s members at most.", "L’équipe d’un client compte au plus %s membres."}},
+	domain.CodeConfirmMismatch: {
+		text{"Count not confirmed", "Nombre non confirmé"},
+		text{"This action would change %s client(s), not the number you confirmed: nothing changed. Check the selection and confirm that number.", "Cette action modifierait %s client(s), pas le nombre que vous avez confirmé : rien n’a changé. Vérifiez la sélection et confirmez ce nombre."}},
 	domain.CodeJobNotFound: {
 		text{"Job not found", "Tâche introuvable"},
 		text{"No job has this id.", "Aucune tâche ne porte cet identifiant."}},

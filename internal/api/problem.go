@@ -75,6 +75,7 @@ var status = map[domain.Code]int{
 	domain.CodeMailFailed:            http.StatusServiceUnavailable,
 	domain.CodeExportNotFound:        http.StatusNotFound,
 	domain.CodeJobNotFound:           http.StatusNotFound,
+	domain.CodeConfirmMismatch:       http.StatusConflict,
 	domain.CodeUnknownStaff:          http.StatusUnprocessableEntity,
 	domain.CodeNotOnTeam:             http.StatusNotFound,
 	domain.CodeTeamFull:              http.StatusConflict,
@@ -109,6 +110,24 @@ func StatusOf(code domain.Code) int {
 		return s
 	}
 	return http.StatusInternalServerError
+}
+
+// problemDetail words a problem's detail for a reader of lang, its parameter in place; a
+// field-error code (a bulk change refused by validation) is worded as the field error.
+func problemDetail(code domain.Code, param, lang string) string {
+	msg, found := problemTexts[code]
+	if !found {
+		if t, ok := fieldTexts[code]; ok {
+			msg.detail = t
+		} else {
+			return param
+		}
+	}
+	d := msg.detail.in(lang)
+	if strings.Contains(d, "%s") {
+		d = fmt.Sprintf(d, param)
+	}
+	return d
 }
 
 // NewProblem renders err for a reader of lang ("fr" or "en"). Errors that are not domain

@@ -71,6 +71,16 @@ const (
 	// its request (BatchWriteItem, 25 events a request: a few seconds); a longer one is
 	// reduced by the worker, from the queue.
 	InlineRedactionEvents = 1000
+	// BulkPageSize is the clients a bulk job changes between two reports of its progress (and
+	// the results it keeps per item).
+	BulkPageSize = 100
+	// BulkHotWritesPerSecond bounds the items a bulk job writes a second to the tenant's
+	// busiest partition (its search words), under DynamoDB's 1,000 write units a second per
+	// partition with room for the tenant's other traffic.
+	BulkHotWritesPerSecond = 800
+	// JobHandOver is the time a job's invocation keeps before its deadline to hand the job on
+	// to a next one (a new message), rather than start a page it may not finish.
+	JobHandOver = 60 * time.Second
 	// InlineSiteUnassignments is the most clients a site's deletion unassigns within the
 	// request; a site with more is cleaned up by the worker, from the queue.
 	InlineSiteUnassignments = 100

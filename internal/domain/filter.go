@@ -234,3 +234,27 @@ func (f ClientFilter) Params() map[string]any {
 	}
 	return p
 }
+
+// Matches reports whether the filter selects c (searchable says which custom fields a search
+// reads): what a list with this filter would show of it, whatever the order.
+func (f ClientFilter) Matches(c *Client, searchable func(key string) bool) bool {
+	switch {
+	case c.Archived != f.Archived,
+		len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status),
+		f.Tag != "" && !slices.ContainsFunc(c.Tags, func(t string) bool { return Fold(t) == Fold(f.Tag) }),
+		f.Site != "" && !slices.Contains(c.SiteIDs, f.Site),
+		f.Manager != "" && !slices.Contains(c.TeamSubs(), f.Manager),
+		!f.CreatedAfter.IsZero() && c.CreatedAt.Before(f.CreatedAfter),
+		!f.CreatedBefore.IsZero() && !c.CreatedAt.Before(f.CreatedBefore):
+		return false
+	}
+	if words := f.Words(); len(words) > 0 {
+		terms := SearchTerms(c, searchable)
+		for _, w := range words {
+			if !slices.ContainsFunc(terms, func(t string) bool { return strings.HasPrefix(t, w) }) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -77,12 +77,21 @@ type Job struct {
 	SiteID  string        `json:"site_id,omitempty"`
 
 	// Kept by the server, never shown.
-	RequesterEmail string `json:"requester_email,omitempty"`
-	RequesterName  string `json:"requester_name,omitempty"`
-	TenantName     string `json:"tenant_name,omitempty"`
-	Attempt        int    `json:"attempt,omitempty"`
-	RunID          string `json:"run_id,omitempty"`
-	Notified       bool   `json:"notified,omitempty"`
+	// Resume is where a run stopped: the next run goes on from there.
+	Resume         *JobResume `json:"resume,omitempty"`
+	RequesterEmail string     `json:"requester_email,omitempty"`
+	RequesterName  string     `json:"requester_name,omitempty"`
+	TenantName     string     `json:"tenant_name,omitempty"`
+	Attempt        int        `json:"attempt,omitempty"`
+	RunID          string     `json:"run_id,omitempty"`
+	Notified       bool       `json:"notified,omitempty"`
+}
+
+// JobResume is where a job's runs have got to: the list's cursor after the last page done,
+// and the number of that page's results chunk to come.
+type JobResume struct {
+	Cursor string `json:"cursor,omitempty"`
+	Page   int    `json:"page"`
 }
 
 // Requester is who asked for the job, as the events of its changes name them.

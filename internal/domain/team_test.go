@@ -85,3 +85,27 @@ func FuzzTeamInput(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeBulk(f *testing.F) {
+	for _, s := range []string{`{"action":"archive","ids":["019a9b6c-3f2e-7d41-9a2e-0123456789ab"],"confirm":1}`,
+		`{"action":"add_tags","filter":{"tag":"vip"},"tags":["a","A"],"confirm":3}`, `{"action":"set_manager","ids":[],"manager":"me","confirm":0}`,
+		`{"action":"delete","filter":{},"confirm":-1}`, `{"confirm":1e9}`, `[]`, `{"ids":null,"filter":null}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in, err := domain.DecodeBulk(body)
+		if err != nil {
+			var de *domain.Error
+			if !errors.As(err, &de) {
+				t.Fatalf("non-domain error %v", err)
+			}
+			return
+		}
+		switch {
+		case (in.IDs == nil) == (in.Filters == nil), len(in.IDs) > domain.MaxBulkIDs, !in.HasConfirm, in.Confirm < 0,
+			(in.Action == domain.BulkAddTags || in.Action == domain.BulkRemoveTags) && len(in.Tags) == 0,
+			in.Action == domain.BulkSetManager && !domain.ValidStaffSub(in.Manager):
+			t.Fatalf("accepted %s as %+v", body, in)
+		}
+	})
+}

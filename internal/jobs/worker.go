@@ -22,7 +22,8 @@ import (
 // finishes it.
 type Store interface {
 	ClaimJob(ctx context.Context, tenant, id, runID string, now time.Time) (*domain.Job, error)
-	ReportProgress(ctx context.Context, tenant, id, runID string, p domain.JobProgress) (bool, error)
+	ReportProgress(ctx context.Context, tenant, id, runID string, p domain.JobProgress, resume *domain.JobResume) (bool, error)
+	ContinueJob(ctx context.Context, tenant, id, runID string) error
 	FinishJob(ctx context.Context, tenant string, j *domain.Job, runID string) error
 	MarkJobNotified(ctx context.Context, tenant, id string) (bool, error)
 }
@@ -59,6 +60,10 @@ type Runner interface {
 // job is cancelled: it stops there, what it did consistent.
 var ErrCancelled = errors.New("job cancelled")
 
+// ErrContinue is what a runner returns when its invocation's time runs out before the job is
+// done: it has recorded where to go on from, and a next run (from a new message) goes on.
+var ErrContinue = errors.New("job continues in a next run")
+
 // Run is one run of a job.
 type Run struct {
 	ID     string
@@ -72,8 +77,17 @@ type Run struct {
 
 // Progress records how far the run has gone; ErrCancelled when the job is to stop.
 func (r *Run) Progress(ctx context.Context, p domain.JobProgress) error {
+	return r.ProgressAt(ctx, p, nil)
+}
+
+// ProgressAt records how far the run has gone and where a next run would go on from;
+// ErrCancelled when the job is to stop.
+func (r *Run) ProgressAt(ctx context.Context, p domain.JobProgress, resume *domain.JobResume) error {
 	r.Job.Progress = p
-	cancel, err := r.store.ReportProgress(ctx, r.Tenant, r.Job.ID, r.ID, p)
+	if resume != nil {
+		r.Job.Resume = resume
+	}
+	cancel, err := r.store.ReportProgress(ctx, r.Tenant, r.Job.ID, r.ID, p, resume)
 	if err != nil {
 		return err
 	}
@@ -145,6 +159,8 @@ type Worker struct {
 	Log    *slog.Logger
 	// MaxAttempts is the runs before a job fails (the queue's maxReceiveCount).
 	MaxAttempts int
+	// Requeue sends a job's message again, for a run that goes on where this one stopped.
+	Requeue func(ctx context.Context, tenant, jobID string) error
 }
 
 // Handle is the Lambda handler: each message is one job or task; only the messages whose
@@ -191,6 +207,17 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 		runErr = fmt.Errorf("no runner for %s jobs", job.Kind)
 	default:
 		runErr = runner.Run(ctx, &Run{ID: runID, Tenant: msg.Tenant, Job: job, Log: log, Files: w.Files, store: w.Jobs})
+	}
+	if errors.Is(runErr, ErrContinue) {
+		// The job goes on in a next run, from a new message; this one is done with.
+		if err := w.Jobs.ContinueJob(ctx, msg.Tenant, job.ID, runID); err != nil {
+			if errors.Is(err, store.ErrJobRun) {
+				return nil
+			}
+			return err
+		}
+		log.InfoContext(ctx, "job continues", "done", job.Progress.Done)
+		return w.Requeue(ctx, msg.Tenant, job.ID)
 	}
 	switch {
 	case runErr == nil:
@@ -248,21 +275,24 @@ func FileName(prefix, tenant string, at time.Time) string {
 }
 
 // Service is what the runners change through (package api): a site's clients unassigned,
-// each with its event.
+// a bulk action's clients changed, each with its event.
 type Service interface {
 	SiteCleaner
+	Changer
 }
 
 // NewWorker is the service's worker, the same in Lambda and in the local stack: a runner for
 // each kind of job over the store and the service, result files in files, e-mails through
 // mail (nil: none), links to a job's page made by jobURL.
-func NewWorker(st *store.Store, svc Service, files *Files, mail Mailer, jobURL func(tenant string, j *domain.Job) string,
+func NewWorker(st *store.Store, svc Service, queue *Queue, files *Files, mail Mailer, jobURL func(tenant string, j *domain.Job) string,
 	now func() time.Time, log *slog.Logger) *Worker {
 	return &Worker{Jobs: st, Redactor: st, Files: files, Mail: mail, JobURL: jobURL, Now: now, Log: log,
-		MaxAttempts: config.JobMaxAttempts,
+		MaxAttempts: config.JobMaxAttempts, Requeue: queue.SendJob,
 		Runners: map[domain.JobKind]Runner{
 			domain.JobExport:      &Exporter{Clients: st, PageSize: config.ExportPageSize},
 			domain.JobSiteCleanup: &SiteCleanup{Sites: svc},
+			domain.JobBulk: &Bulk{Changes: svc, Clients: st, Results: st, PageSize: config.BulkPageSize,
+				HotWritesPerSecond: config.BulkHotWritesPerSecond, Margin: config.JobHandOver},
 		}}
 }
 

@@ -224,6 +224,14 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			t.Errorf("%s as another tenant: %d %s", r.Key(), got.status, got.body)
 		}
 	}
+	// A bulk action names clients by id: another tenant's are not found, one by one.
+	bulk := e.do("POST", "/v1/clients/bulk", intruder, `{"action":"delete","ids":["`+id+`"],"confirm":1}`)
+	if bulk.status != 200 || !strings.Contains(string(bulk.body), `"result":"refused","code":"client_not_found"`) {
+		t.Errorf("bulk on another tenant's client: %d %s", bulk.status, bulk.body)
+	}
+	if r := e.do("POST", "/v1/clients/bulk", intruder, `{"action":"archive","filter":{"q":"secret"},"confirm":1}`); r.status != 409 || r.json(t)["param"] != "0" {
+		t.Errorf("bulk by filter counts another tenant's clients: %d %s", r.status, r.body)
+	}
 	for _, q := range []string{"", "?q=secret", "?status=draft", "?sort=-created_at"} {
 		if list := e.do("GET", "/v1/sites"+q, intruder, "").json(t); len(list["items"].([]any)) != 0 {
 			t.Errorf("another tenant lists sites with %q: %v", q, list["items"])

@@ -20,6 +20,8 @@ type Poller struct {
 	URL     string
 	Handler func(context.Context, events.SQSEvent) (events.SQSEventResponse, error)
 	Log     *slog.Logger
+	// Timeout is an invocation's time (the worker function's timeout).
+	Timeout time.Duration
 }
 
 // Run polls until ctx ends.
@@ -45,7 +47,10 @@ func (p *Poller) Run(ctx context.Context) {
 				Body: aws.ToString(m.Body), Attributes: m.Attributes, EventSource: "aws:sqs", AWSRegion: "us-east-1",
 				EventSourceARN: "arn:aws:sqs:us-east-1:000000000000:exports"}
 		}
-		resp, err := p.Handler(ctx, ev)
+		// An invocation has the function's time, as in Lambda.
+		ictx, cancel := context.WithTimeout(ctx, p.Timeout)
+		resp, err := p.Handler(ictx, ev)
+		cancel()
 		failed := map[string]bool{}
 		for _, f := range resp.BatchItemFailures {
 			failed[f.ItemIdentifier] = true

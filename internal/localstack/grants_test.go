@@ -25,7 +25,8 @@ import (
 // checks the template against the same Uses). A new call without a grant, or a grant nothing
 // calls, fails here before it fails a deploy.
 func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
-	e := startExports(t)
+	// Bulk jobs hand over to a next invocation after each page (the worker's requeue).
+	e := startWithMail(t, localstack.Options{ExportRetryAfter: time.Second, BulkPageSize: 1, JobHandOver: 24 * time.Hour})
 	admin, editor := e.staff("admin"), e.exporter()
 	must := func(r reply, status int) reply {
 		t.Helper()
@@ -143,6 +144,32 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	must(e.do("GET", base+"/team", editor, ""), 200)
 	must(e.do("GET", "/v1/clients?manager=me", editor, ""), 200)
 	must(e.do("DELETE", base+"/team/claire", editor, ""), 200)
+
+	// Bulk actions by ids (a tag added, a client deleted with its long history on the worker)
+	// and by filter (a job, whose changes the worker makes, handing over between pages).
+	spare := must(e.do("POST", "/v1/clients", editor, `{"company_name":"Spare"}`, "Idempotency-Key", "spare"), 201).json(t)["id"].(string)
+	third := must(e.do("POST", "/v1/clients", editor, `{"company_name":"Third"}`), 201).json(t)["id"].(string)
+	must(e.do("POST", "/v1/clients/bulk", editor, `{"action":"add_tags","ids":["`+id+`","`+third+`"],"confirm":2,"tags":["bulk"]}`), 200)
+	must(e.do("POST", "/v1/clients/bulk", editor, `{"action":"set_manager","ids":["`+id+`"],"confirm":1,"manager":"me"}`), 200)
+	e.stack.API.InlineRedaction = 0
+	must(e.do("POST", "/v1/clients/bulk", editor, `{"action":"delete","ids":["`+spare+`"],"confirm":1}`), 200)
+	e.waitRedacted(editor, spare)
+	e.stack.API.InlineRedaction = 1000
+	// A bulk job by filter (counted on an index), and one working on a client a deletion
+	// then refuses (it reads the client to see).
+	pending := must(e.do("POST", "/v1/clients/bulk", editor, `{"action":"archive","filter":{"created_after":"2999-01-01"},"confirm":0}`), 202).json(t)["id"].(string)
+	bulkJob := must(e.do("POST", "/v1/clients/bulk", editor, `{"action":"remove_tags","filter":{"tag":"bulk"},"confirm":2,"tags":["bulk"]}`), 202).json(t)["id"].(string)
+	e.waitJob(editor, bulkJob)
+	e.waitJob(editor, pending)
+	held := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobBulk, Status: domain.JobQueued, Locale: "en",
+		CreatedAt: domain.At(time.Now()), Filter: &domain.ClientFilter{}, Bulk: &domain.BulkAction{Action: domain.BulkArchive}}
+	if err := e.stack.Store.CreateJob(context.Background(), "agency-1", held, 10, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do("DELETE", "/v1/clients/"+third, editor, ""); r.status != 409 || r.json(t)["code"] != "client_in_job" {
+		t.Fatalf("delete during a job: %d %s", r.status, r.body)
+	}
+	must(e.do("POST", "/v1/jobs/"+held.ID+"/cancel", editor, ""), 200)
 
 	// Sites: presets, the catalogue, a site created (replayed), listed, searched, changed; a
 	// client given it with a preset, then its permissions changed; both directions; the list

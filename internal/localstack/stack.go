@@ -50,6 +50,10 @@ type Options struct {
 	ExportRetryAfter time.Duration
 	// FrontendOrigin is a front end CORS lets in besides loopback pages.
 	FrontendOrigin string
+	// BulkPageSize and JobHandOver, when set, replace the bulk jobs' page size and the time
+	// an invocation keeps to hand a job over (a test makes jobs hand over at each page).
+	BulkPageSize int
+	JobHandOver  time.Duration
 }
 
 // Stack is the whole service on emulators.
@@ -180,7 +184,7 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 		URL: st.Queue.URL}
 	a.Queue, a.Tasks = queue, queue
 	a.Downloads = &jobs.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
-	st.Worker = jobs.NewWorker(st.Store, a, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
+	st.Worker = jobs.NewWorker(st.Store, a, queue, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
 		func(tenant string, j *domain.Job) string {
 			// The local stack has no front end: the links lead to the API's own job page.
 			base := strings.TrimSuffix(a.SetupURL, "/local/setup")
@@ -192,7 +196,16 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 		func() time.Time { return a.Now() }, opts.Log)
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	st.stop, st.done = stop, make(chan struct{})
-	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Log: opts.Log,
+	if bulk, ok := st.Worker.Runners[domain.JobBulk].(*jobs.Bulk); ok {
+		if opts.BulkPageSize > 0 {
+			bulk.PageSize = opts.BulkPageSize
+		}
+		if opts.JobHandOver > 0 {
+			bulk.Margin = opts.JobHandOver
+		}
+	}
+	timeout := time.Duration(routes.WorkerOf(JobWorker).TimeoutSeconds) * time.Second
+	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Log: opts.Log, Timeout: timeout,
 		Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 			return st.Worker.Handle(routes.WithFunction(ctx, JobWorker), ev)
 		}}

@@ -82,6 +82,7 @@ const (
 	SuspendClient     = "suspendClient"
 	ReactivateClient  = "reactivateClient"
 	ArchiveClient     = "archiveClient"
+	BulkClients       = "bulkClients"
 	UnarchiveClient   = "unarchiveClient"
 	GetInvitation     = "getInvitation"
 	AcceptInvitation  = "acceptInvitation"
@@ -154,6 +155,10 @@ var (
 	writeSite    = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 	removeClient = []string{"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem",
 		"dynamodb:BatchWriteItem", "sqs:SendMessage"}
+	// A bulk change reads its clients together (by ids) or counts a filter's (the counters,
+	// or the list's pages), then changes each as its own operation would (a transition, an
+	// update, a removal); by filter it queues a job.
+	bulkChange = slices.Concat(removeClient, changeAccess, changeTeam)
 )
 
 // All is the route table.
@@ -166,7 +171,7 @@ var All = []Route{
 	{Operation: UpdateClient, Method: "PATCH", Path: "/v1/clients/{id}", Access: Write, MemoryMB: 512,
 		Uses: uses(readClient, readSettings, "dynamodb:PutItem", "dynamodb:DeleteItem")},
 	{Operation: DeleteClient, Method: "DELETE", Path: "/v1/clients/{id}", Access: Write,
-		Uses: uses(removeClient...)},
+		Uses: uses(append(removeClient, readClient)...)}, // the client read when a job may be working on it
 	{Operation: GetStats, Method: "GET", Path: "/v1/clients/stats", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: CreateSetupLink, Method: "POST", Path: "/v1/clients/{id}/setup-link", Access: Write, Uses: uses(changeAccess...)},
 	{Operation: PreviewInvitation, Method: "GET", Path: "/v1/clients/{id}/invitation/preview", Access: Read, EditorsOnly: true,
@@ -178,6 +183,8 @@ var All = []Route{
 	{Operation: ReactivateClient, Method: "POST", Path: "/v1/clients/{id}/reactivate", Access: Write, Uses: uses(changeStatus...)},
 	{Operation: ArchiveClient, Method: "POST", Path: "/v1/clients/{id}/archive", Access: Write, Uses: uses(changeTab...)},
 	{Operation: UnarchiveClient, Method: "POST", Path: "/v1/clients/{id}/unarchive", Access: Write, Uses: uses(changeTab...)},
+	{Operation: BulkClients, Method: "POST", Path: "/v1/clients/bulk", Access: Write, TimeoutSeconds: 29, MemoryMB: 512,
+		Uses: uses(slices.Concat(bulkChange, []string{"dynamodb:Query@indexes"})...)},
 	{Operation: GetInvitation, Method: "GET", Path: "/v1/invitations/{token}", Public: true, Access: Read,
 		Uses: uses("dynamodb:GetItem", readClient)},
 	{Operation: AcceptInvitation, Method: "POST", Path: "/v1/invitations/{token}/accept", Public: true, Access: Write, MemoryMB: 512,
@@ -236,7 +243,18 @@ var Workers = []Worker{
 	{Function: "record-staff", Trigger: OnSignIn, Uses: uses("dynamodb:UpdateItem", "cognito-idp:AdminListGroupsForUser")},
 	{Function: "job-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue,
 		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
-			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail")},
+			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem",
+			"s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail", "sqs:SendMessage")},
+}
+
+// WorkerOf is the worker of a function (zero when there is none).
+func WorkerOf(function string) Worker {
+	for _, w := range Workers {
+		if w.Function == function {
+			return w
+		}
+	}
+	return Worker{}
 }
 
 // Key is the API Gateway route key, "GET /v1/clients/{id}".

@@ -195,6 +195,12 @@ func deleteRequest(pk, sk string) types.WriteRequest {
 	return types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(pk, sk)}}
 }
 
+// GetClients reads clients by id, in the given order (the missing ones left out), with the
+// definitions, in as few requests as BatchGetItem's 100 keys allow.
+func (s *Store) GetClients(ctx context.Context, tenant string, ids []string) ([]*domain.Client, domain.Definitions, error) {
+	return s.batchGetClients(ctx, tenant, ids, true)
+}
+
 // batchGetClients reads clients by id, in the given order (the missing ones left out), and
 // the definitions if asked, in as few BatchGetItem requests as the 100-key limit allows.
 func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string, withDefs bool) ([]*domain.Client, domain.Definitions, error) {

@@ -160,21 +160,108 @@ func (s *Store) ClaimJob(ctx context.Context, tenant, id, runID string, now time
 			":run": str(runID), ":now": str(domain.At(now).String()), ":one": number(1)}, ErrJobFinished)
 }
 
-// ReportProgress records how far a run has gone and tells whether the job is to stop (a
-// cancellation was asked). ErrJobRun if another run took over.
-func (s *Store) ReportProgress(ctx context.Context, tenant, id, runID string, p domain.JobProgress) (cancel bool, err error) {
-	progress, err := marshalItem(struct {
+// ReportProgress records how far a run has gone (and, when resume is not nil, where the next
+// run would go on from) and tells whether the job is to stop (a cancellation was asked).
+// ErrJobRun if another run took over.
+func (s *Store) ReportProgress(ctx context.Context, tenant, id, runID string, p domain.JobProgress, resume *domain.JobResume) (cancel bool, err error) {
+	v, err := marshalItem(struct {
 		P domain.JobProgress `json:"p"`
-	}{p})
+		R *domain.JobResume  `json:"r,omitempty"`
+	}{p, resume})
 	if err != nil {
 		return false, err
 	}
-	j, err := s.updateJob(ctx, tenant, id, "SET progress = :p", "run_id = :run AND #st = :running",
-		map[string]types.AttributeValue{":p": progress["p"], ":run": str(runID), ":running": str(string(domain.JobRunning))}, ErrJobRun)
+	expr := "SET progress = :p"
+	values := map[string]types.AttributeValue{":p": v["p"], ":run": str(runID), ":running": str(string(domain.JobRunning))}
+	if resume != nil {
+		expr += ", resume = :r"
+		values[":r"] = v["r"]
+	}
+	j, err := s.updateJob(ctx, tenant, id, expr, "run_id = :run AND #st = :running", values, ErrJobRun)
 	if err != nil {
 		return false, err
 	}
 	return j.CancelRequested, nil
+}
+
+// ContinueJob hands a running job on to a next run (the worker's time is running out, not
+// the job's attempts): its attempts start again. ErrJobRun if another run took over.
+func (s *Store) ContinueJob(ctx context.Context, tenant, id, runID string) error {
+	_, err := s.updateJob(ctx, tenant, id, "SET attempt = :zero", "run_id = :run AND #st = :running",
+		map[string]types.AttributeValue{":zero": number(0), ":run": str(runID), ":running": str(string(domain.JobRunning))}, ErrJobRun)
+	return err
+}
+
+// jobResultsPK holds a job's per-client results, one item per page of clients.
+func jobResultsPK(tenant, jobID string) string { return "T#" + tenant + "#JOBRES#" + jobID }
+
+type resultsItem struct {
+	PK      string             `json:"PK"`
+	SK      string             `json:"SK"`
+	Expires int64              `json:"expires_at"`
+	Rows    []storedBulkResult `json:"rows"`
+}
+
+type storedBulkResult struct {
+	domain.BulkResult
+	Name string `json:"name,omitempty"`
+}
+
+// PutJobResults records the results of one page of a job's clients (page: its number). A
+// page written again (a redelivered run redoing its last page) keeps, for each client, the
+// result first written: the one of the run that made the change.
+func (s *Store) PutJobResults(ctx context.Context, tenant string, j *domain.Job, page int, rows []domain.BulkResult) error {
+	sk := fmt.Sprintf("%06d", page)
+	prev, err := getItem[resultsItem](ctx, s, jobResultsPK(tenant, j.ID), sk, ErrNotFound)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	before := map[string]storedBulkResult{}
+	if prev != nil {
+		for _, r := range prev.Rows {
+			before[r.ID] = r
+		}
+	}
+	it := resultsItem{PK: jobResultsPK(tenant, j.ID), SK: sk, Expires: j.CreatedAt.Add(config.JobRetention).Unix()}
+	for _, r := range rows {
+		if p, ok := before[r.ID]; ok && p.Result != domain.BulkUnchanged {
+			it.Rows = append(it.Rows, p)
+			continue
+		}
+		it.Rows = append(it.Rows, storedBulkResult{BulkResult: r, Name: r.Name})
+	}
+	item, err := marshalItem(it)
+	if err != nil {
+		return err
+	}
+	return s.apply(ctx, []write{s.put(item)})
+}
+
+// JobResults reads a job's results, page after page, in order.
+func (s *Store) JobResults(ctx context.Context, tenant, jobID string, each func(domain.BulkResult) error) error {
+	in := s.query(jobResultsPK(tenant, jobID), true)
+	for {
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return fmt.Errorf("job results: %w", err)
+		}
+		for _, item := range out.Items {
+			it, err := decode[resultsItem](item)
+			if err != nil {
+				return err
+			}
+			for _, r := range it.Rows {
+				r.BulkResult.Name = r.Name
+				if err := each(r.BulkResult); err != nil {
+					return err
+				}
+			}
+		}
+		if out.LastEvaluatedKey == nil {
+			return nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
 }
 
 // FinishJob ends a run: done (with its file, if any), failed with a reason, or cancelled; the

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"maps"
 	"sync"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -23,6 +25,9 @@ type Counts struct {
 	ByOperation  map[string]int
 	ItemsRead    int
 	ItemsWritten int
+	// WritesByKey counts the items written per partition key: the hottest key is what
+	// DynamoDB's 1,000 write units a second per partition bound.
+	WritesByKey map[string]int
 }
 
 // Attach adds the meter to a client's middleware stack: dynamodb.New(opts, meter.Attach).
@@ -39,6 +44,12 @@ func (m *Meter) Attach(o *dynamodb.Options) {
 
 func (m *Meter) record(op string, params, result any) {
 	read, written := 0, 0
+	var keys []string
+	pk := func(item map[string]types.AttributeValue) {
+		if v, ok := item[Schema.Keys.Partition].(*types.AttributeValueMemberS); ok {
+			keys = append(keys, v.Value)
+		}
+	}
 	switch r := result.(type) {
 	case *dynamodb.GetItemOutput:
 		if r.Item != nil {
@@ -58,17 +69,36 @@ func (m *Meter) record(op string, params, result any) {
 		read = len(r.Responses)
 	}
 	switch p := params.(type) {
-	case *dynamodb.PutItemInput, *dynamodb.UpdateItemInput, *dynamodb.DeleteItemInput:
+	case *dynamodb.PutItemInput:
 		if result != nil {
 			written = 1
+			pk(p.Item)
+		}
+	case *dynamodb.UpdateItemInput:
+		if result != nil {
+			written = 1
+			pk(p.Key)
+		}
+	case *dynamodb.DeleteItemInput:
+		if result != nil {
+			written = 1
+			pk(p.Key)
 		}
 	case *dynamodb.TransactWriteItemsInput:
 		if result != nil {
 			for _, it := range p.TransactItems {
-				if it.ConditionCheck != nil {
+				switch {
+				case it.ConditionCheck != nil:
 					read++
-				} else {
+				case it.Put != nil:
 					written++
+					pk(it.Put.Item)
+				case it.Update != nil:
+					written++
+					pk(it.Update.Key)
+				case it.Delete != nil:
+					written++
+					pk(it.Delete.Key)
 				}
 			}
 		}
@@ -91,6 +121,12 @@ func (m *Meter) record(op string, params, result any) {
 	m.counts.ByOperation[op]++
 	m.counts.ItemsRead += read
 	m.counts.ItemsWritten += written
+	if m.counts.WritesByKey == nil {
+		m.counts.WritesByKey = map[string]int{}
+	}
+	for _, k := range keys {
+		m.counts.WritesByKey[k]++
+	}
 }
 
 // Snapshot returns the counts so far.
@@ -102,7 +138,19 @@ func (m *Meter) Snapshot() Counts {
 	for k, v := range m.counts.ByOperation {
 		c.ByOperation[k] = v
 	}
+	c.WritesByKey = maps.Clone(m.counts.WritesByKey)
 	return c
+}
+
+// Hottest is the partition key written most, and how many items it got.
+func (c Counts) Hottest() (string, int) {
+	key, n := "", 0
+	for k, v := range c.WritesByKey {
+		if v > n || v == n && k < key {
+			key, n = k, v
+		}
+	}
+	return key, n
 }
 
 // Reset sets every count back to zero.

@@ -1,0 +1,188 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// Changer applies a bulk action to one client (package api): under the version it read, with
+// the client's event naming the job, whole or not at all.
+type Changer interface {
+	ApplyBulk(ctx context.Context, tenant string, job *domain.Job, c *domain.Client, defs domain.Definitions) domain.BulkResult
+}
+
+// Results keeps a job's per-client results, a page at a time (package store).
+type Results interface {
+	PutJobResults(ctx context.Context, tenant string, j *domain.Job, page int, rows []domain.BulkResult) error
+	JobResults(ctx context.Context, tenant, jobID string, each func(domain.BulkResult) error) error
+}
+
+// Bulk runs bulk jobs: the clients the filter selected when the job started, page after page,
+// each changed once; the results of each page recorded before the progress that moves past
+// it, so that a run after a crash or a cancellation goes on from there without changing a
+// client twice (a client done already is unchanged the second time); at the end a file of
+// every client's result.
+type Bulk struct {
+	Changes Changer
+	Clients Clients
+	Results Results
+	// PageSize is the clients a page holds.
+	PageSize int
+	// HotWritesPerSecond bounds the items written a second to the tenant's busiest partition
+	// (its search words: every client's words are rewritten when its status or tab moves);
+	// 0 leaves the pace to the requests' own.
+	HotWritesPerSecond float64
+	// Margin is the time an invocation keeps to hand over: a page is not started with less.
+	Margin time.Duration
+	Sleep  func(time.Duration)
+}
+
+// Run goes on from where the job stands.
+func (b *Bulk) Run(ctx context.Context, run *Run) error {
+	job := run.Job
+	q := store.ListQuery{Filter: *job.Filter, Limit: b.PageSize}
+	if q.Filter.CreatedBefore.IsZero() || job.StartedAt.Before(q.Filter.CreatedBefore) {
+		q.Filter.CreatedBefore = job.StartedAt.Time // the clients as they were when it started
+	}
+	q.Filter.Fields = nil
+	resume := domain.JobResume{}
+	if job.Resume != nil {
+		resume = *job.Resume
+	}
+	q.Cursor = resume.Cursor
+	progress := job.Progress
+	pace := pacer{perSecond: b.HotWritesPerSecond, start: time.Now(), sleep: b.Sleep}
+	for pages := 0; resume.Page == 0 || resume.Cursor != ""; pages++ {
+		// Every invocation does a page at least: a job always moves on.
+		if deadline, ok := ctx.Deadline(); ok && pages > 0 && time.Until(deadline) < b.Margin {
+			return ErrContinue
+		}
+		page, err := b.Clients.ListClients(ctx, run.Tenant, q)
+		if err != nil {
+			return err
+		}
+		rows := make([]domain.BulkResult, 0, len(page.Items))
+		for _, c := range page.Items {
+			res := b.Changes.ApplyBulk(ctx, run.Tenant, job, c, page.Definitions)
+			res.ID, res.Name = c.ID, clientName(c)
+			rows = append(rows, res)
+			progress.Done++
+			if res.Result == domain.BulkRefused {
+				progress.Failed++
+			}
+			if res.Result == domain.BulkDone {
+				pace.spend(hotWrites(job.Bulk.Action, c, page.Definitions))
+			}
+		}
+		if err := b.Results.PutJobResults(ctx, run.Tenant, job, resume.Page, rows); err != nil {
+			return err
+		}
+		resume = domain.JobResume{Cursor: page.NextCursor, Page: resume.Page + 1}
+		if progress.Total < progress.Done {
+			progress.Total = progress.Done
+		}
+		err = run.ProgressAt(ctx, progress, &resume)
+		if errors.Is(err, ErrCancelled) {
+			if ferr := b.file(ctx, run); ferr != nil {
+				return ferr
+			}
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		q.Cursor = page.NextCursor
+	}
+	progress.Total = progress.Done
+	job.Progress = progress
+	return b.file(ctx, run)
+}
+
+// file writes every client's result, in the job's language.
+func (b *Bulk) file(ctx context.Context, run *Run) (err error) {
+	job := run.Job
+	columns := []domain.ExportColumn{
+		{Key: "id", Header: domain.Localized{FR: "Identifiant", EN: "ID"}},
+		{Key: "client", Header: domain.Localized{FR: "Client", EN: "Client"}},
+		{Key: "result", Header: domain.Localized{FR: "Résultat", EN: "Result"}},
+		{Key: "code", Header: domain.Localized{FR: "Code", EN: "Code"}},
+		{Key: "detail", Header: domain.Localized{FR: "Détail", EN: "Detail"}},
+	}
+	f, err := run.Create(ctx, FileName("bulk-"+string(job.Bulk.Action), run.Tenant, job.StartedAt.Time), columns, job.Locale)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Abort(ctx, run.Log)
+		}
+	}()
+	err = b.Results.JobResults(ctx, run.Tenant, job.ID, func(r domain.BulkResult) error {
+		label := outcomeLabels[r.Result]
+		result := label.EN
+		if job.Locale == "fr" {
+			result = label.FR
+		}
+		return f.WriteRow(r.ID, r.Name, result, string(r.Code), r.Detail)
+	})
+	if err != nil {
+		return err
+	}
+	job.File, err = f.Close()
+	return err
+}
+
+var outcomeLabels = map[domain.BulkOutcome]domain.Localized{
+	domain.BulkDone:      {FR: "effectué", EN: "done"},
+	domain.BulkUnchanged: {FR: "inchangé", EN: "unchanged"},
+	domain.BulkRefused:   {FR: "refusé", EN: "refused"},
+}
+
+func clientName(c *domain.Client) string {
+	name := strings.TrimSpace(c.FirstName + " " + c.LastName)
+	switch {
+	case c.CompanyName != "" && name != "":
+		return c.CompanyName + " (" + name + ")"
+	case c.CompanyName != "":
+		return c.CompanyName
+	}
+	return name
+}
+
+// hotWrites is what a change writes to the tenant's busiest partition, its search words: a
+// client whose status, tab or tags move has each of its words rewritten (two write units
+// each, in a transaction); a change of its team writes none there.
+func hotWrites(action domain.BulkActionKind, c *domain.Client, defs domain.Definitions) float64 {
+	if action == domain.BulkSetManager {
+		return 0
+	}
+	return 2 * float64(len(domain.SearchTerms(c, defs.Searchable)))
+}
+
+// pacer keeps writes under a rate: after spending, it sleeps until the time they are owed.
+type pacer struct {
+	perSecond float64
+	start     time.Time
+	spent     float64
+	sleep     func(time.Duration)
+}
+
+func (p *pacer) spend(units float64) {
+	if p.perSecond <= 0 || units <= 0 {
+		return
+	}
+	p.spent += units
+	due := time.Duration(p.spent / p.perSecond * float64(time.Second))
+	if wait := due - time.Since(p.start); wait > 0 {
+		if p.sleep != nil {
+			p.sleep(wait)
+		} else {
+			time.Sleep(wait)
+		}
+	}
+}
