@@ -34,8 +34,6 @@
 //	invitations/hour T#<t>#RATE#INV                   <yyyy-mm-ddThh>         expires_at (2 h)
 //	settings         T#<t>#SETTINGS                   S                       -
 //	invitation       INV#<sha256 of the token>        I                       expires_at (30 days)
-//	export job       T#<t>#EXPORTS                    <job id>                expires_at (8 days)
-//	running exports  T#<t>#EXPORTS                    ~RUNNING                -
 //	client's site    T#<t>#C#<id>                     C#S#<site id>           -
 //	site             T#<t>#SITE#<id>                  S                       GSI1PK=T#<t>#SITES GSI1SK=<id>
 //	                                                                          GSI2SK=<folded name>#<id>
@@ -43,6 +41,11 @@
 //	site word        T#<t>#SW                         <word>#<site id>        -
 //	unique site …    T#<t>#U#site-alias|site-domain|site-external-id#<value>  U
 //	presets          T#<t>#PRESETS                    P                       -
+//	job              T#<t>#JOBS                       <job id>                expires_at (8 days)
+//	unfinished jobs  T#<t>#JOBS                       ~RUNNING                -
+//	job results      T#<t>#JOBRES#<job id>            <page, 6 digits>        expires_at (8 days)
+//	staff member     T#<t>#STAFF                      <sub>                   -
+//	managed client   T#<t>#MGR#<sub>                  <client id>             -
 //
 //	index  partition  sort    serves
 //	GSI1   GSI1PK     GSI1SK  a tab newest or oldest first; created_after/before as a key range;
@@ -56,16 +59,9 @@
 // Client ids are UUIDv7: their text sorts by creation time, so "newest first" is a descending
 // Query and a date range is a key range.
 //
-// # Keys reserved for what comes next
-//
-// The items the next capabilities add keep the same rules (the tenant first; a client's own
-// items in its collection, read with the client by one Query; many-to-many links filed from
-// both sides in the same transaction):
-//
-//	item                  PK                               SK
-//	team member           T#<t>#C#<id>                     TEAM#<staff sub>
-//	staff member          T#<t>#STAFF                      <sub>
-//	job (any kind)        T#<t>#JOBS                       <job id>            (export jobs move here)
+// The items the next capabilities add keep the same rules: the tenant first; a client's own
+// items in its collection, read with the client by one Query; links between clients and
+// others (sites, team members) filed from both sides in the same transaction.
 //
 // # Search
 //
@@ -110,7 +106,7 @@
 //	13 the tenant's activity feed                 Query GSI5 T#t#FEED, newest first                  1
 //	14 a person's data; a removal (delete/erase)  Query T#t#C#id (the whole collection), then a     1 (+2)
 //	                                              transaction, then events reduced 25 a batch
-//	15 export jobs of a tenant                    Query T#t#EXPORTS, newest first                     1
+//	15 jobs of a tenant (every kind)              Query T#t#JOBS, newest first                        1
 //	16 export every client matching a filter      the list's plans, page after page                  n/1MB
 //	17 a client's sites; a site's clients         Query T#t#C#id SK C…C#S#~ / T#t#SITE#id begins S:  1
 //	                                              the owner's record then its assignments (so an
@@ -124,6 +120,9 @@
 //	21 a site's deletion                          mark it, unassign each client (19), then one       2 per client
 //	                                              transaction removing it with its claims and words,
 //	                                              conditioned on a count of zero
+//	22 my clients (a team member's)               Query T#t#MGR#sub + BatchGetItem                   2
+//	23 the staff directory                        Query T#t#STAFF (a page holds thousands)           1
+//	24 a bulk change of one client                as its single operation: one transaction          1 per client
 //
 // Optimistic concurrency: every client item carries a version; each write is conditioned on
 // the version it read, so a stale write fails (412) instead of losing an update. Uniqueness
