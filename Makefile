@@ -11,7 +11,7 @@ CDK       := infra/node_modules/.bin/cdk
 CDK_ENV   := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_VERSION_CHECK=1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: dev test lint unit build sizes bench synth synth-check deploy clean
+.PHONY: dev test lint unit spreadsheet build sizes bench synth synth-check deploy clean
 
 ## dev: run the whole service locally on emulators (API on http://127.0.0.1:$(PORT))
 dev: $(CDK)
@@ -30,9 +30,15 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck -checks all ./...
 
-# The emulators that run as Node processes (SES) come from infra/package.json.
-unit: $(CDK)
+# The emulators that run as Node processes (SES) come from infra/package.json; LibreOffice,
+# which opens the exports in the tests, from Debian's packages.
+unit: $(CDK) spreadsheet
 	$(GO) test -race -count=1 ./...
+
+## spreadsheet: LibreOffice Calc (Debian's libreoffice-calc-nogui) for the tests that open
+## exports as a person does; says so where it cannot be installed
+spreadsheet:
+	@sh infra/tools/libreoffice.sh
 
 ## build: one bootstrap per function, linux/arm64, for provided.al2023
 build:

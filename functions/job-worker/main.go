@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"time"
+	_ "time/tzdata" // the zone dates are written in, whatever the runtime holds
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -35,7 +36,11 @@ func main() {
 	// deletion's long history through the queue, as a request's would.
 	svc := service.New(env.Config, env.Store, env.Log)
 	svc.Tasks = queue
+	zone, err := time.LoadLocation(env.Config.TimeZone)
+	if err != nil {
+		service.Fail("job-worker", err)
+	}
 	w := jobs.NewWorker(env.Store, svc, queue, &jobs.Files{S3: s3.NewFromConfig(env.AWS), Bucket: env.Config.ExportsBucket},
-		sender, jobs.JobPage(env.Config.AppURL), time.Now, env.Log)
+		sender, jobs.JobPage(env.Config.AppURL), zone, time.Now, env.Log)
 	lambda.Start(w.Handle)
 }

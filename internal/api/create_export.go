@@ -15,12 +15,16 @@ import (
 
 // exportRequest is POST /v1/exports's body.
 type exportRequest struct {
-	Filters map[string]any
-	Columns []string
-	Locale  string
+	Filters   map[string]any
+	Columns   []string
+	Locale    string
+	Format    string
+	Separator string
 }
 
-// createExport: POST /v1/exports {filters, columns, locale} → 202 with the queued job. The
+// createExport: POST /v1/exports {filters, columns, locale, format, separator} → 202 with the
+// queued job: a zipped CSV in the locale's dialect (separator ";" in French, "," otherwise,
+// unless the request chooses) or an XLSX workbook. The
 // filters are the list's parameters, read into the same filter the list uses; a tenant has
 // at most a few exports unfinished (429 beyond). Idempotency-Key honoured.
 func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
@@ -37,10 +41,12 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Members([]string{"filters", "columns", "locale"}, nil)
+	d.Members([]string{"filters", "columns", "locale", "format", "separator"}, nil)
 	d.Field("filters", &in.Filters, "object")
 	d.Field("columns", &in.Columns, "array of strings")
 	d.Field("locale", &in.Locale, "string")
+	d.Field("format", &in.Format, "string")
+	d.Field("separator", &in.Separator, "string")
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
@@ -51,6 +57,8 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if !slices.Contains(domain.Locales, in.Locale) {
 		errs = append(errs, domain.FieldError{Pointer: "/locale", Code: domain.FieldInvalidValue, Param: "fr, en"})
 	}
+	format, separator, ferrs := exportDialect(in.Format, in.Separator, in.Locale)
+	errs = append(errs, ferrs...)
 	if len(in.Columns) > 0 {
 		defs, _, err := a.Fields.GetDefinitions(ctx, r.who.Tenant)
 		if err != nil {
@@ -67,7 +75,7 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	job := &domain.Job{ID: id, Kind: domain.JobExport, Status: domain.JobQueued, Columns: in.Columns, Locale: in.Locale,
+	job := &domain.Job{ID: id, Kind: domain.JobExport, Status: domain.JobQueued, Columns: in.Columns, Locale: in.Locale, Format: format, Separator: separator,
 		RequestedBy: r.who.Subject, CreatedAt: domain.At(a.Now()), Filter: &filter, RequesterEmail: r.who.Email, TenantName: r.who.TenantName}
 	out, err := key.createOnce(ctx, func(record func(*response) *store.Idempotency) (*response, error) {
 		out, err := jsonResponse(http.StatusAccepted, job.ExportView(), map[string]string{"Location": "/v1/exports/" + id})
@@ -89,6 +97,30 @@ func (a *API) createExport(ctx context.Context, r *request) (*response, error) {
 		return nil, &domain.Error{Code: domain.CodeUnavailable}
 	}
 	return out, nil
+}
+
+// exportDialect settles an export's format and, for a CSV, its separator: the one asked, or
+// the locale's.
+func exportDialect(format, separator, locale string) (domain.ExportFormat, string, []domain.FieldError) {
+	var errs []domain.FieldError
+	f := domain.ExportFormat(format)
+	if f == "" {
+		f = domain.FormatCSV
+	}
+	if !slices.Contains(domain.ExportFormats, f) {
+		errs = append(errs, domain.FieldError{Pointer: "/format", Code: domain.FieldInvalidValue, Param: "csv, xlsx"})
+	}
+	sep, ok := domain.Separators[separator]
+	switch {
+	case separator != "" && !ok:
+		errs = append(errs, domain.FieldError{Pointer: "/separator", Code: domain.FieldInvalidValue, Param: "; , tab"})
+	case separator != "" && f == domain.FormatXLSX:
+		errs = append(errs, domain.FieldError{Pointer: "/separator", Code: domain.FieldInvalidValue, Param: "only with format csv"})
+	}
+	if f != domain.FormatCSV {
+		return f, "", errs
+	}
+	return f, domain.SeparatorName(domain.DialectOf(locale, sep, nil).Separator), errs
 }
 
 // filterFromBody reads the list's parameters given as a JSON object (an export's filters, a

@@ -237,6 +237,10 @@ type RenderedMail struct {
 	Subject string `json:"subject"`
 	HTML    string `json:"html"`
 	Text    string `json:"text"`
+	// FromName, when set, is the sender's display name ("Agence Démo via Clientdesk"), the
+	// address staying the service's; ReplyTo, when set, is where answers go instead.
+	FromName string `json:"from_name,omitempty"`
+	ReplyTo  string `json:"reply_to,omitempty"`
 }
 
 // MaxMessageLen bounds the sender's own words in an invitation.

@@ -55,6 +55,14 @@ type Localized struct {
 	EN string `json:"en"`
 }
 
+// Pick is the text in locale ("fr", otherwise English), the other one when it is missing.
+func (l Localized) Pick(locale string) string {
+	if locale == "fr" && l.FR != "" || l.EN == "" {
+		return l.FR
+	}
+	return l.EN
+}
+
 // FieldDefinition is a custom field of a tenant's clients (MainWP's "client fields", typed).
 type FieldDefinition struct {
 	Key         string    `json:"key"`

@@ -73,8 +73,12 @@ type Job struct {
 	// columns of an export, a bulk action, a site.
 	Filter  *ClientFilter `json:"filter,omitempty"`
 	Columns []string      `json:"columns,omitempty"`
-	Bulk    *BulkAction   `json:"bulk,omitempty"`
-	SiteID  string        `json:"site_id,omitempty"`
+	// Format is an export's file format (csv, xlsx); Separator a CSV's separator (";", ",",
+	// "tab"), the locale's unless the request chose: both settled when the job is created.
+	Format    ExportFormat `json:"format,omitempty"`
+	Separator string       `json:"separator,omitempty"`
+	Bulk      *BulkAction  `json:"bulk,omitempty"`
+	SiteID    string       `json:"site_id,omitempty"`
 
 	// Kept by the server, never shown.
 	// Resume is where a run stopped: the next run goes on from there.
@@ -139,13 +143,18 @@ type ExportView struct {
 	FileName    string         `json:"file_name,omitempty"`
 	Error       string         `json:"error,omitempty"`
 	Filters     map[string]any `json:"filters"`
+	Format      ExportFormat   `json:"format"`
+	Separator   string         `json:"separator,omitempty"`
 }
 
 // ExportView is the job as GET /v1/exports shows it.
 func (j *Job) ExportView() ExportView {
 	v := ExportView{ID: j.ID, Status: string(j.Status), Columns: j.Columns, Locale: j.Locale, RequestedBy: j.RequestedBy,
 		CreatedAt: j.CreatedAt, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt, RowsWritten: j.Progress.Done, Error: j.Error,
-		Filters: map[string]any{}}
+		Filters: map[string]any{}, Format: j.Format, Separator: j.Separator}
+	if v.Format == "" {
+		v.Format = FormatCSV
+	}
 	if j.Status == JobDone {
 		v.Status = ExportReady
 	}
@@ -198,6 +207,12 @@ func (j *Job) View() JobView {
 	}
 	if len(j.Columns) > 0 {
 		v.Params["columns"] = j.Columns
+	}
+	if j.Format != "" {
+		v.Params["format"] = j.Format
+	}
+	if j.Separator != "" {
+		v.Params["separator"] = j.Separator
 	}
 	if j.Bulk != nil {
 		v.Params["action"] = j.Bulk.Action

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,7 +54,7 @@ func (p *Presigner) DownloadURL(ctx context.Context, key, fileName string) (stri
 	req, err := p.Client.PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket: aws.String(p.Bucket), Key: aws.String(key),
 		ResponseContentDisposition: aws.String(`attachment; filename="` + fileName + `"`),
-		ResponseContentType:        aws.String("application/zip"),
+		ResponseContentType:        aws.String(contentType(fileName)),
 	}, s3.WithPresignExpires(LinkValidity))
 	if err != nil {
 		return "", fmt.Errorf("sign download: %w", err)
@@ -75,4 +76,12 @@ func PresignerFromEnv(cfg config.Config, awsCfg aws.Config) (*Presigner, error) 
 		return nil, fmt.Errorf("config: %s is not set", config.EnvBucket)
 	}
 	return &Presigner{Client: s3.NewPresignClient(s3.NewFromConfig(awsCfg)), Bucket: cfg.ExportsBucket}, nil
+}
+
+// contentType is a result file's media type, by its name.
+func contentType(fileName string) string {
+	if strings.HasSuffix(fileName, ".xlsx") {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "application/zip"
 }

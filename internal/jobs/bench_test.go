@@ -77,13 +77,24 @@ var clientPool = sync.OnceValue(func() []*domain.Client {
 	return pool
 })
 
-func exportRows(tb testing.TB, client *s3.Client, n int) (rows int64, size int64) {
-	up, err := NewUpload(context.Background(), client, "b", "k", "application/zip")
+// benchDialect is the exports' dialect in the benchmarks: French, dates in Paris.
+func benchDialect() domain.Dialect {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	return domain.DialectOf("fr", 0, paris)
+}
+
+// exportRows runs the whole path of one file of n rows in a format (the writer, the
+// compression, the multipart upload to a sink).
+func exportRows(tb testing.TB, client *s3.Client, n int, format domain.ExportFormat) (rows int64, size int64) {
+	up, err := NewUpload(context.Background(), client, "b", "k", contentType("x."+string(format)))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	w, err := NewWriter(up, "clients.csv", domain.StandardExportColumns, "fr")
-	if err != nil {
+	cols := domain.StandardExportColumns
+	var w RowWriter
+	if format == domain.FormatXLSX {
+		w = NewXLSXWriter(up, cols, kindsOf(cols, nil), benchDialect())
+	} else if w, err = NewWriter(up, "clients.csv", cols, kindsOf(cols, nil), benchDialect()); err != nil {
 		tb.Fatal(err)
 	}
 	if err := pageSource(n, w.Write); err != nil {
@@ -95,23 +106,28 @@ func exportRows(tb testing.TB, client *s3.Client, n int) (rows int64, size int64
 	if err := up.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	return w.Rows, up.Size
+	return w.Written(), up.Size
 }
 
 // BenchmarkExport1M: rows per second of the whole path (CSV, zip, multipart upload) for one
 // million rows, and its time against the physical floor measured in the same run: the same
-// CSV bytes compressed with zip (deflate) and with gzip -6.
+// CSV bytes compressed with zip (deflate) and with gzip -6; then the XLSX path for the same
+// rows, and its time against the CSV path's.
 func BenchmarkExport1M(b *testing.B) {
 	const n = 1_000_000
 	client := s3Sink(b)
 	var csvBytes bytes.Buffer
 	csvOnly(b, n, &csvBytes)
-	var full, zipT, gzipT time.Duration
-	var size int64
+	var full, zipT, gzipT, xlsxT time.Duration
+	var size, xlsxSize int64
 	for b.Loop() {
 		start := time.Now()
-		_, size = exportRows(b, client, n)
+		_, size = exportRows(b, client, n, domain.FormatCSV)
 		full += time.Since(start)
+
+		start = time.Now()
+		_, xlsxSize = exportRows(b, client, n, domain.FormatXLSX)
+		xlsxT += time.Since(start)
 
 		start = time.Now()
 		zw := zip.NewWriter(io.Discard)
@@ -132,6 +148,9 @@ func BenchmarkExport1M(b *testing.B) {
 	b.ReportMetric(float64(size)/1e6, "zip-MB")
 	b.ReportMetric(full.Seconds()/zipT.Seconds(), "ratio-to-zip")
 	b.ReportMetric(full.Seconds()/gzipT.Seconds(), "ratio-to-gzip6")
+	b.ReportMetric(n*iters/xlsxT.Seconds(), "xlsx-rows/s")
+	b.ReportMetric(float64(xlsxSize)/1e6, "xlsx-MB")
+	b.ReportMetric(xlsxT.Seconds()/full.Seconds(), "xlsx-ratio-to-csv")
 }
 
 func csvOnly(tb testing.TB, n int, out *bytes.Buffer) {
@@ -142,7 +161,8 @@ func csvOnly(tb testing.TB, n int, out *bytes.Buffer) {
 	f, _ := zw.CreateHeader(&zip.FileHeader{Name: "x.csv", Method: zip.Store})
 	_, _ = io.WriteString(f, "\ufeff")
 	bw := bufio.NewWriter(f)
-	w := &Writer{buf: bw, columns: domain.StandardExportColumns, record: make([]string, len(domain.StandardExportColumns))}
+	cols := domain.StandardExportColumns
+	w := &Writer{buf: bw, columns: cols, kinds: kindsOf(cols, nil), dialect: benchDialect(), record: make([]string, len(cols))}
 	if err := pageSource(n, w.Write); err != nil {
 		tb.Fatal(err)
 	}
@@ -154,14 +174,17 @@ func csvOnly(tb testing.TB, n int, out *bytes.Buffer) {
 }
 
 // BenchmarkExportMemory runs the whole path for 100,000 and for 1,000,000 rows in child
-// processes and reports each one's peak resident memory (VmHWM): flat means independent of
-// the row count.
+// processes, CSV then XLSX, and reports each one's peak resident memory (VmHWM): flat means
+// independent of the row count.
 func BenchmarkExportMemory(b *testing.B) {
-	var peaks [2]float64
+	var peaks [4]float64
 	for b.Loop() {
-		for i, n := range []int{100_000, 1_000_000} {
+		for i, run := range []struct {
+			n      int
+			format domain.ExportFormat
+		}{{100_000, domain.FormatCSV}, {1_000_000, domain.FormatCSV}, {100_000, domain.FormatXLSX}, {1_000_000, domain.FormatXLSX}} {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestExportMemoryChild$", "-test.v")
-			cmd.Env = append(os.Environ(), "EXPORT_CHILD_ROWS="+strconv.Itoa(n))
+			cmd.Env = append(os.Environ(), "EXPORT_CHILD_ROWS="+strconv.Itoa(run.n), "EXPORT_CHILD_FORMAT="+string(run.format))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				b.Fatalf("%v: %s", err, out)
@@ -174,9 +197,12 @@ func BenchmarkExportMemory(b *testing.B) {
 			peaks[i] = float64(kb) / 1024
 		}
 	}
-	b.ReportMetric(peaks[0], "RSS-MB-100k")
-	b.ReportMetric(peaks[1], "RSS-MB-1M")
-	b.ReportMetric(peaks[1]-peaks[0], "RSS-MB-difference")
+	b.ReportMetric(peaks[0], "csv-RSS-MB-100k")
+	b.ReportMetric(peaks[1], "csv-RSS-MB-1M")
+	b.ReportMetric(peaks[1]-peaks[0], "csv-RSS-MB-difference")
+	b.ReportMetric(peaks[2], "xlsx-RSS-MB-100k")
+	b.ReportMetric(peaks[3], "xlsx-RSS-MB-1M")
+	b.ReportMetric(peaks[3]-peaks[2], "xlsx-RSS-MB-difference")
 }
 
 // TestExportMemoryChild is BenchmarkExportMemory's child; it does nothing on its own.
@@ -185,7 +211,7 @@ func TestExportMemoryChild(t *testing.T) {
 	if err != nil {
 		t.Skip("run by BenchmarkExportMemory")
 	}
-	rows, _ := exportRows(t, s3Sink(t), n)
+	rows, _ := exportRows(t, s3Sink(t), n, domain.ExportFormat(os.Getenv("EXPORT_CHILD_FORMAT")))
 	status, _ := os.ReadFile("/proc/self/status")
 	for _, line := range strings.Split(string(status), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {

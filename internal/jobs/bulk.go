@@ -40,6 +40,8 @@ type Bulk struct {
 	// Margin is the time an invocation keeps to hand over: a page is not started with less.
 	Margin time.Duration
 	Sleep  func(time.Duration)
+	// Zone is the tenant's time zone, for the file's name.
+	Zone *time.Location
 }
 
 // Run goes on from where the job stands.
@@ -113,7 +115,8 @@ func (b *Bulk) file(ctx context.Context, run *Run) (err error) {
 		{Key: "code", Header: domain.Localized{FR: "Code", EN: "Code"}},
 		{Key: "detail", Header: domain.Localized{FR: "Détail", EN: "Detail"}},
 	}
-	f, err := run.Create(ctx, FileName("bulk-"+string(job.Bulk.Action), run.Tenant, job.StartedAt.Time), columns, job.Locale)
+	name := FileName("bulk-"+strings.ReplaceAll(string(job.Bulk.Action), "_", "-"), run.Tenant, job.StartedAt.Time, b.Zone, job.ID)
+	f, err := run.Create(ctx, name, domain.FormatCSV, columns, nil, domain.DialectOf(job.Locale, 0, b.Zone))
 	if err != nil {
 		return err
 	}

@@ -9,25 +9,47 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
 // neutralize defuses spreadsheet formula injection (OWASP "CSV Injection"): a cell that
-// starts with = + - @, a tab or a carriage return is prefixed with a quote, so that Excel
-// shows it as text instead of evaluating it.
+// starts with = + - @ (or their full-width forms, which spreadsheets fold), a tab or a
+// carriage return is prefixed with a quote, so that it shows as text instead of being
+// evaluated.
 func neutralize(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
 		return "'" + s
 	}
 	return s
 }
 
-// needsQuotes reports whether an RFC 4180 field must be quoted.
+// wordJoiner is U+2060, an invisible character that joins what it stands between.
+const wordJoiner = "\u2060"
+
+// digits writes text that a spreadsheet would otherwise turn into a number or a formula (a
+// phone "+33612345678", a postal code "01000"): led by an invisible word joiner, it is
+// neither (no apostrophe shows, the + and the zeros stay), and it reads the same.
+func digits(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c == '+' || c == '-' || c >= '0' && c <= '9' {
+		return wordJoiner + s
+	}
+	return neutralize(s)
+}
+
+// needsQuotes reports whether a field must be quoted: it holds a quote, a line break, or
+// any of the separators a spreadsheet may split on (";", ",", tab), whichever the file's
+// (a French Excel splits a comma file on ";", so "Dupont;=1+1" unquoted would be two cells,
+// the second a formula), or starts with a space.
 func needsQuotes(f string) bool {
 	if f == "" {
 		return false
@@ -37,7 +59,7 @@ func needsQuotes(f string) bool {
 	}
 	for i := 0; i < len(f); i++ {
 		switch f[i] {
-		case '"', ',', '\r', '\n':
+		case '"', '\r', '\n', ';', ',', '\t':
 			return true
 		}
 	}
@@ -54,6 +76,8 @@ type Writer struct {
 	buf     *bufio.Writer
 	chunks  *chunks
 	columns []domain.ExportColumn
+	kinds   []domain.CellKind
+	dialect domain.Dialect
 	record  []string
 	Rows    int64
 }
@@ -61,8 +85,9 @@ type Writer struct {
 // handoff is the size of the chunks passed from formatting to compression.
 const handoff = 256 << 10
 
-// NewWriter starts the zip stream on w with one file, name, and writes its header row in lang.
-func NewWriter(w io.Writer, name string, columns []domain.ExportColumn, lang string) (*Writer, error) {
+// NewWriter starts the zip stream on w with one file, name, and writes its header row in the
+// dialect's language; kinds says how each column's values are written (nil: as text).
+func NewWriter(w io.Writer, name string, columns []domain.ExportColumn, kinds []domain.CellKind, dialect domain.Dialect) (*Writer, error) {
 	zw := zip.NewWriter(w)
 	f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now().UTC()})
 	if err != nil {
@@ -73,23 +98,25 @@ func NewWriter(w io.Writer, name string, columns []domain.ExportColumn, lang str
 	if _, err := buf.WriteString("\ufeff"); err != nil {
 		return nil, err
 	}
-	ew := &Writer{zw: zw, buf: buf, chunks: ch, columns: columns, record: make([]string, len(columns))}
+	if kinds == nil {
+		kinds = make([]domain.CellKind, len(columns))
+	}
+	ew := &Writer{zw: zw, buf: buf, chunks: ch, columns: columns, kinds: kinds, dialect: dialect, record: make([]string, len(columns))}
 	for i, c := range columns {
-		ew.record[i] = c.Header.EN
-		if lang == "fr" && c.Header.FR != "" || c.Header.EN == "" {
-			ew.record[i] = c.Header.FR
-		}
+		// A header is a custom field's label, which an admin writes: neutralised as a cell.
+		ew.record[i] = neutralize(dialect.Pick(c.Header))
 	}
 	return ew, ew.writeRecord()
 }
 
-// writeRecord writes w.record as one RFC 4180 line ending in CRLF: a field is quoted only
-// when it holds a quote, a comma, a line break or leading space, its quotes doubled.
+// writeRecord writes w.record as one RFC 4180 line ending in CRLF, fields split by the
+// dialect's separator: a field is quoted only when it must be (needsQuotes), its quotes
+// doubled.
 func (w *Writer) writeRecord() error {
 	line := w.line[:0]
 	for i, f := range w.record {
 		if i > 0 {
-			line = append(line, ',')
+			line = append(line, w.dialect.Separator)
 		}
 		if !needsQuotes(f) {
 			line = append(line, f...)
@@ -114,14 +141,26 @@ func (w *Writer) writeRecord() error {
 	return err
 }
 
-// Write adds one client as a row.
+// Write adds one client as a row: each cell in the dialect, numbers as numbers, digits kept
+// as text, everything else neutralised.
 func (w *Writer) Write(c *domain.Client) error {
 	for i, col := range w.columns {
-		w.record[i] = neutralize(col.Value(c))
+		raw, kind := col.Value(c), w.kinds[i]
+		switch cell := w.dialect.Cell(kind, raw); {
+		case domain.Numeric(kind, raw):
+			w.record[i] = cell
+		case kind == domain.CellDigits:
+			w.record[i] = digits(cell)
+		default:
+			w.record[i] = neutralize(cell)
+		}
 	}
 	w.Rows++
 	return w.writeRecord()
 }
+
+// Written is the rows written so far, header aside.
+func (w *Writer) Written() int64 { return w.Rows }
 
 // WriteRow adds a row of plain values (a job's per-client results), one per column.
 func (w *Writer) WriteRow(values ...string) error {

@@ -7,59 +7,127 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-// What the writer produces reads back, field for field, through a standard CSV reader.
-func TestCSVRoundTrip(t *testing.T) {
-	defs := domain.Definitions{{Key: "budget", Label: domain.Localized{FR: "Budget", EN: "Budget"}, Type: domain.TypeNumber}}
-	cols, bad := domain.ExportColumns(defs, []string{"id", "first_name", "notes", "phone_1", "tags", "custom_fields.budget"})
+// testClients are the cells a spreadsheet gets wrong: accents, quotes and line breaks, the
+// separators, formulas (plain and full-width), phones, postal codes with a leading zero,
+// negative and decimal numbers, booleans, dates, statuses.
+func testClients() (domain.Definitions, []domain.ExportColumn, []*domain.Client) {
+	defs := domain.Definitions{
+		{Key: "budget", Label: domain.Localized{FR: "Budget", EN: "Budget"}, Type: domain.TypeNumber},
+		{Key: "vip", Label: domain.Localized{FR: "VIP", EN: "VIP"}, Type: domain.TypeBoolean},
+		{Key: "renewal", Label: domain.Localized{FR: "Renouvellement", EN: "Renewal"}, Type: domain.TypeDate},
+		{Key: "evil", Label: domain.Localized{FR: `=HYPERLINK("http://evil.test","x")`, EN: `=HYPERLINK("http://evil.test","x")`}, Type: domain.TypeText},
+	}
+	cols, bad := domain.ExportColumns(defs, []string{"id", "first_name", "notes", "phone_1", "postal_code", "status", "archived",
+		"created_at", "tags", "custom_fields.budget", "custom_fields.vip", "custom_fields.renewal", "custom_fields.evil"})
 	if bad != "" {
-		t.Fatal(bad)
+		panic(bad)
 	}
-	var z bytes.Buffer
-	w, err := NewWriter(&z, "x.csv", cols, "fr")
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := domain.At(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	at := domain.At(time.Date(2026, 11, 22, 3, 34, 38, 0, time.UTC))
 	clients := []*domain.Client{
-		{ID: "1", Fields: domain.Fields{FirstName: "Hélène", Notes: "ligne 1\nligne 2, \"citée\"", Phones: []string{"+33612345678"},
-			Tags: []string{"VIP", "Île"}, CustomFields: map[string]any{"budget": 1200.5}}, CreatedAt: at},
-		{ID: "2", Fields: domain.Fields{FirstName: " espace", Notes: "=cmd|' /C calc'!A0"}, CreatedAt: at},
-		{ID: "3", Fields: domain.Fields{FirstName: "@SUM(1)", Notes: "-2+3"}, CreatedAt: at},
+		{ID: "1", Fields: domain.Fields{FirstName: "Hélène", Notes: "ligne 1\nligne 2, \"citée\"; fin", Phones: []string{"+33612345678"},
+			Address: &domain.Address{PostalCode: "01000"}, Tags: []string{"VIP", "Île"},
+			CustomFields: map[string]any{"budget": 1200.5, "vip": true, "renewal": "2027-01-31", "evil": "Dupont;=1+1"}},
+			Status: domain.StatusProspect, CreatedAt: at},
+		{ID: "2", Fields: domain.Fields{FirstName: " espace", Notes: "=cmd|' /C calc'!A0", CustomFields: map[string]any{"budget": -3.25, "vip": false}},
+			Status: domain.StatusActive, Archived: true, CreatedAt: at},
+		{ID: "3", Fields: domain.Fields{FirstName: "@SUM(1)", Notes: "-2+3", CustomFields: map[string]any{"evil": "＝1+1"}},
+			Status: domain.StatusSiteAssigned, CreatedAt: at},
 	}
-	for _, c := range clients {
-		if err := w.Write(c); err != nil {
-			t.Fatal(err)
-		}
+	return defs, cols, clients
+}
+
+func kindsOf(cols []domain.ExportColumn, defs domain.Definitions) []domain.CellKind {
+	kinds := make([]domain.CellKind, len(cols))
+	for i, c := range cols {
+		kinds[i] = domain.KindOf(c, defs)
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(z.Bytes()), int64(z.Len()))
+	return kinds
+}
+
+func readZippedCSV(t *testing.T, z []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f, _ := zr.File[0].Open()
 	raw, _ := io.ReadAll(f)
-	if !bytes.HasPrefix(raw, []byte("\ufeffIdentifiant,Prénom,Notes,Téléphone 1,Étiquettes,Budget\r\n")) {
-		t.Fatalf("header: %q", raw[:80])
-	}
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := [][]string{
-		{"1", "Hélène", "ligne 1\nligne 2, \"citée\"", "'+33612345678", "VIP, Île", "1200.5"},
-		{"2", " espace", "'=cmd|' /C calc'!A0", "", "", ""},
-		{"3", "'@SUM(1)", "'-2+3", "", "", ""},
-	}
-	if !reflect.DeepEqual(rows[1:], want) || w.Rows != 3 {
-		t.Fatalf("rows\n got %q\nwant %q", rows[1:], want)
+	return raw
+}
+
+// What the writer produces reads back, field for field, through a standard CSV reader, in
+// each dialect: every cell neutralised (headers too), quoted when it holds the separator,
+// numbers, booleans, dates and statuses as the reader's spreadsheet reads them, phones and
+// postal codes led by a word joiner.
+func TestCSVDialects(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	defs, cols, clients := testClients()
+	const wj = "\u2060"
+	for _, tc := range []struct {
+		dialect domain.Dialect
+		header  string
+		want    [][]string
+	}{
+		{domain.DialectOf("fr", 0, paris),
+			"\ufeffIdentifiant;Prénom;Notes;Téléphone 1;Code postal;Statut;Archivé;Créé le;Étiquettes;Budget;VIP;Renouvellement;\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\"\r\n",
+			[][]string{
+				{"1", "Hélène", "ligne 1\nligne 2, \"citée\"; fin", wj + "+33612345678", wj + "01000", "Prospect", "Non", "22/11/2026 04:34", "VIP, Île", "1200,5", "Oui", "31/01/2027", "Dupont;=1+1"},
+				{"2", " espace", "'=cmd|' /C calc'!A0", "", "", "Actif", "Oui", "22/11/2026 04:34", "", "-3,25", "Non", "", ""},
+				{"3", "'@SUM(1)", "'-2+3", "", "", "Site attribué", "Non", "22/11/2026 04:34", "", "", "", "", "'＝1+1"},
+			}},
+		{domain.DialectOf("en", 0, paris),
+			"\ufeffID,First name,Notes,Phone 1,Postal code,Status,Archived,Created at,Tags,Budget,VIP,Renewal,\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\"\r\n",
+			[][]string{
+				{"1", "Hélène", "ligne 1\nligne 2, \"citée\"; fin", wj + "+33612345678", wj + "01000", "Prospect", "No", "2026-11-22 04:34", "VIP, Île", "1200.5", "Yes", "2027-01-31", "Dupont;=1+1"},
+				{"2", " espace", "'=cmd|' /C calc'!A0", "", "", "Active", "Yes", "2026-11-22 04:34", "", "-3.25", "No", "", ""},
+				{"3", "'@SUM(1)", "'-2+3", "", "", "Site assigned", "No", "2026-11-22 04:34", "", "", "", "", "'＝1+1"},
+			}},
+		{domain.DialectOf("fr", '\t', time.UTC), "", nil},
+	} {
+		t.Run(tc.dialect.Locale+"/"+domain.SeparatorName(tc.dialect.Separator), func(t *testing.T) {
+			var z bytes.Buffer
+			w, err := NewWriter(&z, "x.csv", cols, kindsOf(cols, defs), tc.dialect)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range clients {
+				if err := w.Write(c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			raw := readZippedCSV(t, z.Bytes())
+			if tc.header != "" && !bytes.HasPrefix(raw, []byte(tc.header)) {
+				t.Fatalf("header:\n got %q\nwant %q", raw[:min(len(raw), len(tc.header))], tc.header)
+			}
+			r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff"))))
+			r.Comma = rune(tc.dialect.Separator)
+			rows, err := r.ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 4 || w.Rows != 3 {
+				t.Fatalf("%d rows", len(rows))
+			}
+			if tc.want != nil && !reflect.DeepEqual(rows[1:], tc.want) {
+				t.Fatalf("rows\n got %q\nwant %q", rows[1:], tc.want)
+			}
+			// A cell holding the separator is quoted whatever the dialect.
+			for _, line := range strings.Split(string(raw), "\r\n") {
+				if strings.Contains(line, "Dupont") && !strings.Contains(line, `"Dupont;=1+1"`) {
+					t.Fatalf("unquoted: %q", line)
+				}
+			}
+		})
 	}
 	if _, bad := domain.ExportColumns(defs, []string{"id", "password"}); bad != "password" {
 		t.Fatal("unknown column accepted")
@@ -77,7 +145,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 
 // A failure downstream (the upload) stops the formatting at its next writes, and Close says so.
 func TestWriterStopsOnDownstreamFailure(t *testing.T) {
-	w, err := NewWriter(&failingWriter{after: 4096}, "x.csv", domain.StandardExportColumns, "en")
+	w, err := NewWriter(&failingWriter{after: 4096}, "x.csv", domain.StandardExportColumns, nil, domain.DialectOf("en", 0, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

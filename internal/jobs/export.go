@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/store"
@@ -20,6 +21,8 @@ type Exporter struct {
 	Clients Clients
 	// PageSize is the clients read per list request.
 	PageSize int
+	// Zone is the tenant's time zone, which dates are written in.
+	Zone *time.Location
 }
 
 // Run writes the file of one run. Any error aborts the upload: no object appears.
@@ -39,7 +42,12 @@ func (e *Exporter) Run(ctx context.Context, run *Run) (err error) {
 	if bad != "" {
 		return fmt.Errorf("column %q no longer exists", bad)
 	}
-	f, err := run.Create(ctx, FileName("clients", run.Tenant, job.StartedAt.Time), columns, job.Locale)
+	kinds := make([]domain.CellKind, len(columns))
+	for i, c := range columns {
+		kinds[i] = domain.KindOf(c, defs)
+	}
+	dialect := domain.DialectOf(job.Locale, domain.Separators[job.Separator], e.Zone)
+	f, err := run.Create(ctx, FileName("clients", run.Tenant, job.StartedAt.Time, e.Zone, job.ID), job.Format, columns, kinds, dialect)
 	if err != nil {
 		return err
 	}
@@ -63,7 +71,7 @@ func (e *Exporter) Run(ctx context.Context, run *Run) (err error) {
 		}
 		q.Cursor = page.NextCursor
 		if pages%4 == 3 {
-			if err := run.Progress(ctx, domain.JobProgress{Done: f.Rows}); err != nil {
+			if err := run.Progress(ctx, domain.JobProgress{Done: f.Written()}); err != nil {
 				return err
 			}
 		}

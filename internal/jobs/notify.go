@@ -37,6 +37,7 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	if j.File != nil {
 		data["FileName"] = j.File.Name
 	}
+	data["Format"] = fileFormat(j).Pick(lang)
 	if j.Bulk != nil {
 		label := domain.BulkActionLabel(j.Bulk.Action)
 		data["Action"] = label.EN
@@ -73,5 +74,24 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 		h.WriteString("</p>")
 	}
 	h.WriteString("</body></html>")
-	return domain.RenderedMail{Subject: strings.TrimSpace(subject.String()), HTML: h.String(), Text: body}, nil
+	// From the tenant, through the service; answers go to the requester.
+	m := domain.RenderedMail{Subject: strings.TrimSpace(subject.String()), HTML: h.String(), Text: body, ReplyTo: j.RequesterEmail}
+	if j.TenantName != "" {
+		m.FromName = j.TenantName + " via " + ServiceName
+	}
+	return m, nil
+}
+
+// ServiceName is the service's name, as senders say "<tenant> via Clientdesk".
+const ServiceName = "Clientdesk"
+
+// fileFormat says what an export's file is, and how to open it.
+func fileFormat(j *domain.Job) domain.Localized {
+	if j.Format == domain.FormatXLSX {
+		return domain.Localized{FR: "classeur Excel (XLSX), qui s’ouvre tel quel dans Excel, LibreOffice ou Numbers",
+			EN: "Excel workbook (XLSX), which opens as it is in Excel, LibreOffice or Numbers"}
+	}
+	sep := domain.SeparatorLabel(j.Separator)
+	return domain.Localized{FR: "fichier CSV compressé (ZIP), séparateur " + sep.FR + ", encodé en UTF-8",
+		EN: "zipped CSV file, " + sep.EN + " separated, UTF-8 encoded"}
 }

@@ -103,25 +103,40 @@ type Files struct {
 	Bucket string
 }
 
-// Create starts the zipped CSV file of a run, its header in lang; the caller writes rows,
-// then closes (or aborts, on failure) what it returns.
-func (r *Run) Create(ctx context.Context, name string, columns []domain.ExportColumn, lang string) (*File, error) {
-	key := "exports/" + r.Tenant + "/" + r.Job.ID + "/" + r.ID + ".zip"
-	up, err := NewUpload(ctx, r.Files.S3, r.Files.Bucket, key, "application/zip")
+// RowWriter writes the rows of a result file: clients by columns, or plain values.
+type RowWriter interface {
+	Write(c *domain.Client) error
+	WriteRow(values ...string) error
+	Written() int64
+	Close() error
+}
+
+// Create starts the file of a run, streamed to the bucket: a zipped CSV in the dialect, or
+// an XLSX workbook. The caller writes rows, then closes (or aborts, on failure) what it
+// returns.
+func (r *Run) Create(ctx context.Context, name string, format domain.ExportFormat, columns []domain.ExportColumn, kinds []domain.CellKind, dialect domain.Dialect) (*File, error) {
+	ext := ".zip"
+	if format == domain.FormatXLSX {
+		ext = ".xlsx"
+	}
+	key := "exports/" + r.Tenant + "/" + r.Job.ID + "/" + r.ID + ext
+	up, err := NewUpload(ctx, r.Files.S3, r.Files.Bucket, key, contentType(ext))
 	if err != nil {
 		return nil, err
 	}
-	w, err := NewWriter(up, name+".csv", columns, lang)
-	if err != nil {
+	var w RowWriter
+	if format == domain.FormatXLSX {
+		w = NewXLSXWriter(up, columns, kinds, dialect)
+	} else if w, err = NewWriter(up, name+".csv", columns, kinds, dialect); err != nil {
 		_ = up.Abort()
 		return nil, err
 	}
-	return &File{Writer: w, up: up, key: key, name: name + ".zip"}, nil
+	return &File{RowWriter: w, up: up, key: key, name: name + ext}, nil
 }
 
 // File is a result file being written.
 type File struct {
-	*Writer
+	RowWriter
 	up   *Upload
 	key  string
 	name string
@@ -129,13 +144,13 @@ type File struct {
 
 // Close completes the file and returns what the job records of it.
 func (f *File) Close() (*domain.JobFile, error) {
-	if err := f.Writer.Close(); err != nil {
+	if err := f.RowWriter.Close(); err != nil {
 		return nil, err
 	}
 	if err := f.up.Close(); err != nil {
 		return nil, err
 	}
-	return &domain.JobFile{Name: f.name, Bytes: f.up.Size, SHA256: f.up.SHA256(), Rows: f.Rows, ObjectKey: f.key}, nil
+	return &domain.JobFile{Name: f.name, Bytes: f.up.Size, SHA256: f.up.SHA256(), Rows: f.Written(), ObjectKey: f.key}, nil
 }
 
 // Abort discards the file: no object appears.
@@ -269,9 +284,14 @@ func (w *Worker) notify(ctx context.Context, tenant string, job *domain.Job, log
 	}
 }
 
-// FileName names a tenant's file of a day: clients-<tenant>-<date>, or <prefix>-<tenant>-<date>.
-func FileName(prefix, tenant string, at time.Time) string {
-	return prefix + "-" + strings.ToLower(tenant) + "-" + at.UTC().Format("2006-01-02")
+// FileName names a job's file: what it holds, the tenant, the date and time it started in
+// the tenant's zone, and the end of the job's id, so that two files of one minute differ:
+// clients-agency-1-2026-11-22-0434-5f3a.
+func FileName(prefix, tenant string, at time.Time, zone *time.Location, jobID string) string {
+	if zone == nil {
+		zone = time.UTC
+	}
+	return prefix + "-" + strings.ToLower(tenant) + "-" + at.In(zone).Format("2006-01-02-1504") + "-" + jobID[max(len(jobID)-4, 0):]
 }
 
 // Service is what the runners change through (package api): a site's clients unassigned,
@@ -285,13 +305,13 @@ type Service interface {
 // each kind of job over the store and the service, result files in files, e-mails through
 // mail (nil: none), links to a job's page made by jobURL.
 func NewWorker(st *store.Store, svc Service, queue *Queue, files *Files, mail Mailer, jobURL func(tenant string, j *domain.Job) string,
-	now func() time.Time, log *slog.Logger) *Worker {
+	zone *time.Location, now func() time.Time, log *slog.Logger) *Worker {
 	return &Worker{Jobs: st, Redactor: st, Files: files, Mail: mail, JobURL: jobURL, Now: now, Log: log,
 		MaxAttempts: config.JobMaxAttempts, Requeue: queue.SendJob,
 		Runners: map[domain.JobKind]Runner{
-			domain.JobExport:      &Exporter{Clients: st, PageSize: config.ExportPageSize},
+			domain.JobExport:      &Exporter{Clients: st, PageSize: config.ExportPageSize, Zone: zone},
 			domain.JobSiteCleanup: &SiteCleanup{Sites: svc},
-			domain.JobBulk: &Bulk{Changes: svc, Clients: st, Results: st, PageSize: config.BulkPageSize,
+			domain.JobBulk: &Bulk{Changes: svc, Clients: st, Results: st, PageSize: config.BulkPageSize, Zone: zone,
 				HotWritesPerSecond: config.BulkHotWritesPerSecond, Margin: config.JobHandOver},
 		}}
 }

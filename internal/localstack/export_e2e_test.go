@@ -5,13 +5,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
+	netmail "net/mail"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/truora/minidyn/server"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
@@ -103,7 +108,13 @@ func download(t *testing.T, link string) (string, []byte, [][]string) {
 	}
 	f, _ := zr.File[0].Open()
 	raw, _ := io.ReadAll(f)
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff")))).ReadAll()
+	// The separator is the file's dialect: ";" in French, "," in English.
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff"))))
+	first, _, _ := bytes.Cut(raw, []byte("\r\n"))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';'
+	}
+	rows, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +157,8 @@ func TestExportEndToEnd(t *testing.T) {
 	}
 	id := created.json(t)["id"].(string)
 	job := e.waitExport(tok, id, "ready")
-	if job["rows_written"] != 14.0 || job["sha256"] == nil || job["download_url"] == nil || job["file_name"] != "clients-agency-1-"+time.Now().UTC().Format("2006-01-02")+".zip" {
+	if job["rows_written"] != 14.0 || job["sha256"] == nil || job["download_url"] == nil || job["format"] != "csv" || job["separator"] != ";" ||
+		!regexp.MustCompile(`^clients-agency-1-\d{4}-\d{2}-\d{2}-\d{4}-`+id[len(id)-4:]+`\.zip$`).MatchString(job["file_name"].(string)) {
 		t.Fatalf("ready job: %v", job)
 	}
 	name, raw, rows := download(t, job["download_url"].(string))
@@ -172,7 +184,7 @@ func TestExportEndToEnd(t *testing.T) {
 	var exported []string
 	for _, r := range rows[1:] {
 		exported = append(exported, r[0])
-		if r[4] != "'+33612345"+r[4][len(r[4])-3:] || r[12] != "Lyon" || r[17] != "VIP" || !strings.HasPrefix(r[len(r)-1], "0000000") {
+		if r[4] != "\u2060+33612345"+r[4][len(r[4])-3:] || r[12] != "Lyon" || r[17] != "VIP" || !strings.HasPrefix(r[len(r)-1], "0000000") {
 			t.Errorf("row %v", r)
 		}
 	}
@@ -197,8 +209,14 @@ func TestExportEndToEnd(t *testing.T) {
 
 	// The requester is told once, in French.
 	mails := e.waitMails("claire@agence.example", 2)
-	if len(mails) != 2 || !strings.Contains(mails[len(mails)-1].Subject, "prêt") || !strings.Contains(mails[len(mails)-1].Text, "14 lignes") {
+	if len(mails) != 2 || !strings.Contains(mails[len(mails)-1].Subject, "prêt") || !strings.Contains(mails[len(mails)-1].Text, "14 lignes") ||
+		!strings.Contains(mails[len(mails)-1].Text, "point-virgule") {
 		t.Fatalf("notices: %+v", mails)
+	}
+	// From the tenant through the service, answers to the requester.
+	from, err := netmail.ParseAddress(mails[0].From)
+	if err != nil || from.Name != "Agence Lumière via Clientdesk" || !slices.Equal(mails[0].ReplyTo, []string{"claire@agence.example"}) {
+		t.Fatalf("sender %q (%v), reply to %q", mails[0].From, err, mails[0].ReplyTo)
 	}
 	// A duplicate delivery of a finished job's message changes nothing and sends nothing.
 	resp, _ := e.stack.Worker.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{
@@ -245,6 +263,9 @@ func TestExportLimitAndBadRequests(t *testing.T) {
 		`{"filters":{"q":1}}`:                "/filters/q",
 		`{"filters":{"archived":"true"}}`:    "/filters/archived",
 		`{"filters":[]}`:                     "/filters",
+		`{"format":"pdf"}`:                   "/format",
+		`{"separator":"|"}`:                  "/separator",
+		`{"format":"xlsx","separator":";"}`:  "/separator",
 	} {
 		r := e.do("POST", "/v1/exports", tok, body)
 		if r.status != 422 || !strings.Contains(string(r.body), `"pointer":"`+pointer+`"`) {
@@ -346,5 +367,105 @@ func TestExportFailsAfterThreeAttempts(t *testing.T) {
 	// The slot is free again.
 	if r := e.do("POST", "/v1/exports", tok, `{}`); r.status != 202 {
 		t.Fatalf("after a failed job: %d", r.status)
+	}
+}
+
+// An XLSX export, read back with a maintained library (excelize), holds every client of the
+// list in its order, every cell as the list has it: text as text, numbers as numbers, dates
+// as dates in the tenant's zone, phones and postal codes as text with their + and zeros.
+func TestExportXLSXMatchesList(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	admin := e.staff("admin")
+	for _, f := range []string{`{"key":"budget","label":{"fr":"Budget","en":"Budget"},"type":"number"}`,
+		`{"key":"vip","label":{"fr":"Client VIP","en":"VIP client"},"type":"boolean"}`,
+		`{"key":"renewal","label":{"fr":"Renouvellement","en":"Renewal"},"type":"date"}`} {
+		if r := e.do("POST", "/v1/client-fields", admin, f); r.status != 201 {
+			t.Fatalf("field: %d %s", r.status, r.body)
+		}
+	}
+	seedExport(t, e, tok)
+	for i, body := range []string{
+		`{"first_name":"Zoé","last_name":"Ain","address":{"postal_code":"01000","city":"Bourg-en-Bresse","country":"FR"},"custom_fields":{"budget":-1250.75,"vip":true,"renewal":"2027-01-31"}}`,
+		`{"company_name":"=1+1","phones":["+33 1 23 45 67 89"],"custom_fields":{"budget":0.5,"vip":false}}`,
+	} {
+		if r := e.do("POST", "/v1/clients", tok, body); r.status != 201 {
+			t.Fatalf("client %d: %d %s", i, r.status, r.body)
+		}
+	}
+	created := e.do("POST", "/v1/exports", tok, `{"format":"xlsx","locale":"fr","filters":{"sort":"name"}}`)
+	if created.status != 202 {
+		t.Fatalf("create: %d %s", created.status, created.body)
+	}
+	id := created.json(t)["id"].(string)
+	job := e.waitExport(tok, id, "ready")
+	if job["format"] != "xlsx" || job["separator"] != nil || !strings.HasSuffix(job["file_name"].(string), "-"+id[len(id)-4:]+".xlsx") {
+		t.Fatalf("job: %v", job)
+	}
+	resp, err := http.Get(job["download_url"].(string))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("download: %v %v", err, resp)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	rows, err := book.GetRows("Clients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The list, as the front end reads it.
+	var listed []*domain.Client
+	for cursor := ""; ; {
+		page := e.do("GET", "/v1/clients?sort=name&limit=25&cursor="+url.QueryEscape(cursor), tok, "")
+		var p struct {
+			Items      []*domain.Client `json:"items"`
+			NextCursor string           `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(page.body, &p); err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, p.Items...)
+		if cursor = p.NextCursor; cursor == "" {
+			break
+		}
+	}
+	defs, _, err := e.stack.Store.GetDefinitions(context.Background(), "agency-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, _ := domain.ExportColumns(defs, nil)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	fr := domain.DialectOf("fr", 0, paris)
+	if len(rows) != len(listed)+1 || len(listed) != 42 {
+		t.Fatalf("%d rows for %d clients", len(rows), len(listed))
+	}
+	for j, col := range cols {
+		if rows[0][j] != col.Header.FR {
+			t.Errorf("header %d: %q, want %q", j, rows[0][j], col.Header.FR)
+		}
+	}
+	for i, c := range listed {
+		row := append(rows[i+1], make([]string, len(cols)-len(rows[i+1]))...)
+		for j, col := range cols {
+			raw, kind := col.Value(c), domain.KindOf(col, defs)
+			want := fr.Cell(kind, raw)
+			if kind == domain.CellDigits || kind == domain.CellNumber {
+				want = raw
+			}
+			if row[j] != want {
+				t.Errorf("client %s, %s: %q, want %q", c.ID, col.Key, row[j], want)
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+2)
+			if typ, _ := book.GetCellType("Clients", cell); raw != "" && (kind == domain.CellNumber || kind == domain.CellTime || kind == domain.CellDate) != (typ == excelize.CellTypeUnset) {
+				t.Errorf("client %s, %s: cell type %v", c.ID, col.Key, typ)
+			}
+		}
 	}
 }

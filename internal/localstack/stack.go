@@ -183,6 +183,10 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	queue := &jobs.Queue{Client: sqsE.Client(func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, st.Usage.Middleware) }),
 		URL: st.Queue.URL}
 	a.Queue, a.Tasks = queue, queue
+	zone, err := time.LoadLocation(a.Zone)
+	if err != nil {
+		return err
+	}
 	a.Downloads = &jobs.Presigner{Client: s3.NewPresignClient(s3e.Client(recorded)), Bucket: ExportsBucket}
 	st.Worker = jobs.NewWorker(st.Store, a, queue, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
 		func(tenant string, j *domain.Job) string {
@@ -193,7 +197,7 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 			}
 			return base + "/v1/jobs/" + j.ID
 		},
-		func() time.Time { return a.Now() }, opts.Log)
+		zone, func() time.Time { return a.Now() }, opts.Log)
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	st.stop, st.done = stop, make(chan struct{})
 	if bulk, ok := st.Worker.Runners[domain.JobBulk].(*jobs.Bulk); ok {

@@ -5,6 +5,7 @@ package mail
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -39,8 +40,12 @@ func FromEnv(cfg config.Config, awsCfg aws.Config) (*SES, error) {
 
 // Send sends m to one address and returns SES's message id.
 func (s *SES) Send(ctx context.Context, to string, m domain.RenderedMail) (string, error) {
+	from, err := s.sender(m.FromName)
+	if err != nil {
+		return "", err
+	}
 	in := &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(s.From),
+		FromEmailAddress: aws.String(from),
 		Destination:      &types.Destination{ToAddresses: []string{to}},
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
@@ -53,6 +58,9 @@ func (s *SES) Send(ctx context.Context, to string, m domain.RenderedMail) (strin
 	if s.ReplyTo != "" {
 		in.ReplyToAddresses = []string{s.ReplyTo}
 	}
+	if m.ReplyTo != "" {
+		in.ReplyToAddresses = []string{m.ReplyTo}
+	}
 	if s.ConfigurationSet != "" {
 		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
 	}
@@ -61,4 +69,18 @@ func (s *SES) Send(ctx context.Context, to string, m domain.RenderedMail) (strin
 		return "", fmt.Errorf("ses send: %w", err)
 	}
 	return aws.ToString(out.MessageId), nil
+}
+
+// sender is the From address: the identity's, under name when one is given. SES takes a
+// display name beyond ASCII only as an RFC 2047 encoded word, which net/mail writes.
+func (s *SES) sender(name string) (string, error) {
+	if name == "" {
+		return s.From, nil
+	}
+	addr, err := netmail.ParseAddress(s.From)
+	if err != nil {
+		return "", fmt.Errorf("sender %q: %w", s.From, err)
+	}
+	addr.Name = name
+	return addr.String(), nil
 }

@@ -63,7 +63,7 @@ func bulkService(b *testing.B, s *store.Store) *jobs.Worker {
 	}
 	b.Cleanup(s3e.Close)
 	w := jobs.NewWorker(s, a, nil, &jobs.Files{S3: s3e.Client(), Bucket: "bench-files"}, nil,
-		func(string, *domain.Job) string { return "" }, time.Now, slog.New(slog.DiscardHandler))
+		func(string, *domain.Job) string { return "" }, time.UTC, time.Now, slog.New(slog.DiscardHandler))
 	bulk := w.Runners[domain.JobBulk].(*jobs.Bulk)
 	bulk.HotWritesPerSecond = 0 // measure the work itself; the pace is computed from its writes
 	return w
