@@ -18,8 +18,9 @@ dev: $(CDK)
 	PORT=$(PORT) $(GO) run ./internal/cmd/dev
 
 ## test: every test: static checks, unit, integration against the emulators, the stack's
-## template (assertions, IAM, cdk-nag), and a synth through the pinned CDK CLI
-test: lint unit synth-check
+## template (assertions, IAM, cdk-nag), a synth through the pinned CDK CLI, and the functions'
+## sizes against their limits
+test: lint unit synth-check sizes
 
 ## lint: gofmt, go vet, staticcheck with every check (style ones included), and a go.mod that
 ## `go mod tidy` would leave as it is
@@ -47,9 +48,10 @@ build:
 	  $(BUILD_ENV) $(GO) build $(BUILD_FLAGS) -o build/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
+## sizes: each function's binary next to the peer's 7.1 MB; fails above the limits
+## (routes 9.3 MB, workers 10.5 MB; see internal/cmd/sizes)
 sizes: build
-	@echo "function binary sizes (linux/arm64, stripped):"
-	@for f in $(FUNCTIONS); do stat -c '%s' build/$$f/bootstrap | awk -v f=$$f '{ printf "  %-22s %6.2f MB\n", f, $$1 / 1e6 }'; done
+	@$(GO) run ./internal/cmd/sizes build
 
 ## bench: DynamoDB cost per operation, handler overhead, binary sizes
 bench: sizes $(CDK)

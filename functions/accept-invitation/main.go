@@ -4,12 +4,11 @@ package main
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/password"
-	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	service.Start(routes.AcceptInvitation, func(a *api.API, _ *service.Env) error {
+	service.Start(api.AcceptInvitation, func(a *api.API, _ *service.Env) error {
 		a.HashPassword = password.Hash
 		return nil
 	})

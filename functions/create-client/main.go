@@ -4,12 +4,11 @@ package main
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/phone"
-	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	service.Start(routes.CreateClient, func(a *api.API, _ *service.Env) error {
+	service.Start(api.CreateClient, func(a *api.API, _ *service.Env) error {
 		a.Phones = phone.E164
 		return nil
 	})

@@ -4,12 +4,11 @@ package main
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/jobs"
-	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	service.Start(routes.CreateExport, func(a *api.API, env *service.Env) error {
+	service.Start(api.CreateExport, func(a *api.API, env *service.Env) error {
 		queue, err := jobs.QueueFromEnv(env.Config, env.AWS)
 		a.Queue = queue
 		return err

@@ -4,12 +4,11 @@ package main
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/jobs"
-	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	service.Start(routes.GetJob, func(a *api.API, env *service.Env) error {
+	service.Start(api.GetJob, func(a *api.API, env *service.Env) error {
 		signer, err := jobs.PresignerFromEnv(env.Config, env.AWS)
 		a.Downloads = signer
 		return err

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/clientdesk/clientdesk/internal/routes"
+	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
-func main() { service.Start(routes.ListClientTeam, nil) }
+func main() { service.Start(api.ListClientTeam, nil) }

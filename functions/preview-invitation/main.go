@@ -4,12 +4,11 @@ package main
 import (
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
-	"github.com/clientdesk/clientdesk/internal/routes"
 	"github.com/clientdesk/clientdesk/internal/service"
 )
 
 func main() {
-	service.Start(routes.PreviewInvitation, func(a *api.API, _ *service.Env) error {
+	service.Start(api.PreviewInvitation, func(a *api.API, _ *service.Env) error {
 		a.RenderInvitation = invitemail.Render
 		return nil
 	})

@@ -195,20 +195,26 @@ type operation func(ctx context.Context, r *request) (*response, error)
 
 // Handler returns the handler of an operation of the route table.
 func (a *API) Handler(op string) Handler {
-	route, ok := routeByOperation(op)
-	if !ok {
-		panic(fmt.Sprintf("api: no route for operation %q", op))
-	}
-	fn, ok := a.operations()[op]
-	if !ok {
-		panic(fmt.Sprintf("api: no handler for operation %q", op))
-	}
-	for _, need := range a.needs()[op] {
-		if !need.wired {
-			panic(fmt.Sprintf("api: operation %q needs %s", op, need.what))
+	for _, o := range allOps() {
+		if o.Name == op {
+			return a.Serve(o)
 		}
 	}
-	return a.wrap(route, fn)
+	panic(fmt.Sprintf("api: no handler for operation %q", op))
+}
+
+// Serve is the handler of one operation, as its function runs it (see Op).
+func (a *API) Serve(op Op) Handler {
+	route, ok := routeByOperation(op.Name)
+	if !ok {
+		panic(fmt.Sprintf("api: no route for operation %q", op.Name))
+	}
+	for _, need := range a.needs()[op.Name] {
+		if !need.wired {
+			panic(fmt.Sprintf("api: operation %q needs %s", op.Name, need.what))
+		}
+	}
+	return a.wrap(route, func(ctx context.Context, r *request) (*response, error) { return op.fn(a, ctx, r) })
 }
 
 type need struct {
@@ -236,67 +242,6 @@ func (a *API) needs() map[string][]need {
 		routes.DeleteSite:        {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
 		routes.BulkClients:       {{"the job queue (API.Queue) and a limit, a task queue (API.Tasks)", a.Queue != nil && a.MaxRunningJobs > 0 && a.Tasks != nil}},
 		routes.GetJob:            {{"a download signer (API.Downloads)", a.Downloads != nil}},
-	}
-}
-
-func (a *API) operations() map[string]operation {
-	return map[string]operation{
-		routes.CreateClient: a.createClient,
-		routes.GetClient:    a.getClient,
-		routes.ListClients:  a.listClients,
-		routes.UpdateClient: a.updateClient,
-		routes.DeleteClient: a.deleteClient,
-		routes.GetStats:     a.getClientStats,
-
-		routes.CreateSetupLink:   a.createSetupLink,
-		routes.PreviewInvitation: a.previewInvitation,
-		routes.SendInvitation:    a.sendInvitation,
-		routes.RevokeInvitation:  a.revokeInvitation,
-		routes.SuspendClient:     a.suspendClient,
-		routes.ReactivateClient:  a.reactivateClient,
-		routes.ArchiveClient:     a.archiveClient,
-		routes.UnarchiveClient:   a.unarchiveClient,
-		routes.BulkClients:       a.bulkClients,
-		routes.GetInvitation:     a.getInvitation,
-		routes.AcceptInvitation:  a.acceptInvitation,
-		routes.CreateExport:      a.createExport,
-		routes.GetExport:         a.getExport,
-		routes.ListExports:       a.listExports,
-		routes.ListJobs:          a.listJobs,
-		routes.GetJob:            a.getJob,
-		routes.CancelJob:         a.cancelJob,
-
-		routes.ListClientEvents: a.listClientEvents,
-		routes.ListEvents:       a.listEvents,
-		routes.GetPersonalData:  a.getPersonalData,
-		routes.EraseClient:      a.eraseClient,
-		routes.GetSettings:      a.getSettings,
-		routes.UpdateSettings:   a.updateSettings,
-
-		routes.ListFields:  a.listClientFields,
-		routes.CreateField: a.createClientField,
-		routes.GetField:    a.getClientField,
-		routes.UpdateField: a.updateClientField,
-		routes.DeleteField: a.deleteClientField,
-		routes.GetOpenAPI:  getOpenAPI,
-
-		routes.ListSites:              a.listSites,
-		routes.CreateSite:             a.createSite,
-		routes.GetSite:                a.getSite,
-		routes.UpdateSite:             a.updateSite,
-		routes.DeleteSite:             a.deleteSite,
-		routes.ListSiteClients:        a.listSiteClients,
-		routes.ListClientSites:        a.listClientSites,
-		routes.AssignSite:             a.assignSite,
-		routes.UnassignSite:           a.unassignSite,
-		routes.ListPermissions:        a.listPermissions,
-		routes.ListPermissionPresets:  a.listPermissionPresets,
-		routes.PutPermissionPreset:    a.putPermissionPreset,
-		routes.DeletePermissionPreset: a.deletePermissionPreset,
-		routes.ListStaff:              a.listStaff,
-		routes.ListClientTeam:         a.listClientTeam,
-		routes.PutTeamMember:          a.putTeamMember,
-		routes.DeleteTeamMember:       a.deleteTeamMember,
 	}
 }
 

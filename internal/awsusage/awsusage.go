@@ -35,6 +35,15 @@ func (r *Recorder) Middleware(stack *middleware.Stack) error {
 		}), middleware.After) // after the client has named its service and operation
 }
 
+// Record notes a call that goes through no SDK client's stack: a presigned link, which the
+// function's role authorises when the link is used (service and operation as the SDK names
+// them: "S3", "GetObject").
+func (r *Recorder) Record(ctx context.Context, service, operation string) {
+	if fn := routes.FunctionOf(ctx); fn != "" {
+		r.record(fn, Needs(service, operation, nil)...)
+	}
+}
+
 func (r *Recorder) record(fn string, perms ...routes.Permission) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -1,7 +1,9 @@
 package invitemail
 
 import (
+	"bytes"
 	"flag"
+	htmltemplate "html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,5 +77,20 @@ func TestNoInjectionAndFrenchTypography(t *testing.T) {
 	}
 	if _, err := Render(domain.InvitationMail{Zone: "Mars/Olympus"}); err == nil {
 		t.Error("an unknown time zone must fail")
+	}
+}
+
+// The escaping is html/template's, in both contexts the e-mail uses (element text, href).
+func TestEscapingMatchesHTMLTemplate(t *testing.T) {
+	tmpl := htmltemplate.Must(htmltemplate.New("").Parse(`<a href="{{.}}">{{.}}</a>`))
+	for _, s := range []string{"https://app.example.com/setup#token=abc", "https://x.test/a b?c=d&e='f'(g)+h%20~", "javascript:alert(1)",
+		"JavaScript:x", "mailto:a@b.fr", "/relative?x=<y>", "Agence \"Lumière\" & <Cie> + l'été\x00", "https://é.test/ü"} {
+		var want bytes.Buffer
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		if got := `<a href="` + escapeURL(s) + `">` + escapeText(s) + `</a>`; got != want.String() {
+			t.Errorf("%q:\n got %s\nwant %s", s, got, want.String())
+		}
 	}
 }

@@ -1,58 +1,91 @@
 package jobs
 
 import (
-	"bytes"
-	"embed"
 	"html"
+	"strconv"
 	"strings"
-	"text/template"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-//go:embed templates
-var files embed.FS
-
-var notices = map[string][2]*template.Template{}
-
-func init() {
-	for _, lang := range []string{"fr", "en"} {
-		notices[lang] = [2]*template.Template{
-			template.Must(template.ParseFS(files, "templates/"+lang+".subject.txt")),
-			template.Must(template.ParseFS(files, "templates/"+lang+".txt")),
-		}
-	}
-}
-
 // Notice is the e-mail that tells the requester a job is done or failed: an export, its
-// file to download; a bulk action or an import, its counts and its per-client results.
+// file to download; a bulk action or an import, its counts and its per-client results. It is
+// written by plain Go rather than text/template, whose reflection makes the linker keep every
+// exported method of every type in the worker's binary.
 func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	lang := j.Locale
 	if lang != "fr" {
 		lang = "en"
 	}
-	data := map[string]any{"Kind": string(j.Kind), "Ready": j.Status == domain.JobDone, "TenantName": j.TenantName,
-		"Rows": j.Progress.Done, "Done": j.Progress.Done - j.Progress.Failed, "Failed": j.Progress.Failed, "FileName": "",
-		"URL": url, "JobID": j.ID, "Action": ""}
+	ready, tenant := j.Status == domain.JobDone, j.TenantName
+	rows, done, failed := count(j.Progress.Done), count(j.Progress.Done-j.Progress.Failed), count(j.Progress.Failed)
+	fileName, action := "", ""
 	if j.File != nil {
-		data["FileName"] = j.File.Name
+		fileName = j.File.Name
 	}
-	data["Format"] = fileFormat(j).Pick(lang)
 	if j.Bulk != nil {
-		label := domain.BulkActionLabel(j.Bulk.Action)
-		data["Action"] = label.EN
-		if lang == "fr" {
-			data["Action"] = label.FR
+		action = domain.BulkActionLabel(j.Bulk.Action).Pick(lang)
+	}
+	var subject string
+	var b strings.Builder
+	if lang == "fr" {
+		b.WriteString("Bonjour,\n")
+		switch {
+		case j.Kind == domain.JobExport && ready:
+			subject = "Votre export de clients est prêt"
+			b.WriteString("\nVotre export des clients de " + tenant + " est prêt : " + rows + " lignes dans " + fileName + ".\n" +
+				"Format : " + fileFormat(j).FR + ".\nTéléchargez-le ici (connexion requise) :\n" + url + "\n\nLe fichier reste disponible 7 jours.\n")
+		case j.Kind == domain.JobExport:
+			subject = "Votre export de clients a échoué"
+			b.WriteString("\nVotre export des clients de " + tenant + " n’a pas pu aboutir malgré plusieurs essais.\n" +
+				"Vous pouvez le relancer ; si le problème persiste, contactez le support en citant la référence " + j.ID + ".\n")
+		default:
+			what, it, ended, stopped := "Votre action groupée « "+action+" » sur les clients de "+tenant, "la", "terminée", "s’est arrêtée"
+			subject = "Votre action groupée "
+			if j.Kind == domain.JobImport {
+				what, it, ended, stopped = "Votre import de clients de "+tenant, "le", "terminé", "s’est arrêté"
+				subject = "Votre import de clients "
+			}
+			if ready {
+				subject += "est " + ended
+				b.WriteString("\n" + what + " est " + ended + " : " + done + " effectuées, " + failed + " refusées.\n" +
+					"Le résultat client par client (connexion requise) :\n" + url + "\n")
+				break
+			}
+			subject += "a échoué"
+			b.WriteString("\n" + what + " " + stopped + " malgré plusieurs essais, après " + rows + " clients.\n" +
+				"Ce qui a été fait le reste. Vous pouvez " + it + " relancer sur le reste ; si le problème persiste, contactez le support en citant la référence " + j.ID + ".\n")
+		}
+	} else {
+		b.WriteString("Hello,\n")
+		switch {
+		case j.Kind == domain.JobExport && ready:
+			subject = "Your client export is ready"
+			b.WriteString("\nYour export of " + tenant + "'s clients is ready: " + rows + " rows in " + fileName + ".\n" +
+				"Format: " + fileFormat(j).EN + ".\nDownload it here (sign-in required):\n" + url + "\n\nThe file stays available for 7 days.\n")
+		case j.Kind == domain.JobExport:
+			subject = "Your client export failed"
+			b.WriteString("\nYour export of " + tenant + "'s clients could not be completed despite several attempts.\n" +
+				"You can start it again; if the problem persists, contact support and quote reference " + j.ID + ".\n")
+		default:
+			what := "bulk action “" + action + "”"
+			subject = "Your bulk action "
+			if j.Kind == domain.JobImport {
+				what, subject = "import", "Your client import "
+			}
+			if ready {
+				subject += "is done"
+				b.WriteString("\nYour " + what + " on " + tenant + "'s clients is done: " + done + " done, " + failed + " refused.\n" +
+					"The result for each client (sign-in required):\n" + url + "\n")
+				break
+			}
+			subject += "failed"
+			b.WriteString("\nYour " + what + " on " + tenant + "'s clients stopped despite several attempts, after " + rows + " clients.\n" +
+				"What was done stays done. You can start it again on the rest; if the problem persists, contact support and quote reference " + j.ID + ".\n")
 		}
 	}
-	var subject, text bytes.Buffer
-	if err := notices[lang][0].Execute(&subject, data); err != nil {
-		return domain.RenderedMail{}, err
-	}
-	if err := notices[lang][1].Execute(&text, data); err != nil {
-		return domain.RenderedMail{}, err
-	}
-	body := text.String()
+	b.WriteString("\n— " + tenant + "\n")
+	body := b.String()
 	if lang == "fr" {
 		body = domain.FrenchTypography(body)
 	}
@@ -75,7 +108,7 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	}
 	h.WriteString("</body></html>")
 	// From the tenant, through the service; answers go to the requester.
-	m := domain.RenderedMail{Subject: strings.TrimSpace(subject.String()), HTML: h.String(), Text: body, ReplyTo: j.RequesterEmail}
+	m := domain.RenderedMail{Subject: subject, HTML: h.String(), Text: body, ReplyTo: j.RequesterEmail}
 	if j.TenantName != "" {
 		m.FromName = j.TenantName + " via " + ServiceName
 	}
@@ -95,3 +128,6 @@ func fileFormat(j *domain.Job) domain.Localized {
 	return domain.Localized{FR: "fichier CSV compressé (ZIP), séparateur " + sep.FR + ", encodé en UTF-8",
 		EN: "zipped CSV file, " + sep.EN + " separated, UTF-8 encoded"}
 }
+
+// count writes a count as a number.
+func count(n int64) string { return strconv.FormatInt(n, 10) }

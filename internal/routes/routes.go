@@ -65,7 +65,7 @@ const (
 	OnSignIn Trigger = "sign-in"
 )
 
-// Operation names, used by the functions' main packages to pick their handler.
+// Operation names: the route table's, which the API's operations (api.Op) answer to.
 const (
 	CreateClient = "createClient"
 	GetClient    = "getClient"

@@ -75,21 +75,22 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *api.API {
 	return a
 }
 
-// Start runs the handler of op as this process's Lambda function. wire, when not nil, adds
+// Start runs the handler of op as this process's Lambda function (naming the operation itself,
+// not its name, so that the binary links only its code). wire, when not nil, adds
 // what only this function links (templates, a mailer, a queue, a signer). A failure stops the
 // function at init, with its reason in the log, never at its first request.
-func Start(op string, wire func(*api.API, *Env) error) {
+func Start(op api.Op, wire func(*api.API, *Env) error) {
 	env, err := Load()
 	if err != nil {
-		Fail(op, err)
+		Fail(op.Name, err)
 	}
 	a := New(env.Config, env.Store, env.Log)
 	if wire != nil {
 		if err := wire(a, env); err != nil {
-			Fail(op, err)
+			Fail(op.Name, err)
 		}
 	}
-	lambda.Start(a.Handler(op))
+	lambda.Start(a.Serve(op))
 }
 
 // Fail stops a function at init, saying why in the functions' log format and to the Lambda
