@@ -87,6 +87,7 @@ func BenchmarkFinding10k(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			q := ListQuery{Filter: tc.f, Limit: 25}
 			var requests, read, n int
+			var units float64
 			for b.Loop() {
 				m.Reset()
 				page, err := s.ListClients(ctx, benchTenant, q)
@@ -94,10 +95,11 @@ func BenchmarkFinding10k(b *testing.B) {
 					b.Fatal(err)
 				}
 				c := m.Snapshot()
-				requests, read, n = c.Requests, c.ItemsRead, len(page.Items)
+				requests, read, n, units = c.Requests, c.ItemsRead, len(page.Items), c.ReadUnits
 			}
 			b.ReportMetric(float64(requests), "requests")
 			b.ReportMetric(float64(read), "items-read")
+			b.ReportMetric(units, "read-units")
 			b.ReportMetric(float64(n), "results")
 		})
 	}

@@ -67,19 +67,30 @@
 //
 // A client is filed under each of its words (domain.SearchTerms: names, company, email local
 // part and domain, phone digits in E.164 and national form, code, tags, searchable custom
-// values; folded; a word that begins another is dropped). Each word is one small item in the
+// values; folded; a word that begins another is dropped). Each word is one item in the
 // tenant's term partition, sorted by word, carrying what a search filters on: status, tab,
-// tags, and the client's whole text. A search Queries begins_with(SK, word) for its longest
-// word, keeps the entries whose text holds every other word at a word start and that pass the
-// filters, counts each client once (on its first matching word), then reads the page's
-// clients with one BatchGetItem. Filters are applied by the store to the entries each Query
+// tags, the client's whole text, and the client itself when its JSON is at most 8 KB (almost
+// every client). A search Queries begins_with(SK, word) for its longest word, keeps the
+// entries whose text holds every other word at a word start and that pass the filters,
+// counts each client once (on its first matching word); the page's clients are those the
+// entries carry, and only the larger ones are read with a BatchGetItem.
+//
+// Why the copy: a read by key costs a unit per client (each item rounds up to 4 KB), a Query
+// one per 4 KB of all its items together. Measured on 10,000 seeded clients
+// (BenchmarkFinding10k, read units by DynamoDB's rules): a list page of 25 costs 2.5 units;
+// a one-word search page cost 26.5 with the clients read by key strongly consistent, 14.0
+// read eventually consistent, and costs 3.0 (2.5 for "hel") with the copies. The price is
+// on the writes: a carried client's words are rewritten on every change of the client (8 to
+// 12 small items; BenchmarkWriteAmplification), where they were rewritten only when a
+// filtered attribute moved; and at most 30 words × 8 KB ride in a transaction. Filters are applied by the store to the entries each Query
 // returns: DynamoDB bills every item a Query evaluates, with or without a FilterExpression,
 // and this way the position after the last entry kept is exact (and minidyn, which
 // miscounts Limit under a FilterExpression, measures the same reads as DynamoDB).
 //
 // Write amplification: a create writes the client, its email and code claims, one item per
 // word (8 to 12 for a typical client), one per tag and one counter update, in one
-// transaction; an update writes only what changes (the client alone for most edits).
+// transaction; an update writes the client and, for a client its words carry, its words
+// (only what changes besides: claims, tags, the counter).
 // BenchmarkWriteAmplification reports the figures.
 //
 // # Access patterns, and what serves each; none uses Scan
@@ -89,7 +100,9 @@
 //	2  list a tab, any sort, or one status        Query on GSI1, GSI2, GSI3 or GSI4 (+ GetItem of    1 (2)
 //	                                              the definitions when a client has custom values)
 //	3  list by tag                                Query the tag partition + BatchGetItem             2
-//	4  search (with any filters)                  Query the term partition + BatchGetItem            2
+//	4  search (with any filters)                  Query the term partition (+ BatchGetItem of the    1 (2)
+//	                                              clients larger than 8 KB, or GetItem of the
+//	                                              definitions when a client has custom values)
 //	5  counts per status and tab                  Query the 10 counter shards                        1
 //	6  create (unique email and code, idempotent) TransactWriteItems: client, claims, terms, tags,   1
 //	                                              counter, idempotency record, and a check that the

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -38,6 +39,7 @@ type filed struct {
 	client  *domain.Client
 	terms   []string
 	tagKeys []string
+	size    int // of the client's JSON, once known
 }
 
 // filed is what the item says the client is filed under, as it was written.
@@ -83,6 +85,23 @@ type termItem struct {
 	Custom bool `json:"custom,omitempty"`
 	// Name is the client's name key, for a search sorted by name.
 	Name string `json:"name,omitempty"`
+	// Client is the client itself when it is small (carried): a search page is then one
+	// Query, priced like a list page, instead of a Query and a read of each client by key.
+	Client *domain.Client `json:"client,omitempty"`
+}
+
+// maxCarriedClient bounds the client a term item carries (its JSON): a client's 30 words
+// then add at most 240 KB to a transaction, and a search page of carried clients costs
+// about what the same page costs in a list. Larger clients are read by key.
+const maxCarriedClient = 8 << 10
+
+// carried reports whether the client's term items carry it.
+func (f *filed) carried() bool {
+	if f.size == 0 {
+		b, _ := json.Marshal(f.client)
+		f.size = len(b)
+	}
+	return f.size <= maxCarriedClient
 }
 
 // tagItem files a client under one of its tags.
@@ -269,7 +288,8 @@ func (s *Store) managerWrites(tenant, id string, was, is *domain.Client) []write
 }
 
 // termWrites files the client under its words. A word's item carries the client's status,
-// tab, tags and whole text: when any of those change, every word's item is rewritten.
+// tab, tags and whole text, and the client itself when it is small: when any of those
+// change (any change at all, for a carried client), every word's item is rewritten.
 func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error) {
 	var before, after []string
 	if old != nil {
@@ -289,15 +309,19 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 	}
 	rewriteAll := old == nil || !slices.Equal(before, after) || old.client.Status != next.client.Status ||
 		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys) ||
-		old.custom() != next.custom() || nameKey(old.client) != nameKey(next.client)
+		old.custom() != next.custom() || nameKey(old.client) != nameKey(next.client) || old.carried() || next.carried()
 	text := next.text()
+	var carried *domain.Client
+	if next.carried() {
+		carried = next.client
+	}
 	for _, t := range after {
 		if !rewriteAll {
 			break
 		}
 		item, err := marshalItem(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
 			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom(),
-			Name: nameKey(next.client)})
+			Name: nameKey(next.client), Client: carried})
 		if err != nil {
 			return nil, err
 		}

@@ -84,17 +84,46 @@ func (s *Store) fill(ctx context.Context, tenant string, f domain.ClientFilter, 
 	withDefs := f.Shows("custom_fields")
 	var err error
 	if p.byKey {
-		ids := make([]string, len(items))
+		// Entries that carry their client (a search's, for small clients) need no read.
+		var ids []string
 		custom := false
-		for i, it := range items {
-			ids[i] = attrString(it, "client_id")
+		carried := map[string]*domain.Client{}
+		for _, it := range items {
+			id := attrString(it, "client_id")
 			custom = custom || attrBool(it, "custom")
+			if _, ok := it["client"]; ok {
+				t, err := decode[termItem](it)
+				if err != nil {
+					return Page{}, err
+				}
+				carried[id] = t.Client
+				continue
+			}
+			ids = append(ids, id)
 		}
-		page.Items, page.Definitions, err = s.batchGetClients(ctx, tenant, ids, withDefs && custom)
+		var read []*domain.Client
+		if len(ids) > 0 {
+			read, page.Definitions, err = s.batchGetClients(ctx, tenant, ids, withDefs && custom)
+			if err != nil {
+				return Page{}, err
+			}
+		} else if withDefs && custom {
+			if page.Definitions, _, err = s.GetDefinitions(ctx, tenant); err != nil {
+				return Page{}, err
+			}
+		}
+		for _, c := range read {
+			carried[c.ID] = c
+		}
+		for _, it := range items {
+			if c := carried[attrString(it, "client_id")]; c != nil {
+				page.Items = append(page.Items, c)
+			}
+		}
 		if p.keepClient != nil {
 			page.Items = slices.DeleteFunc(page.Items, func(c *domain.Client) bool { return !p.keepClient(c) })
 		}
-		return page, err
+		return page, nil
 	}
 	for _, it := range items {
 		ci, err := decode[clientItem](it)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"maps"
+	"strings"
 	"sync"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -25,6 +26,8 @@ type Counts struct {
 	ByOperation  map[string]int
 	ItemsRead    int
 	ItemsWritten int
+	// ReadUnits are the read capacity units DynamoDB bills for the reads (see readUnits).
+	ReadUnits float64
 	// WritesByKey counts the items written per partition key: the hottest key is what
 	// DynamoDB's 1,000 write units a second per partition bound.
 	WritesByKey map[string]int
@@ -44,6 +47,7 @@ func (m *Meter) Attach(o *dynamodb.Options) {
 
 func (m *Meter) record(op string, params, result any) {
 	read, written := 0, 0
+	units := readUnits(params, result)
 	var keys []string
 	pk := func(item map[string]types.AttributeValue) {
 		if v, ok := item[Schema.Keys.Partition].(*types.AttributeValueMemberS); ok {
@@ -120,6 +124,7 @@ func (m *Meter) record(op string, params, result any) {
 	m.counts.Requests++
 	m.counts.ByOperation[op]++
 	m.counts.ItemsRead += read
+	m.counts.ReadUnits += units
 	m.counts.ItemsWritten += written
 	if m.counts.WritesByKey == nil {
 		m.counts.WritesByKey = map[string]int{}
@@ -158,4 +163,117 @@ func (m *Meter) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.counts = Counts{}
+}
+
+// readUnits are the read capacity units DynamoDB bills for a read, by its documented rules: a
+// GetItem, and each item of a BatchGetItem, costs one unit per 4 KB of the item, rounded up;
+// a Query costs one unit per 4 KB of all the items it evaluates together, rounded up once;
+// eventually consistent reads (and every read of a global secondary index) cost half;
+// transactional reads twice. Item sizes follow DynamoDB's item size rules (itemSize).
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
+func readUnits(params, result any) float64 {
+	blocks := func(size int) float64 { return float64((size + 4095) / 4096) }
+	factor := func(consistent *bool) float64 {
+		if consistent != nil && *consistent {
+			return 1
+		}
+		return 0.5
+	}
+	switch r := result.(type) {
+	case *dynamodb.GetItemOutput:
+		p, _ := params.(*dynamodb.GetItemInput)
+		if r.Item == nil || p == nil {
+			return 0
+		}
+		return max(blocks(itemSize(r.Item)), 1) * factor(p.ConsistentRead)
+	case *dynamodb.BatchGetItemOutput:
+		p, _ := params.(*dynamodb.BatchGetItemInput)
+		units := 0.0
+		for table, items := range r.Responses {
+			f := 0.5
+			if p != nil {
+				f = factor(p.RequestItems[table].ConsistentRead)
+			}
+			for _, it := range items {
+				units += max(blocks(itemSize(it)), 1) * f
+			}
+		}
+		return units
+	case *dynamodb.QueryOutput:
+		p, _ := params.(*dynamodb.QueryInput)
+		if p == nil {
+			return 0
+		}
+		size := 0
+		for _, it := range r.Items {
+			size += itemSize(it)
+		}
+		f := factor(p.ConsistentRead)
+		if p.IndexName != nil {
+			f = 0.5
+		}
+		return max(blocks(size), 1) * f
+	case *dynamodb.TransactGetItemsOutput:
+		units := 0.0
+		for _, it := range r.Responses {
+			units += 2 * max(blocks(itemSize(it.Item)), 1)
+		}
+		return units
+	}
+	return 0
+}
+
+// itemSize is an item's size as DynamoDB counts it: the UTF-8 bytes of each attribute's name
+// and value; a number about one byte per two digits plus one; a boolean or null one byte; a
+// list or map three bytes plus one per element and its contents.
+func itemSize(item map[string]types.AttributeValue) int {
+	size := 0
+	for name, v := range item {
+		size += len(name) + valueSize(v)
+	}
+	return size
+}
+
+func valueSize(v types.AttributeValue) int {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(v.Value)
+	case *types.AttributeValueMemberN:
+		return (len(strings.TrimLeft(v.Value, "-0."))+1)/2 + 1
+	case *types.AttributeValueMemberB:
+		return len(v.Value)
+	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
+		return 1
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, s := range v.Value {
+			n += len(s)
+		}
+		return n
+	case *types.AttributeValueMemberNS:
+		n := 0
+		for _, s := range v.Value {
+			n += (len(s)+1)/2 + 1
+		}
+		return n
+	case *types.AttributeValueMemberBS:
+		n := 0
+		for _, b := range v.Value {
+			n += len(b)
+		}
+		return n
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range v.Value {
+			n += 1 + valueSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		n := 3
+		for k, e := range v.Value {
+			n += 1 + len(k) + valueSize(e)
+		}
+		return n
+	}
+	return 0
 }

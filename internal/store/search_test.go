@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -34,7 +36,8 @@ func TestSearchSortedByName(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c := m.Snapshot(); c.Requests != 2 {
+			// One Query: the word's entries carry their (small) clients.
+			if c := m.Snapshot(); c.Requests != 1 {
 				t.Fatalf("a page cost %d requests", c.Requests)
 			}
 			for _, c := range page.Items {
@@ -76,4 +79,53 @@ func cutSpace(s string) (string, string, bool) {
 		}
 	}
 	return s, "", false
+}
+
+// A search shows each client exactly as a read by id does, through every kind of change:
+// small clients come from the copy their words carry (no read by key; this one holds custom
+// values, so the definitions are read), large ones are read by key, and a client that grows
+// past the limit, or shrinks back, moves between the two.
+func TestSearchShowsTheClientAsStored(t *testing.T) {
+	s, m, c := createdClient(t)
+	ctx := context.Background()
+	check := func(step string, byKey int) {
+		t.Helper()
+		m.Reset()
+		page, err := s.ListClients(ctx, "t1", store.ListQuery{Filter: domain.ClientFilter{Query: "dufour"}, Limit: 25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Snapshot().ByOperation["BatchGetItem"]; got != byKey {
+			t.Errorf("%s: a search page read clients by key %d times, want %d", step, got, byKey)
+		}
+		stored, err := s.GetClient(ctx, "t1", c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 1 || !reflect.DeepEqual(page.Items[0], stored) {
+			t.Fatalf("%s: search shows %+v\nstored %+v", step, page.Items, stored)
+		}
+	}
+	check("created", 0)
+	update := func(step string, change func(*domain.Client), byKey int) {
+		t.Helper()
+		got, err := s.GetClient(ctx, "t1", c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := *got
+		change(&next)
+		next.Version++
+		if err := s.UpdateClient(ctx, "t1", got, &next, nil, ev(&next)); err != nil {
+			t.Fatal(err)
+		}
+		check(step, byKey)
+	}
+	update("notes changed", func(c *domain.Client) { c.Notes = "rappeler lundi" }, 0)
+	site := newSite(t, s, "t1", "one")
+	assign(t, s, "t1", c.ID, site.ID)
+	check("site assigned", 0)
+	update("grown past the limit", func(c *domain.Client) { c.Notes = strings.Repeat("très longue note ", 600) }, 1)
+	update("status changed while large", func(c *domain.Client) { c.Status = domain.StatusSuspended }, 1)
+	update("shrunk back", func(c *domain.Client) { c.Notes = "" }, 0)
 }

@@ -65,11 +65,12 @@ func TestAssignmentCosts(t *testing.T) {
 	if next.Status != domain.StatusSiteAssigned {
 		t.Fatalf("status %v", next.Status)
 	}
-	// A second site moves no word: the status stays.
+	// A second site moves no tag nor counter, but the 8 words carry the client (its sites
+	// changed): the record, 8 words, both copies of the assignment, the site's count, the event.
 	second := newSite(t, s, "t1", "two")
 	m.Reset()
 	assign(t, s, "t1", c.ID, second.ID)
-	if got := m.Snapshot(); got.Requests != 2 || got.ItemsWritten != 5 {
+	if got := m.Snapshot(); got.Requests != 2 || got.ItemsWritten != 13 {
 		t.Fatalf("second assign cost %+v", got)
 	}
 	m.Reset()
