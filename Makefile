@@ -53,12 +53,14 @@ build:
 sizes: build
 	@$(GO) run ./internal/cmd/sizes build
 
-## bench: DynamoDB cost per operation, handler overhead, binary sizes
+## bench: DynamoDB cost per operation (requests, items, read units), handler overhead,
+## binary sizes, exports, start-up time of every function
 bench: sizes $(CDK)
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/api/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/jobs/
 	$(GO) test -run '^$$' -bench ExportLocalStack -benchtime 3x ./internal/localstack/
+	$(GO) test -run '^$$' -bench Startup -benchtime 10x ./infra/
 
 ## synth: the CloudFormation template of the whole service into cdk.out/, offline; a
 ## deployment's parameters come in CDK_ARGS (see README, "Deploy")

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -150,7 +152,7 @@ func invocation(function string) (event string, want string) {
 
 // boot starts a function's binary with exactly env, serves it one invocation, and returns
 // what it posted back and how long it took from exec to its first poll of the Runtime API.
-func boot(t *testing.T, binary string, env map[string]string, event string) (rt *runtimeAPI, ready time.Duration, stderr string) {
+func boot(t testing.TB, binary string, env map[string]string, event string) (rt *runtimeAPI, ready time.Duration, stderr string) {
 	t.Helper()
 	rt = &runtimeAPI{event: []byte(event), done: make(chan struct{})}
 	srv := httptest.NewServer(rt)
@@ -197,7 +199,7 @@ func exitedOrDone(exited chan error) chan error {
 }
 
 // buildFunctions builds every function for this machine, as make build does for Lambda.
-func buildFunctions(t *testing.T) string {
+func buildFunctions(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-o", dir+string(os.PathSeparator), "./functions/...")
@@ -243,5 +245,40 @@ func TestFunctionsBootWithTheirTemplateEnvironment(t *testing.T) {
 	rt, _, stderr := boot(t, filepath.Join(bin, "get-client"), env, event)
 	if rt.answer != "init error" || !strings.Contains(string(rt.body), config.EnvTableName) || !strings.Contains(stderr, `"msg":"init failed"`) {
 		t.Errorf("without %s: %s %s\nstderr: %s", config.EnvTableName, rt.answer, rt.body, stderr)
+	}
+}
+
+// BenchmarkStartup: from exec to the first poll of the Runtime API (the moment Lambda counts
+// init as done), for every function, with its template environment; the median of the runs.
+// The phone-parsing functions are compared with get-client (goal: within 2×).
+func BenchmarkStartup(b *testing.B) {
+	s := defaultStack(b)
+	bin := buildFunctions(b)
+	fns := s.ofType("AWS::Lambda::Function")
+	ids := s.functionIDs()
+	names := slices.Sorted(maps.Keys(ids))
+	medians := map[string]time.Duration{}
+	for _, name := range names {
+		b.Run(name, func(b *testing.B) {
+			var times []time.Duration
+			for b.Loop() {
+				env := templateEnv(fns[ids[name]])
+				for k, v := range lambdaEnv(name, "") {
+					env[k] = v
+				}
+				event, _ := invocation(name)
+				_, ready, _ := boot(b, filepath.Join(bin, name), env, event)
+				times = append(times, ready)
+			}
+			slices.Sort(times)
+			medians[name] = times[len(times)/2]
+			b.ReportMetric(float64(medians[name].Microseconds())/1000, "ms-to-ready")
+		})
+	}
+	if base := medians["get-client"]; base > 0 {
+		for _, name := range []string{"create-client", "update-client"} {
+			fmt.Printf("startup: %s %.1f ms, %.2f× get-client (%.1f ms)\n", name, float64(medians[name].Microseconds())/1000,
+				float64(medians[name])/float64(base), float64(base.Microseconds())/1000)
+		}
 	}
 }

@@ -42,7 +42,7 @@ var (
 )
 
 // defaultStack is synthesized once for all tests: jsii calls are slow.
-func defaultStack(t *testing.T) *synthesized {
+func defaultStack(t testing.TB) *synthesized {
 	t.Helper()
 	defaultOnce.Do(func() {
 		defaultSyn = synth(t, StackProps{FrontendOrigin: "https://app.example.com", SenderIdentity: "mail.example.com", SetupURL: "https://app.example.com/setup", TimeZone: "Europe/Paris"})
@@ -53,7 +53,7 @@ func defaultStack(t *testing.T) *synthesized {
 	return defaultSyn
 }
 
-func synth(t *testing.T, props StackProps) *synthesized {
+func synth(t testing.TB, props StackProps) *synthesized {
 	t.Helper()
 	assets := t.TempDir()
 	names := []string{}
