@@ -56,7 +56,8 @@ sizes: build
 ## bench: DynamoDB cost per operation (requests, items, read units), handler overhead,
 ## binary sizes, exports, start-up time of every function
 bench: sizes $(CDK)
-	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/api/
+	$(GO) test -run '^$$' -bench 'RequestsPerOperation|GetOverhead' -benchtime 300x ./internal/api/
+	$(GO) test -run '^$$' -bench ConcurrentWriters -benchtime 2x ./internal/api/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/jobs/
 	$(GO) test -run '^$$' -bench ExportLocalStack -benchtime 3x ./internal/localstack/

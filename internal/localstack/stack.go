@@ -127,7 +127,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	meter, usage := &store.Meter{}, &awsusage.Recorder{}
 	st := &Stack{DynamoDB: db, Tokens: tokens, Meter: meter, Usage: usage}
-	st.Store = store.New(db.Client(meter.Attach, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, usage.Middleware) }),
+	st.Store = store.New(db.Client(store.ClientOptions, meter.Attach, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, usage.Middleware) }),
 		opts.Table, time.Now)
 	a := service.New(cfg, st.Store, opts.Log)
 	st.API = a

@@ -44,7 +44,7 @@ func Load() (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+	db := dynamodb.NewFromConfig(awsCfg, store.ClientOptions, func(o *dynamodb.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}

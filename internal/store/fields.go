@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -58,21 +59,45 @@ func (s *Store) PutDefinitions(ctx context.Context, tenant string, defs domain.D
 	if err != nil {
 		return err
 	}
-	check := s.definitionsCheck(tenant, version)
 	put := s.put(item)
-	put.err = check.err
-	put.item.Put.ConditionExpression = check.item.ConditionCheck.ConditionExpression
-	put.item.Put.ExpressionAttributeValues = check.item.ConditionCheck.ExpressionAttributeValues
-	return s.apply(ctx, append(writes, put))
+	put.err = ErrDefinitionsChanged
+	if version == 0 {
+		put.item.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		put.item.Put.ConditionExpression = aws.String("version = :dv")
+		put.item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":dv": number(version)}
+	}
+	writes = append(writes, put)
+	// The version's markers move with the set, in the same transaction.
+	for i := range defsMarkers {
+		marker, err := marshalItem(defsMarkerItem{PK: fieldsPK(tenant), SK: defsMarkerSK(i), Version: version + 1})
+		if err != nil {
+			return err
+		}
+		writes = append(writes, s.put(marker))
+	}
+	return s.apply(ctx, writes)
 }
 
-// definitionsCheck makes a write depend on the definitions still being at version.
+// defsMarkerItem is a copy of the definitions' version.
+type defsMarkerItem struct {
+	PK      string `json:"PK"`
+	SK      string `json:"SK"`
+	Version int64  `json:"version"`
+}
+
+// definitionsCheck makes a client's write depend on the definitions still being at version:
+// a check of one of the version's markers, chosen at random, which every change of the
+// definitions rewrites in its transaction. (A check of the definitions item itself would be
+// held by every concurrent create of the tenant, and DynamoDB cancels transactions that hold
+// one item at once.) A marker that does not exist yet stands for a set that no change has
+// touched since the markers were introduced, or for no set at all.
 func (s *Store) definitionsCheck(tenant string, version int64) write {
-	cc := &types.ConditionCheck{TableName: aws.String(s.table), Key: key(fieldsPK(tenant), fieldsSK)}
+	cc := &types.ConditionCheck{TableName: aws.String(s.table), Key: key(fieldsPK(tenant), defsMarkerSK(rand.IntN(defsMarkers)))}
 	if version == 0 {
 		cc.ConditionExpression = aws.String("attribute_not_exists(PK)")
 	} else {
-		cc.ConditionExpression = aws.String("version = :dv")
+		cc.ConditionExpression = aws.String("attribute_not_exists(PK) OR version = :dv")
 		cc.ExpressionAttributeValues = map[string]types.AttributeValue{":dv": number(version)}
 	}
 	return write{err: ErrDefinitionsChanged, item: types.TransactWriteItem{ConditionCheck: cc}}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +18,13 @@ const (
 	uniqueSK      = "U"
 	idempotencySK = "I"
 	fieldsSK      = "F"
-	statsShards   = 10
+	// statsShards are the tenant's counter items: each client write moves one, chosen by
+	// the client's id, so that concurrent writes rarely meet on one (a transaction that
+	// meets another in flight is cancelled, and retried). GetStats sums them in one Query.
+	statsShards = 64
+	// defsMarkers are copies of the definitions' version that a create checks (one, chosen
+	// at random), so that concurrent creates do not all hold the one definitions item.
+	defsMarkers = 32
 )
 
 // tenantPrefix begins every key of a tenant's items.
@@ -89,7 +96,15 @@ func invitationHourPK(tenant string) string { return "T#" + tenant + "#RATE#INV"
 // statsPK holds the counters of a tenant, in shards so that concurrent writes rarely meet.
 func statsPK(tenant string) string { return "T#" + tenant + "#STATS" }
 
-func statsSK(shard int) string { return "S#" + string(rune('0'+shard)) }
+func statsSK(shard int) string {
+	if shard < 10 {
+		return "S#" + string(rune('0'+shard)) // the first ten, as they have always been named
+	}
+	return "S#" + strconv.Itoa(shard)
+}
+
+// defsMarkerSK is one of the definitions' version markers, under fieldsPK.
+func defsMarkerSK(i int) string { return "V#" + strconv.Itoa(i) }
 
 // statsAttr names the counter of a status in a tab.
 func statsAttr(status domain.Status, archived bool) string {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ type Counts struct {
 	ItemsWritten int
 	// ReadUnits are the read capacity units DynamoDB bills for the reads (see readUnits).
 	ReadUnits float64
+	// Conflicts are the requests refused because a transaction in flight held an item: a
+	// cancelled transaction with a TransactionConflict reason, a TransactionConflictException.
+	Conflicts int
 	// WritesByKey counts the items written per partition key: the hottest key is what
 	// DynamoDB's 1,000 write units a second per partition bound.
 	WritesByKey map[string]int
@@ -40,6 +44,11 @@ func (m *Meter) Attach(o *dynamodb.Options) {
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				out, md, err := next.HandleInitialize(ctx, in)
 				m.record(awsmiddleware.GetOperationName(ctx), in.Parameters, out.Result)
+				if conflicted(err) {
+					m.mu.Lock()
+					m.counts.Conflicts++
+					m.mu.Unlock()
+				}
 				return out, md, err
 			}), middleware.After)
 	})
@@ -276,4 +285,18 @@ func valueSize(v types.AttributeValue) int {
 		return n
 	}
 	return 0
+}
+
+// conflicted reports whether err is DynamoDB refusing a request for a transaction in flight.
+func conflicted(err error) bool {
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		for _, r := range tce.CancellationReasons {
+			if r.Code != nil && *r.Code == "TransactionConflict" {
+				return true
+			}
+		}
+	}
+	var conflict *types.TransactionConflictException
+	return errors.As(err, &conflict)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	awsretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 	"strconv"
 	"time"
 
@@ -36,7 +37,7 @@ func New(db *dynamodb.Client, table string, now func() time.Time) *Store {
 var ErrNotFound = errors.New("item not found")
 
 // conflictAttempts bounds the tries of a write that meets concurrent ones.
-const conflictAttempts = 4
+const conflictAttempts = 10
 
 // maxTransactActions is DynamoDB's limit on one transaction. The validation bounds what a
 // client is filed under so that no write plans more (TestWriteBudget).
@@ -202,4 +203,15 @@ func attrInt(item map[string]types.AttributeValue, name string) int {
 		return n
 	}
 	return 0
+}
+
+// ClientOptions configure a DynamoDB client as the store expects it: the SDK's standard
+// retryer (up to 3 attempts, exponential backoff with jitter, on throttling, 5xx and
+// connection errors), plus TransactionConflictException, which a plain write gets when it
+// meets a transaction in flight on its item: the write never happened, so sending it again is
+// safe. A cancelled transaction (TransactionCanceledException) is left to the store, which
+// reads its reasons: a failed condition is an answer, a conflict is retried by
+// retry.OnConflict within the request's deadline.
+func ClientOptions(o *dynamodb.Options) {
+	o.Retryer = awsretry.AddWithErrorCodes(awsretry.NewStandard(), (&types.TransactionConflictException{}).ErrorCode())
 }

@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // DynamoDB's documented limits.
@@ -63,10 +64,16 @@ type Handler struct {
 	// writes serialises the requests that write, so that an update whose result proves too
 	// large can be undone before anyone else writes (the emulator serialises them anyway).
 	writes sync.Mutex
+	// holds are the items of the transactions in flight (conflicts.go), each for InFlight
+	// from its arrival (DefaultInFlight; set before serving).
+	holds    holds
+	InFlight time.Duration
 }
 
 // New returns a Handler in front of next, for a table of schema.
-func New(next http.Handler, schema Schema) *Handler { return &Handler{next: next, schema: schema} }
+func New(next http.Handler, schema Schema) *Handler {
+	return &Handler{next: next, schema: schema, InFlight: DefaultInFlight}
+}
 
 // apiError is DynamoDB's answer to a refused request.
 type apiError struct {
@@ -95,6 +102,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	switch op {
+	case "TransactWriteItems", "TransactGetItems":
+		var req request
+		if decodeNumbers(body, &req) == nil {
+			keys := h.transactionKeys(req)
+			by, conflicts, ok := h.holds.acquire(keys, h.InFlight)
+			if !ok {
+				writeCancelled(w, conflicts)
+				return
+			}
+			defer h.holds.release(keys, by)
+		}
+	case "PutItem", "UpdateItem", "DeleteItem":
+		var req request
+		if decodeNumbers(body, &req) == nil && h.holds.held(h.plainWriteKeys(op, req)) {
+			writeConflict(w)
+			return
+		}
+	}
 	if !writes(op) {
 		h.next.ServeHTTP(w, r)
 		return
