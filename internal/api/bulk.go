@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -144,6 +145,10 @@ func (a *API) applyBulk(ctx context.Context, tenant string, actor domain.Actor, 
 	now := a.Now()
 	refused := func(err error) domain.BulkResult {
 		var de *domain.Error
+		if retry.Busy(err) {
+			// A failure that passes: a job slows down and tries the client again.
+			return domain.BulkResult{Result: domain.BulkRefused, Code: domain.CodeUnavailable}
+		}
 		if !errors.As(err, &de) {
 			a.Log.ErrorContext(ctx, "bulk change failed", "client_id", c.ID, "error", err.Error())
 			return domain.BulkResult{Result: domain.BulkRefused, Code: domain.CodeInternal}

@@ -144,7 +144,7 @@ func TestBurstsInOneTenant(t *testing.T) {
 func BenchmarkConcurrentWriters(b *testing.B) {
 	for _, w := range []int{50, 100, 200} {
 		b.Run(fmt.Sprintf("writers=%d", w), func(b *testing.B) {
-			var ok, total, conflicts, requests int
+			var ok, total, conflicts, requests, hottest int
 			var latencies []time.Duration
 			for b.Loop() {
 				h := newHarness(b)
@@ -179,6 +179,8 @@ func BenchmarkConcurrentWriters(b *testing.B) {
 				wg.Wait()
 				c := h.meter.Snapshot()
 				conflicts += c.Conflicts
+				_, items := c.Hottest()
+				hottest += items
 				requests += c.ByOperation["TransactWriteItems"] + c.ByOperation["PutItem"] + c.ByOperation["UpdateItem"]
 			}
 			slices.Sort(latencies)
@@ -187,6 +189,12 @@ func BenchmarkConcurrentWriters(b *testing.B) {
 			b.ReportMetric(float64(requests)/float64(total), "write-requests/write")
 			b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
+			// On paper, on AWS: the hottest partition takes this many items per write, each at
+			// least 2 write units in a transaction, against DynamoDB's 1,000 units a second
+			// per partition (before it splits the partition for heat).
+			perWrite := float64(hottest) / float64(total)
+			b.ReportMetric(perWrite, "hottest-partition-items/write")
+			b.ReportMetric(1000/(2*perWrite), "aws-writes/s-ceiling")
 		})
 	}
 }

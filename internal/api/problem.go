@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 )
 
 // ProblemTypeBase prefixes each problem code to form the problem's type URI.
@@ -134,7 +135,12 @@ func problemDetail(code domain.Code, param, lang string) string {
 // errors become a generic 500 whose text reveals nothing of the cause.
 func NewProblem(err error, lang, requestID, instance string) Problem {
 	var de *domain.Error
-	if !errors.As(err, &de) || de == nil {
+	switch {
+	case errors.As(err, &de) && de != nil:
+	case retry.Busy(err):
+		// DynamoDB too busy even after the SDK's tries: the request may be sent again.
+		de = &domain.Error{Code: domain.CodeUnavailable}
+	default:
 		de = &domain.Error{Code: domain.CodeInternal}
 	}
 	msg, found := problemTexts[de.Code]

@@ -2,9 +2,12 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/smithy-go"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/openapi/contract"
@@ -74,6 +77,15 @@ func TestFrenchTypography(t *testing.T) {
 func TestInternalErrorsRevealNothing(t *testing.T) {
 	p := NewProblem(errors.New("dynamodb: AccessDeniedException arn:aws:iam::123:role/x"), "en", "req-1", "/v1/clients")
 	if p.Status != 500 || strings.Contains(p.Detail, "arn") || p.Code != domain.CodeInternal || p.RequestID != "req-1" {
+		t.Fatalf("%+v", p)
+	}
+}
+
+// DynamoDB too busy after the SDK's own tries is a 503 the caller may retry, not a 500.
+func TestBusyDynamoDBIsUnavailable(t *testing.T) {
+	err := fmt.Errorf("transact write: %w", &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"})
+	p := NewProblem(err, "fr", "req-1", "/v1/clients")
+	if p.Status != 503 || p.Code != domain.CodeUnavailable || strings.Contains(p.Detail, "Rate") {
 		t.Fatalf("%+v", p)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -70,7 +71,13 @@ func (b *Bulk) Run(ctx context.Context, run *Run) error {
 		}
 		rows := make([]domain.BulkResult, 0, len(page.Items))
 		for _, c := range page.Items {
-			res := b.Changes.ApplyBulk(ctx, run.Tenant, job, c, page.Definitions)
+			res, ok := pace.apply(ctx, func() domain.BulkResult { return b.Changes.ApplyBulk(ctx, run.Tenant, job, c, page.Definitions) })
+			if !ok {
+				// DynamoDB stays busy: the next invocation takes the page again, slower (a
+				// client already changed is then found unchanged, never changed twice).
+				run.Log.WarnContext(ctx, "bulk job slowed down by throttling, handing over", "pace", pace.perSecond)
+				return ErrContinue
+			}
 			res.ID, res.Name = c.ID, clientName(c)
 			rows = append(rows, res)
 			progress.Done++
@@ -173,6 +180,41 @@ type pacer struct {
 	start     time.Time
 	spent     float64
 	sleep     func(time.Duration)
+}
+
+// busyTries bounds the tries of one client while DynamoDB answers that it is busy.
+const busyTries = 6
+
+// minPace is the slowest a job goes (hot writes a second).
+const minPace = 25
+
+// apply runs one client's change; while it is refused as unavailable (DynamoDB throttling,
+// or transaction conflicts past the store's tries: a failure that passes), the job slows
+// down (half the pace each time) and tries again after a jittered wait, within the
+// invocation's time. ok is false when DynamoDB stayed busy: the run hands over.
+func (p *pacer) apply(ctx context.Context, change func() domain.BulkResult) (res domain.BulkResult, ok bool) {
+	for attempt := 0; ; attempt++ {
+		res = change()
+		if res.Code != domain.CodeUnavailable {
+			return res, true
+		}
+		if attempt+1 >= busyTries {
+			return res, false
+		}
+		if p.perSecond > 0 {
+			p.perSecond = max(p.perSecond/2, minPace)
+			p.start, p.spent = time.Now(), 0
+		}
+		wait := retry.Wait(attempt + 3) // from 80 ms up
+		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
+			return res, false
+		}
+		if p.sleep != nil {
+			p.sleep(wait)
+		} else {
+			time.Sleep(wait)
+		}
+	}
 }
 
 func (p *pacer) spend(units float64) {

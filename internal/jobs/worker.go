@@ -15,6 +15,7 @@ import (
 
 	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -223,6 +224,15 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 	default:
 		runErr = runner.Run(ctx, &Run{ID: runID, Tenant: msg.Tenant, Job: job, Log: log, Files: w.Files, store: w.Jobs})
 	}
+	if retry.Busy(runErr) {
+		// DynamoDB too busy even after the SDK's tries: not the job's failure. Slow down,
+		// then go on in a next run from what is done, without spending an attempt.
+		log.WarnContext(ctx, "DynamoDB busy, the job slows down", "error", runErr.Error())
+		if wait := retry.Wait(job.Attempt + 5); ctxAllows(ctx, wait) {
+			time.Sleep(wait)
+		}
+		runErr = ErrContinue
+	}
 	if errors.Is(runErr, ErrContinue) {
 		// The job goes on in a next run, from a new message; this one is done with.
 		if err := w.Jobs.ContinueJob(ctx, msg.Tenant, job.ID, runID); err != nil {
@@ -326,4 +336,10 @@ func JobPage(app string) func(tenant string, j *domain.Job) string {
 		}
 		return app + "/jobs/" + j.ID
 	}
+}
+
+// ctxAllows reports whether ctx leaves time for a wait.
+func ctxAllows(ctx context.Context, wait time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > wait
 }

@@ -3,12 +3,14 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/smithy-go"
 	"github.com/google/uuid"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -176,4 +178,45 @@ func TestJobLifecycle(t *testing.T) {
 			t.Fatalf("a cursor of another kind's list: %v", err)
 		}
 	})
+}
+
+// busyRunner fails its first runs as DynamoDB does when it throttles (after the SDK's own
+// tries), then does its work.
+type busyRunner struct{ busy, runs int }
+
+func (b *busyRunner) Run(ctx context.Context, run *jobs.Run) error {
+	b.runs++
+	if b.runs <= b.busy {
+		return fmt.Errorf("list clients: %w", &smithy.GenericAPIError{Code: "ThrottlingException"})
+	}
+	return run.Progress(ctx, domain.JobProgress{Done: 1, Total: 1})
+}
+
+// Throttling is not the job's failure: a busy run hands over to a next one, more of them than
+// the job's attempts, and the job ends done.
+func TestThrottledJobSlowsDownAndGoesOn(t *testing.T) {
+	runner := &busyRunner{busy: 4}
+	w, s := workerOn(t, runner)
+	requeued := 0
+	w.Requeue = func(context.Context, string, string) error { requeued++; return nil }
+	j := queued(t, s)
+	for range 10 {
+		if resp := deliver(t, w, j); len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("a busy run failed its message: %v", resp)
+		}
+		got, err := s.GetJob(context.Background(), "t1", j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status == domain.JobDone {
+			if requeued != 4 || runner.runs != 5 {
+				t.Fatalf("%d requeued, %d runs", requeued, runner.runs)
+			}
+			return
+		}
+		if got.Status == domain.JobFailed {
+			t.Fatalf("the job failed: %+v", got)
+		}
+	}
+	t.Fatal("the job never ended")
 }

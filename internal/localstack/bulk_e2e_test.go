@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,5 +197,60 @@ func TestBulkJobContinues(t *testing.T) {
 	}
 	if _, _, rows := download(t, job["file"].(map[string]any)["download_url"].(string)); len(rows) != 6 {
 		t.Fatalf("results %v", rows)
+	}
+}
+
+// A bulk job through the worker while a burst of creates and updates hits the same tenant,
+// with the local DynamoDB cancelling transactions that meet in flight: the job archives every
+// client it selected, every request succeeds, and the counts are exact afterwards.
+func TestBulkJobDuringABurst(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	var ids []string
+	for i := range 160 {
+		tags := `[]`
+		if i < 60 {
+			tags = `["salon"]`
+		}
+		r := e.do("POST", "/v1/clients", tok, fmt.Sprintf(`{"company_name":"Burst %03d","tags":%s}`, i, tags))
+		if r.status != 201 {
+			t.Fatalf("seed: %d %s", r.status, r.body)
+		}
+		if i >= 60 {
+			ids = append(ids, r.json(t)["id"].(string))
+		}
+	}
+	r := e.bulk(tok, map[string]any{"action": "archive", "filter": map[string]any{"tag": "salon"}, "confirm": 60})
+	if r.status != 202 {
+		t.Fatalf("bulk job: %d %s", r.status, r.body)
+	}
+	jobID := r.json(t)["id"].(string)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := range 200 {
+		wg.Go(func() {
+			var got int
+			if i < 100 {
+				got = e.do("POST", "/v1/clients", tok, fmt.Sprintf(`{"company_name":"Nouveau %03d"}`, i)).status
+			} else {
+				got = e.do("PATCH", "/v1/clients/"+ids[i-100], tok, `{"notes":"rappeler"}`, "If-Match", `"1"`).status
+			}
+			mu.Lock()
+			statuses[got]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if statuses[201] != 100 || statuses[200] != 100 {
+		t.Fatalf("the burst: %v", statuses)
+	}
+	job := e.waitJob(tok, jobID)
+	if job["status"] != "done" || job["progress"].(map[string]any)["done"] != 60.0 || job["progress"].(map[string]any)["failed"] != nil {
+		t.Fatalf("job %v", job)
+	}
+	st := e.do("GET", "/v1/clients/stats", tok, "").json(t)
+	if st["archived"] != 60.0 || st["total"] != 200.0 {
+		t.Fatalf("stats %v", st)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"time"
+
+	"github.com/aws/smithy-go"
 )
 
 // Conflict marks err as worth another attempt.
@@ -61,4 +63,19 @@ func Wait(attempt int) time.Duration {
 		bound = Cap
 	}
 	return rand.N(bound + 1)
+}
+
+// busyCodes are the errors of a service too busy to do a request now (DynamoDB's throttling,
+// and a write that met a transaction in flight): the request did nothing, and the same one
+// may be sent again later. The SDK's retryer has already tried it a few times.
+var busyCodes = map[string]bool{
+	"ThrottlingException": true, "ProvisionedThroughputExceededException": true, "RequestLimitExceeded": true,
+	"TransactionConflictException": true, "TransactionInProgressException": true,
+}
+
+// Busy reports whether err says the service was too busy: a failure that passes, answered
+// 503 to a request and met by a job slowing down, never a 500.
+func Busy(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && busyCodes[ae.ErrorCode()]
 }

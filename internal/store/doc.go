@@ -144,7 +144,11 @@
 // read-then-write. A transaction cancelled by a concurrent one is tried again (package retry:
 // backoff with full jitter, within the caller's deadline, up to 10 tries); every write here
 // is conditional, so a retry is safe. The SDK's own retryer (ClientOptions) retries
-// throttling, 5xx and connection errors, and a plain write's TransactionConflictException.
+// throttling, 5xx and connection errors, and a plain write's TransactionConflictException,
+// with the same backoff (retry.Wait), sleeping with the request's context. DynamoDB still
+// busy after that (retry.Busy) is a 503 to a request; a job slows down instead of failing: a
+// bulk job halves its pace and tries the client again, any job hands over to a next run
+// without spending an attempt (package jobs).
 //
 // # Bursts in one tenant
 //
@@ -163,7 +167,8 @@
 // then an update): 50, 100 and 200 writers at once, every request succeeded; 0.22–0.32
 // conflicts and 1.22–1.32 write requests per write. TestBurstsInOneTenant: 250 creates, 200
 // updates, then creates, archives, updates and a bulk archive of 50 at once, none refused,
-// the counts exact afterwards. Chosen against the alternatives: counters aggregated from a
+// the counts exact afterwards; TestBulkJobDuringABurst (local stack): a bulk job through the
+// worker while 100 creates and 100 updates hit the tenant at once, the same. Chosen against the alternatives: counters aggregated from a
 // stream would take the conflicts away but make the counts exact only once settled (seconds
 // behind); more shards alone would leave the definitions item held by every create.
 //

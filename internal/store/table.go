@@ -213,5 +213,16 @@ func attrInt(item map[string]types.AttributeValue, name string) int {
 // reads its reasons: a failed condition is an answer, a conflict is retried by
 // retry.OnConflict within the request's deadline.
 func ClientOptions(o *dynamodb.Options) {
-	o.Retryer = awsretry.AddWithErrorCodes(awsretry.NewStandard(), (&types.TransactionConflictException{}).ErrorCode())
+	standard := awsretry.NewStandard(func(so *awsretry.StandardOptions) {
+		// The one backoff of the service (package retry): full jitter, exponential, and the
+		// SDK sleeps with the request's context, so never past its deadline.
+		so.Backoff = backoff{}
+	})
+	o.Retryer = awsretry.AddWithErrorCodes(standard, (&types.TransactionConflictException{}).ErrorCode())
+}
+
+type backoff struct{}
+
+func (backoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	return retry.Wait(attempt), nil
 }
