@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/uuid"
-	"golang.org/x/text/language"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
@@ -32,22 +31,33 @@ func header(ev events.APIGatewayV2HTTPRequest, name string) string {
 	return ""
 }
 
-var languages = language.NewMatcher([]language.Tag{language.English, language.French})
-
-// negotiateLanguage picks fr or en from Accept-Language; anything unreadable means English.
+// negotiateLanguage picks fr or en from Accept-Language (RFC 9110 §12.5.4): the language
+// range with the highest weight whose primary tag is fr or en (the first of equal weights);
+// "*" or nothing readable means English. Ranges of other languages are passed over.
 func negotiateLanguage(accept string) string {
 	if len(accept) > 256 {
 		accept = accept[:256]
 	}
-	tags, _, err := language.ParseAcceptLanguage(accept)
-	if err != nil || len(tags) == 0 {
-		return "en"
+	best, bestQ := "en", 0.0
+	for _, part := range strings.Split(accept, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(name), "q") {
+				v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+				if err != nil || v < 0 || v > 1 {
+					v = 0
+				}
+				q = v
+			}
+		}
+		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if (primary == "fr" || primary == "en") && q > bestQ {
+			best, bestQ = primary, q
+		}
 	}
-	tag, _, _ := languages.Match(tags...)
-	if base, _ := tag.Base(); base.String() == "fr" {
-		return "fr"
-	}
-	return "en"
+	return best
 }
 
 // body returns the request body, decoded from base64 when API Gateway encoded it, after
