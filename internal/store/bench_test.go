@@ -249,7 +249,7 @@ func BenchmarkWorstCaseTransaction(b *testing.B) {
 			b.ReportMetric(float64(len(writes)), "actions")
 			b.ReportMetric(float64(maxTransactActions), "limit-actions")
 			b.ReportMetric(float64(transactionBytes(writes)), "bytes")
-			b.ReportMetric(float64(itemBytes(item)), "client-item-bytes")
+			b.ReportMetric(float64(itemSize(item)), "client-item-bytes")
 		})
 	}
 }
@@ -260,52 +260,16 @@ func transactionBytes(writes []write) int {
 	for _, w := range writes {
 		switch {
 		case w.item.Put != nil:
-			n += itemBytes(w.item.Put.Item)
+			n += itemSize(w.item.Put.Item)
 		case w.item.Delete != nil:
-			n += itemBytes(w.item.Delete.Key)
+			n += itemSize(w.item.Delete.Key)
 		case w.item.Update != nil:
-			n += itemBytes(w.item.Update.Key) + itemBytes(w.item.Update.ExpressionAttributeValues)
+			n += itemSize(w.item.Update.Key) + itemSize(w.item.Update.ExpressionAttributeValues)
 		case w.item.ConditionCheck != nil:
-			n += itemBytes(w.item.ConditionCheck.Key)
+			n += itemSize(w.item.ConditionCheck.Key)
 		}
 	}
 	return n
-}
-
-// itemBytes sizes an item as DynamoDB does: names and values, strings by their bytes, numbers
-// about half their digits.
-func itemBytes(item map[string]types.AttributeValue) int {
-	n := 0
-	for name, v := range item {
-		n += len(name) + valueBytes(v)
-	}
-	return n
-}
-
-func valueBytes(v types.AttributeValue) int {
-	switch x := v.(type) {
-	case *types.AttributeValueMemberS:
-		return len(x.Value)
-	case *types.AttributeValueMemberN:
-		return len(x.Value)/2 + 1
-	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
-		return 1
-	case *types.AttributeValueMemberSS:
-		n := 0
-		for _, s := range x.Value {
-			n += len(s)
-		}
-		return n
-	case *types.AttributeValueMemberL:
-		n := 3
-		for _, e := range x.Value {
-			n += 1 + valueBytes(e)
-		}
-		return n
-	case *types.AttributeValueMemberM:
-		return 3 + itemBytes(x.Value) + len(x.Value)
-	}
-	return 0
 }
 
 // BenchmarkEventCost reports what the timeline adds to each write: one item, of these sizes
@@ -337,7 +301,7 @@ func BenchmarkEventCost(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				size = itemBytes(item)
+				size = itemSize(item)
 			}
 			b.ReportMetric(1, "extra-items")
 			b.ReportMetric(float64(size), "extra-bytes")
