@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"fmt"
 	"html"
 	"strconv"
 	"strings"
@@ -26,65 +27,29 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	if j.Bulk != nil {
 		action = domain.BulkActionLabel(j.Bulk.Action).Pick(lang)
 	}
-	var subject string
-	var b strings.Builder
-	if lang == "fr" {
-		b.WriteString("Bonjour,\n")
-		switch {
-		case j.Kind == domain.JobExport && ready:
-			subject = "Votre export de clients est prêt"
-			b.WriteString("\nVotre export des clients de " + tenant + " est prêt : " + rows + " lignes dans " + fileName + ".\n" +
-				"Format : " + fileFormat(j).FR + ".\nTéléchargez-le ici (connexion requise) :\n" + url + "\n\nLe fichier reste disponible 7 jours.\n")
-		case j.Kind == domain.JobExport:
-			subject = "Votre export de clients a échoué"
-			b.WriteString("\nVotre export des clients de " + tenant + " n’a pas pu aboutir malgré plusieurs essais.\n" +
-				"Vous pouvez le relancer ; si le problème persiste, contactez le support en citant la référence " + j.ID + ".\n")
-		default:
-			what, it, ended, stopped := "Votre action groupée « "+action+" » sur les clients de "+tenant, "la", "terminée", "s’est arrêtée"
-			subject = "Votre action groupée "
-			if j.Kind == domain.JobImport {
-				what, it, ended, stopped = "Votre import de clients de "+tenant, "le", "terminé", "s’est arrêté"
-				subject = "Votre import de clients "
-			}
-			if ready {
-				subject += "est " + ended
-				b.WriteString("\n" + what + " est " + ended + " : " + done + " effectuées, " + failed + " refusées.\n" +
-					"Le résultat client par client (connexion requise) :\n" + url + "\n")
-				break
-			}
-			subject += "a échoué"
-			b.WriteString("\n" + what + " " + stopped + " malgré plusieurs essais, après " + rows + " clients.\n" +
-				"Ce qui a été fait le reste. Vous pouvez " + it + " relancer sur le reste ; si le problème persiste, contactez le support en citant la référence " + j.ID + ".\n")
+	w := noticeWords[lang]
+	var subject, text string
+	switch {
+	case j.Kind == domain.JobExport && ready:
+		subject = w.exportReady
+		text = fmt.Sprintf(w.exportReadyText, tenant, rows, fileName, fileFormat(j).Pick(lang), url)
+	case j.Kind == domain.JobExport:
+		subject, text = w.exportFailed, fmt.Sprintf(w.exportFailedText, tenant, j.ID)
+	default:
+		k := w.bulk
+		what := fmt.Sprintf(k.what, tenant, action)
+		if j.Kind == domain.JobImport {
+			k = w.imports
+			what = fmt.Sprintf(k.what, tenant)
 		}
-	} else {
-		b.WriteString("Hello,\n")
-		switch {
-		case j.Kind == domain.JobExport && ready:
-			subject = "Your client export is ready"
-			b.WriteString("\nYour export of " + tenant + "'s clients is ready: " + rows + " rows in " + fileName + ".\n" +
-				"Format: " + fileFormat(j).EN + ".\nDownload it here (sign-in required):\n" + url + "\n\nThe file stays available for 7 days.\n")
-		case j.Kind == domain.JobExport:
-			subject = "Your client export failed"
-			b.WriteString("\nYour export of " + tenant + "'s clients could not be completed despite several attempts.\n" +
-				"You can start it again; if the problem persists, contact support and quote reference " + j.ID + ".\n")
-		default:
-			what := "bulk action “" + action + "”"
-			subject = "Your bulk action "
-			if j.Kind == domain.JobImport {
-				what, subject = "import", "Your client import "
-			}
-			if ready {
-				subject += "is done"
-				b.WriteString("\nYour " + what + " on " + tenant + "'s clients is done: " + done + " done, " + failed + " refused.\n" +
-					"The result for each client (sign-in required):\n" + url + "\n")
-				break
-			}
-			subject += "failed"
-			b.WriteString("\nYour " + what + " on " + tenant + "'s clients stopped despite several attempts, after " + rows + " clients.\n" +
-				"What was done stays done. You can start it again on the rest; if the problem persists, contact support and quote reference " + j.ID + ".\n")
+		if ready {
+			subject, text = k.done, fmt.Sprintf(w.doneText, what, k.ended, done, failed, url)
+		} else {
+			subject, text = k.failed, fmt.Sprintf(w.stoppedText, what, k.stopped, rows, k.it, j.ID)
 		}
 	}
-	b.WriteString("\n— " + tenant + "\n")
+	var b strings.Builder
+	b.WriteString(w.hello + "\n\n" + text + "\n\n— " + tenant + "\n")
 	body := b.String()
 	if lang == "fr" {
 		body = domain.FrenchTypography(body)
@@ -114,6 +79,39 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	}
 	return m, nil
 }
+
+// noticeWords are a notice's sentences in each language; the %s are filled in order (the
+// tenant, the counts, the file, the link, the reference).
+var noticeWords = map[string]struct {
+	hello, exportReady, exportReadyText, exportFailed, exportFailedText, doneText, stoppedText string
+	bulk, imports                                                                              jobWords
+}{
+	"fr": {hello: "Bonjour,",
+		exportReady:      "Votre export de clients est prêt",
+		exportReadyText:  "Votre export des clients de %s est prêt : %s lignes dans %s.\nFormat : %s.\nTéléchargez-le ici (connexion requise) :\n%s\n\nLe fichier reste disponible 7 jours.",
+		exportFailed:     "Votre export de clients a échoué",
+		exportFailedText: "Votre export des clients de %s n’a pas pu aboutir malgré plusieurs essais.\nVous pouvez le relancer ; si le problème persiste, contactez le support en citant la référence %s.",
+		doneText:         "%s est %s : %s effectuées, %s refusées.\nLe résultat client par client (connexion requise) :\n%s",
+		stoppedText:      "%s %s malgré plusieurs essais, après %s clients.\nCe qui a été fait le reste. Vous pouvez %s relancer sur le reste ; si le problème persiste, contactez le support en citant la référence %s.",
+		bulk: jobWords{what: "Votre action groupée « %[2]s » sur les clients de %[1]s", ended: "terminée", stopped: "s’est arrêtée", it: "la",
+			done: "Votre action groupée est terminée", failed: "Votre action groupée a échoué"},
+		imports: jobWords{what: "Votre import de clients de %s", ended: "terminé", stopped: "s’est arrêté", it: "le",
+			done: "Votre import de clients est terminé", failed: "Votre import de clients a échoué"}},
+	"en": {hello: "Hello,",
+		exportReady:      "Your client export is ready",
+		exportReadyText:  "Your export of %s's clients is ready: %s rows in %s.\nFormat: %s.\nDownload it here (sign-in required):\n%s\n\nThe file stays available for 7 days.",
+		exportFailed:     "Your client export failed",
+		exportFailedText: "Your export of %s's clients could not be completed despite several attempts.\nYou can start it again; if the problem persists, contact support and quote reference %s.",
+		doneText:         "%s is %s: %s done, %s refused.\nThe result for each client (sign-in required):\n%s",
+		stoppedText:      "%s %s despite several attempts, after %s clients.\nWhat was done stays done. You can start %s again on the rest; if the problem persists, contact support and quote reference %s.",
+		bulk: jobWords{what: "Your bulk action “%[2]s” on %[1]s's clients", ended: "done", stopped: "stopped", it: "it",
+			done: "Your bulk action is done", failed: "Your bulk action failed"},
+		imports: jobWords{what: "Your import on %s's clients", ended: "done", stopped: "stopped", it: "it",
+			done: "Your client import is done", failed: "Your client import failed"}},
+}
+
+// jobWords name one kind of job in a notice: what it is (%s tenant, %s action), its verbs.
+type jobWords struct{ what, ended, stopped, it, done, failed string }
 
 // ServiceName is the service's name, as senders say "<tenant> via Clientdesk".
 const ServiceName = "Clientdesk"
