@@ -14,15 +14,7 @@ import (
 // assignment (201) needs no If-Match; changing one (200) does (428 without). A prospect
 // becomes site_assigned with its first site, in the assignment's transaction, with its event.
 func (a *API) assignSite(ctx context.Context, r *request) (*response, error) {
-	clientID, err := r.clientID()
-	if err != nil {
-		return nil, err
-	}
-	siteID, err := r.uuidParam("site_id")
-	if err != nil {
-		return nil, err
-	}
-	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	clientID, siteID, allowed, present, err := r.assignment()
 	if err != nil {
 		return nil, err
 	}

@@ -11,15 +11,7 @@ import (
 // answer tells the client's status after; when its last site goes while its access is
 // active, a warning advises suspending it (its access no longer opens anything).
 func (a *API) unassignSite(ctx context.Context, r *request) (*response, error) {
-	clientID, err := r.clientID()
-	if err != nil {
-		return nil, err
-	}
-	siteID, err := r.uuidParam("site_id")
-	if err != nil {
-		return nil, err
-	}
-	allowed, _, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	clientID, siteID, allowed, _, err := r.assignment()
 	if err != nil {
 		return nil, err
 	}
@@ -32,4 +24,17 @@ func (a *API) unassignSite(ctx context.Context, r *request) (*response, error) {
 		out.Warning.Detail = noticeTexts[out.Warning.Code].in(r.lang)
 	}
 	return jsonResponse(http.StatusOK, out, nil)
+}
+
+// assignment reads what names one of a client's sites in a request: the client's id, the
+// site's id, and the If-Match header (whether sent, and which versions it allows).
+func (r *request) assignment() (clientID, siteID string, allowed func(int64) bool, present bool, err error) {
+	if clientID, err = r.clientID(); err != nil {
+		return "", "", nil, false, err
+	}
+	if siteID, err = r.uuidParam("site_id"); err != nil {
+		return "", "", nil, false, err
+	}
+	allowed, present, err = ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	return clientID, siteID, allowed, present, err
 }
