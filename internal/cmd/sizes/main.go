@@ -23,12 +23,9 @@ const (
 )
 
 // ceilings are the functions above their limit today, each with its size as measured when
-// it was listed (MB): the phone parsers link libphonenumber and protobuf; the others an AWS
-// service each beyond the store (SES and the time zone database; SES, S3 and SQS for the
-// worker).
+// it was listed (MB): an AWS service each beyond the store (SES and the time zone database;
+// SES, S3 and SQS for the worker).
 var ceilings = map[string]float64{
-	"create-client":   16.2,
-	"update-client":   16.2,
 	"job-worker":      11.8,
 	"send-invitation": 10.0,
 }
