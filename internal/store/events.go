@@ -133,7 +133,7 @@ func (s *Store) Events(ctx context.Context, tenant string, q EventQuery) (EventP
 			p.in.ExclusiveStartKey[name] = str(v)
 		}
 	}
-	items, position, err := s.collect(ctx, p, q.Limit)
+	items, position, err := s.collect(ctx, p, q.Limit, nil)
 	if err != nil {
 		return EventPage{}, err
 	}

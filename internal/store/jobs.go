@@ -106,7 +106,7 @@ func (s *Store) ListJobs(ctx context.Context, tenant string, q JobQuery) (JobPag
 	if err := p.startAt(tenant, selection, q.Cursor); err != nil {
 		return JobPage{}, err
 	}
-	items, position, err := s.collect(ctx, p, q.Limit)
+	items, position, err := s.collect(ctx, p, q.Limit, nil)
 	if err != nil {
 		return JobPage{}, err
 	}

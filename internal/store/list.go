@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,11 +51,26 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	}
 	var p queryPlan
 	words := f.Words()
+	var first *dynamodb.QueryOutput
 	switch {
 	case len(words) > 0 && (f.Order() == domain.SortName || f.Order() == domain.SortNameDesc):
-		return s.searchByName(ctx, tenant, s.searchPlan(tenant, f, words), q)
+		p, first, err := s.rarestWordPlan(ctx, tenant, f, words, q.Limit+1)
+		if err != nil {
+			return Page{}, err
+		}
+		return s.searchByName(ctx, tenant, p, q, first)
+	case len(words) > 0 && q.Cursor != "":
+		// The next pages go on with the word the first one chose: the one the position is at.
+		pos, err := decodeCursor(tenant, f.Selection(), q.Cursor)
+		if err != nil {
+			return Page{}, err
+		}
+		p = s.searchPlan(tenant, f, words, keyAt(words, pos[Schema.Keys.Sort]))
 	case len(words) > 0:
-		p = s.searchPlan(tenant, f, words)
+		var err error
+		if p, first, err = s.rarestWordPlan(ctx, tenant, f, words, q.Limit+1); err != nil {
+			return Page{}, err
+		}
 	case f.Tag != "":
 		p = s.tagPlan(tenant, f)
 	case f.Site != "":
@@ -66,7 +83,7 @@ func (s *Store) ListClients(ctx context.Context, tenant string, q ListQuery) (Pa
 	if err := p.startAt(tenant, f.Selection(), q.Cursor); err != nil {
 		return Page{}, err
 	}
-	items, position, err := s.collect(ctx, p, q.Limit)
+	items, position, err := s.collect(ctx, p, q.Limit, first)
 	if err != nil {
 		return Page{}, err
 	}
@@ -148,9 +165,9 @@ const defaultMaxSortedMatches = domain.MaxSortedMatches
 // domain.MaxSortedMatches, or the caller must narrow the search) sorted by the name key the
 // term entries carry, and the page after the cursor's name. Each page reads the whole match
 // set again: bounded, and no index could serve an order of a search's matches.
-func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q ListQuery) (Page, error) {
+func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q ListQuery, first *dynamodb.QueryOutput) (Page, error) {
 	f := q.Filter
-	entries, next, err := s.sortedByName(ctx, tenant, p, f.Selection(), q.Cursor, f.Order() == domain.SortNameDesc, q.Limit)
+	entries, next, err := s.sortedByName(ctx, tenant, p, f.Selection(), q.Cursor, f.Order() == domain.SortNameDesc, q.Limit, first)
 	if err != nil {
 		return Page{}, err
 	}
@@ -159,8 +176,9 @@ func (s *Store) searchByName(ctx context.Context, tenant string, p queryPlan, q 
 
 // sortedByName reads every entry of a word Query that the plan keeps (at most
 // domain.MaxSortedMatches), sorts them by their name attribute, and returns the page after
-// the cursor's name and the cursor of the next page ("" on the last).
-func (s *Store) sortedByName(ctx context.Context, tenant string, p queryPlan, selection, cursor string, desc bool, limit int) ([]map[string]types.AttributeValue, string, error) {
+// the cursor's name and the cursor of the next page ("" on the last). first, when not nil,
+// is the answer to the plan's first Query, already read.
+func (s *Store) sortedByName(ctx context.Context, tenant string, p queryPlan, selection, cursor string, desc bool, limit int, first *dynamodb.QueryOutput) ([]map[string]types.AttributeValue, string, error) {
 	after := ""
 	if cursor != "" {
 		pos, err := decodeCursor(tenant, selection, cursor)
@@ -174,10 +192,14 @@ func (s *Store) sortedByName(ctx context.Context, tenant string, p queryPlan, se
 	var matches []map[string]types.AttributeValue
 	p.in.Limit = aws.Int32(1000)
 	for {
-		out, err := s.db.Query(ctx, p.in)
-		if err != nil {
-			return nil, "", fmt.Errorf("search: %w", err)
+		out := first
+		if first == nil {
+			var err error
+			if out, err = s.db.Query(ctx, p.in); err != nil {
+				return nil, "", fmt.Errorf("search: %w", err)
+			}
 		}
+		first = nil
 		for _, item := range out.Items {
 			if p.keeps(item) {
 				matches = append(matches, item)
@@ -334,11 +356,11 @@ func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
 	}
 }
 
-// searchPlan: the word index, for the longest word (the most selective, usually); the other
-// words, the tab, the statuses, the tag and the dates are checked on the entries, which carry
-// them. Each client counts once, on its first matching word.
-func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string) queryPlan {
-	p := wordPlan(s.query(termsPK(tenant), true), words, "client_id")
+// searchPlan: the word index, for the key word (one of the words); the other words, the tab,
+// the statuses, the tag and the dates are checked on the entries, which carry them. Each
+// client counts once, on its first matching word.
+func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string, key string) queryPlan {
+	p := wordPlan(s.query(termsPK(tenant), true), words, key, "client_id")
 	p.archived(q.Archived)
 	p.statuses(q.Statuses)
 	if q.Tag != "" {
@@ -352,17 +374,11 @@ func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string)
 	return p
 }
 
-// wordPlan Queries a word index (in, on its partition) for the longest of the words; the
+// wordPlan Queries a word index (in, on its partition) for key, one of the words; the
 // entries must carry the whole text of what they file (text) and its id (idAttr). The other
 // words are checked on the text, and each owner counts once, on its first word that begins
 // with the key word.
-func wordPlan(in *dynamodb.QueryInput, words []string, idAttr string) queryPlan {
-	key := words[0]
-	for _, w := range words[1:] {
-		if len(w) > len(key) {
-			key = w
-		}
-	}
+func wordPlan(in *dynamodb.QueryInput, words []string, key, idAttr string) queryPlan {
 	pk := in.ExpressionAttributeValues[":pk"].(*types.AttributeValueMemberS).Value
 	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :w)")
 	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
@@ -391,6 +407,77 @@ func wordPlan(in *dynamodb.QueryInput, words []string, idAttr string) queryPlan 
 		return first == term
 	})
 	return p
+}
+
+// rarestWordPlan chooses the word a search Queries: the one with the fewest entries. Each
+// word's entries are Queried at once with the page's Limit (probe, the first Query the page
+// would make anyway): a word whose entries all came back has that many, exactly, and the
+// fewest of those wins (the longest on a tie); when every word has more, the longest word
+// is chosen, as it is most often the rarer. The chosen word's answer is returned, to be used
+// as the page's first Query, so only the other words' probes are extra reads: a two- or
+// three-word search whose rarest word has at most a page of entries reads at most 3 × (page
+// + 1) items. Query words are prefixes ("mar" finds "martin" and "marie"): what a word costs
+// is what its Query reads, which a count kept per word could not tell.
+//
+// The next pages keep the chosen word (keyAt): when a word was exhausted, its whole answer
+// fit in the first page, so a cursor only follows the longest word.
+func (s *Store) rarestWordPlan(ctx context.Context, tenant string, f domain.ClientFilter, words []string, limit int) (queryPlan, *dynamodb.QueryOutput, error) {
+	longest := longestWord(words)
+	if len(words) == 1 {
+		return s.searchPlan(tenant, f, words, longest), nil, nil
+	}
+	plans := make([]queryPlan, len(words))
+	outs := make([]*dynamodb.QueryOutput, len(words))
+	errs := make([]error, len(words))
+	var wg sync.WaitGroup
+	for i, w := range words {
+		plans[i] = s.searchPlan(tenant, f, words, w)
+		plans[i].in.Limit = aws.Int32(int32(limit))
+		wg.Go(func() { outs[i], errs[i] = s.db.Query(ctx, plans[i].in) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return queryPlan{}, nil, fmt.Errorf("search: %w", err)
+	}
+	best := slices.Index(words, longest)
+	exhausted := false
+	for i, w := range words {
+		if outs[i].LastEvaluatedKey != nil {
+			continue
+		}
+		n, m := len(outs[i].Items), len(outs[best].Items)
+		if !exhausted || n < m || (n == m && len(w) > len(words[best])) {
+			best, exhausted = i, true
+		}
+	}
+	return plans[best], outs[best], nil
+}
+
+// longestWord is the first of the longest words.
+func longestWord(words []string) string {
+	key := words[0]
+	for _, w := range words[1:] {
+		if len(w) > len(key) {
+			key = w
+		}
+	}
+	return key
+}
+
+// keyAt is the word a search page was keyed on, given the sort key of its position: the
+// longest of the words that begin it (the position of a forged cursor begins with none, and
+// the plan refuses it).
+func keyAt(words []string, sk string) string {
+	key := ""
+	for _, w := range words {
+		if strings.HasPrefix(sk, w) && len(w) > len(key) {
+			key = w
+		}
+	}
+	if key == "" {
+		return longestWord(words)
+	}
+	return key
 }
 
 // tagPlan: the tag's members in the tab, by creation time; statuses are checked on them.
@@ -515,7 +602,7 @@ func keyRange(in *dynamodb.QueryInput, sortAttr string, q domain.ClientFilter) f
 // budget is spent. It returns the entries and the position after the last one returned (nil
 // when there is nothing more). When entries may be discarded, later requests read more at a
 // time.
-func (s *Store) collect(ctx context.Context, p queryPlan, limit int) ([]map[string]types.AttributeValue, map[string]string, error) {
+func (s *Store) collect(ctx context.Context, p queryPlan, limit int, first *dynamodb.QueryOutput) ([]map[string]types.AttributeValue, map[string]string, error) {
 	want := limit + 1
 	if p.noLookAhead {
 		want = limit
@@ -523,10 +610,14 @@ func (s *Store) collect(ctx context.Context, p queryPlan, limit int) ([]map[stri
 	p.in.Limit = aws.Int32(int32(want))
 	var got []map[string]types.AttributeValue
 	for range maxPageRequests {
-		out, err := s.db.Query(ctx, p.in)
-		if err != nil {
-			return nil, nil, fmt.Errorf("list clients: %w", err)
+		out := first
+		if first == nil {
+			var err error
+			if out, err = s.db.Query(ctx, p.in); err != nil {
+				return nil, nil, fmt.Errorf("list clients: %w", err)
+			}
 		}
+		first = nil
 		for i, item := range out.Items {
 			if !p.keeps(item) {
 				continue

@@ -129,3 +129,73 @@ func TestSearchShowsTheClientAsStored(t *testing.T) {
 	update("status changed while large", func(c *domain.Client) { c.Status = domain.StatusSuspended }, 1)
 	update("shrunk back", func(c *domain.Client) { c.Notes = "" }, 0)
 }
+
+// A search of several words Queries the rarest: each word is probed with the page's Limit, a
+// word whose entries all came back is the cheapest to key on, and its answer is the page's;
+// when every word has more than a page, the longest is keyed on and the next pages keep it.
+func TestSearchKeysOnTheRarestWord(t *testing.T) {
+	s, m := newStore(t)
+	ctx := context.Background()
+	add := func(first, last string) {
+		id, _ := uuid.NewV7()
+		c := domain.NewClient(id.String(), domain.Fields{FirstName: first, LastName: last}, now)
+		if err := s.CreateClient(ctx, "t1", c, nil, 0, nil, ev(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 24 {
+		add([]string{"Anne", "Bruno", "Claire", "Denis"}[i%4], "Martin")
+	}
+	for range 3 {
+		add("Zélie", "Martin")
+	}
+	add("Zélie", "Dupont")
+
+	const limit = 5
+	for _, sort := range []domain.Sort{"", domain.SortName} {
+		m.Reset()
+		page, err := s.ListClients(ctx, "t1", store.ListQuery{Filter: domain.ClientFilter{Query: "martin zelie", Sort: sort}, Limit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 3 || page.NextCursor != "" {
+			t.Fatalf("sort %q: %d clients, cursor %q", sort, len(page.Items), page.NextCursor)
+		}
+		for _, c := range page.Items {
+			if c.FirstName != "Zélie" || c.LastName != "Martin" {
+				t.Errorf("sort %q: found %s %s", sort, c.FirstName, c.LastName)
+			}
+		}
+		// "martin" (the longer word, 27 entries) is probed with the page's Limit + 1 and left;
+		// "zelie" (4 entries) came back whole and is the page: 6 + 4 items in two Queries.
+		if c := m.Snapshot(); c.Requests != 2 || c.ItemsRead != limit+1+4 {
+			t.Errorf("sort %q: %d requests, %d items read", sort, c.Requests, c.ItemsRead)
+		}
+	}
+
+	// Both words have more than a page: the longest is keyed on, and the pages go on with it.
+	seen := map[string]bool{}
+	q := store.ListQuery{Filter: domain.ClientFilter{Query: "anne martin"}, Limit: 2}
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatal("no end")
+		}
+		page, err := s.ListClients(ctx, "t1", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Items {
+			if c.FirstName != "Anne" || seen[c.ID] {
+				t.Errorf("found %s %s (again: %v)", c.FirstName, c.LastName, seen[c.ID])
+			}
+			seen[c.ID] = true
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	if len(seen) != 6 {
+		t.Errorf("%d of the 6 Anne Martin found", len(seen))
+	}
+}

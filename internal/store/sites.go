@@ -362,9 +362,9 @@ func (s *Store) ListSites(ctx context.Context, tenant string, q SiteQuery) (Site
 		if q.order() != domain.SortName && q.order() != domain.SortNameDesc {
 			return SitePage{}, domain.Errorf(domain.CodeInvalidParameter, domain.FilterSort)
 		}
-		p := wordPlan(s.query(siteWordsPK(tenant), true), words, "site_id")
+		p := wordPlan(s.query(siteWordsPK(tenant), true), words, longestWord(words), "site_id")
 		p.keep = append(p.keep, keepStatus)
-		entries, next, err := s.sortedByName(ctx, tenant, p, q.selection(), q.Cursor, q.order() == domain.SortNameDesc, q.Limit)
+		entries, next, err := s.sortedByName(ctx, tenant, p, q.selection(), q.Cursor, q.order() == domain.SortNameDesc, q.Limit, nil)
 		if err != nil {
 			return SitePage{}, err
 		}
@@ -404,7 +404,7 @@ func (s *Store) ListSites(ctx context.Context, tenant string, q SiteQuery) (Site
 	if err := p.startAt(tenant, q.selection(), q.Cursor); err != nil {
 		return SitePage{}, err
 	}
-	items, position, err := s.collect(ctx, p, q.Limit)
+	items, position, err := s.collect(ctx, p, q.Limit, nil)
 	if err != nil {
 		return SitePage{}, err
 	}
