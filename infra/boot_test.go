@@ -94,10 +94,40 @@ func lambdaEnv(function, runtimeAPI string) map[string]string {
 	}
 }
 
-// templateEnv is a function's environment as the synthesized template sets it. A reference to
+// templateEnv is a function's environment as the synthesized template sets it, with its
+// layers mounted as Lambda mounts them under /opt: a directory the template names under
+// /opt is read from the layer's staged asset instead.
+func (s *synthesized) templateEnv(fn resource) map[string]string {
+	env := templateVars(fn)
+	layers, _ := fn.Properties["Layers"].([]any)
+	for name, v := range env {
+		rest, ok := strings.CutPrefix(v, "/opt/")
+		if !ok {
+			continue
+		}
+		for _, l := range layers {
+			// The layer's content is the asset its key names, staged in the cloud assembly.
+			ref, _ := l.(map[string]any)["Ref"].(string)
+			content, _ := s.resources[ref].Properties["Content"].(map[string]any)
+			key, _ := content["S3Key"].(string)
+			hash, ok := strings.CutSuffix(key, ".zip")
+			if dir := filepath.Join(s.outdir, "asset."+hash, filepath.FromSlash(rest)); ok && exists(dir) {
+				env[name] = dir
+			}
+		}
+	}
+	return env
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// templateVars is a function's environment as the synthesized template sets it. A reference to
 // another resource (the table's name, the queue's URL) becomes a plausible value of its kind:
 // the functions only need it to be there at init.
-func templateEnv(fn resource) map[string]string {
+func templateVars(fn resource) map[string]string {
 	env := map[string]string{}
 	vars, _ := fn.Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
 	for name, v := range vars {
@@ -221,7 +251,7 @@ func TestFunctionsBootWithTheirTemplateEnvironment(t *testing.T) {
 	ids := s.functionIDs()
 	var report []string
 	for name, id := range ids {
-		env := templateEnv(fns[id])
+		env := s.templateEnv(fns[id])
 		for k, v := range lambdaEnv(name, "") {
 			env[k] = v
 		}
@@ -236,7 +266,7 @@ func TestFunctionsBootWithTheirTemplateEnvironment(t *testing.T) {
 	t.Logf("exec to first poll of the Runtime API: %s", strings.Join(report, ", "))
 
 	// Without a variable the template sets, a function stops at init and tells the Runtime API.
-	env := templateEnv(fns[ids["get-client"]])
+	env := s.templateEnv(fns[ids["get-client"]])
 	delete(env, config.EnvTableName)
 	for k, v := range lambdaEnv("get-client", "") {
 		env[k] = v
@@ -262,7 +292,7 @@ func BenchmarkStartup(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			var times []time.Duration
 			for b.Loop() {
-				env := templateEnv(fns[ids[name]])
+				env := s.templateEnv(fns[ids[name]])
 				for k, v := range lambdaEnv(name, "") {
 					env[k] = v
 				}

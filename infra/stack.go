@@ -137,6 +137,8 @@ type Stack struct {
 	Exports   awss3.Bucket
 	Queue     awssqs.Queue
 	DLQ       awssqs.Queue
+	// Zone is the deployment's time zone file, a layer every function reads it from.
+	Zone awslambda.LayerVersion
 	// Logs is the functions' one log group: each function writes its own streams
 	// (<date>/<function>[<version>]<instance>), its lines JSON with the operation named.
 	Logs awslogs.LogGroup
@@ -166,6 +168,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	}
 
 	s.Table = newTable(stack)
+	s.Zone = zoneLayer(stack, props.TimeZone)
 	issuer, audience, pool := identity(stack, props)
 	s.Exports, s.Queue, s.DLQ = exportPipeline(stack)
 	configSet := awsses.NewConfigurationSet(stack, jsii.String("Mail"), &awsses.ConfigurationSetProps{
@@ -478,6 +481,7 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 		fnEnv[k] = jsii.String(env[k])
 	}
 	fnEnv[config.EnvTableName] = s.Table.TableName()
+	fnEnv[config.EnvZoneInfo] = jsii.String(config.ZoneInfoDir)
 	if routes.Calls(uses, routes.MailIdentity) {
 		fnEnv[config.EnvMailConfig] = configSet.ConfigurationSetName()
 	}
@@ -495,6 +499,7 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 		MemorySize:   jsii.Number(float64(memoryMB)),
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(float64(timeoutSeconds))),
 		Environment:  &fnEnv,
+		Layers:       &[]awslambda.ILayerVersion{s.Zone},
 		LogGroup:     s.Logs,
 		// Everything the function needs is in the inline policy above: CDK's own additions
 		// (tracing, the event source) would make a second policy resource.

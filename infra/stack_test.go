@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -25,6 +27,7 @@ import (
 // synthesized is a stack, its template as JSON and its cdk-nag findings.
 type synthesized struct {
 	stack     *Stack
+	outdir    string // the cloud assembly, with the staged assets
 	resources map[string]resource
 	outputs   map[string]any
 	nagErrors []string
@@ -39,7 +42,17 @@ type resource struct {
 var (
 	defaultOnce sync.Once
 	defaultSyn  *synthesized
+	// assemblies are the cloud assemblies synthesized, removed when the tests end.
+	assemblies []string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range assemblies {
+		_ = os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
 
 // defaultStack is synthesized once for all tests: jsii calls are slow.
 func defaultStack(t testing.TB) *synthesized {
@@ -73,7 +86,13 @@ func synth(t testing.TB, props StackProps) *synthesized {
 		}
 	}
 	props.AssetDir = assets
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	// Not t.TempDir(): the default stack outlives the test that synthesizes it.
+	outdir, err := os.MkdirTemp("", "clientdesk-assembly-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assemblies = append(assemblies, outdir)
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
 	s := NewStack(app, "Test", props)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 
@@ -89,7 +108,7 @@ func synth(t testing.TB, props StackProps) *synthesized {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	out := &synthesized{stack: s, resources: doc.Resources, outputs: doc.Outputs}
+	out := &synthesized{stack: s, outdir: outdir, resources: doc.Resources, outputs: doc.Outputs}
 	// cdk-nag records its findings as error metadata on the offending constructs during synthesis.
 	for _, c := range *s.Node().FindAll(constructs.ConstructOrder_PREORDER) {
 		for _, m := range *c.Node().Metadata() {
@@ -596,5 +615,45 @@ func TestDeployParametersAreRequired(t *testing.T) {
 	props, err := PropsFromContext(app)
 	if err != nil || props.AppURL != "https://app.agency.example" || props.SetupURL != "https://app.agency.example/setup" {
 		t.Fatalf("with parameters: %+v %v", props, err)
+	}
+}
+
+// Every function reads the deployment's time zone from the layer Lambda mounts under /opt:
+// one file, the Go toolchain's own, for the zone the stack was given.
+func TestTimeZoneComesInALayer(t *testing.T) {
+	s := defaultStack(t)
+	layers := s.ofType("AWS::Lambda::LayerVersion")
+	if len(layers) != 1 {
+		t.Fatalf("%d layers", len(layers))
+	}
+	for id, fn := range s.ofType("AWS::Lambda::Function") {
+		env := s.templateEnv(fn)
+		if templateVars(fn)[config.EnvZoneInfo] != config.ZoneInfoDir {
+			t.Errorf("%s: %s=%q", id, config.EnvZoneInfo, templateVars(fn)[config.EnvZoneInfo])
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(env[config.EnvZoneInfo], "Europe", "Paris"))
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		want, err := zoneData("Europe/Paris")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(data, want) {
+			t.Fatalf("%s: the layer's Europe/Paris is not the toolchain's", id)
+		}
+		loc, err := time.LoadLocationFromTZData("Europe/Paris", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []time.Time{time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), time.Date(2026, 7, 15, 12, 0, 0, 0, time.UTC), time.Date(1990, 7, 15, 12, 0, 0, 0, time.UTC)} {
+			if _, off := at.In(loc).Zone(); off != map[time.Month]int{time.January: 3600, time.July: 7200}[at.Month()] {
+				t.Errorf("%v: offset %d", at, off)
+			}
+		}
+	}
+	if _, err := zoneData("Europe/Nowhere"); err == nil {
+		t.Error("an unknown zone was found")
 	}
 }

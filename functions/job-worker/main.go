@@ -5,7 +5,6 @@ package main
 import (
 	"errors"
 	"time"
-	_ "time/tzdata" // the zone dates are written in, whatever the runtime holds
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -36,7 +35,7 @@ func main() {
 	// deletion's long history through the queue, as a request's would.
 	svc := service.New(env.Config, env.Store, env.Log)
 	svc.Tasks = queue
-	zone, err := time.LoadLocation(env.Config.TimeZone)
+	zone, err := config.LoadZone(env.Config.TimeZone)
 	if err != nil {
 		service.Fail("job-worker", err)
 	}

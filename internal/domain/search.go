@@ -7,8 +7,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -31,12 +29,25 @@ var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "a
 
 // Fold lower-cases s and strips its accents: "Hélène" and "helene" fold alike.
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, ligatures.Replace(s))
-	if err != nil {
-		out = s
+	return strings.ToLower(norm.NFC.String(withoutMarks(norm.NFD.String(ligatures.Replace(s)))))
+}
+
+// withoutMarks drops the nonspacing marks (Mn) of decomposed text, the accents; a byte that
+// is not UTF-8 becomes U+FFFD, as x/text's runes.Remove does.
+func withoutMarks(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && w == 1:
+			b.WriteRune(utf8.RuneError)
+		case !unicode.Is(unicode.Mn, r):
+			b.WriteString(s[i : i+w])
+		}
+		i += w
 	}
-	return strings.ToLower(out)
+	return b.String()
 }
 
 // Words splits folded text into words: runs of letters and digits.

@@ -13,8 +13,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata"
 
+	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
@@ -49,7 +49,7 @@ func Render(d domain.InvitationMail) (domain.RenderedMail, error) {
 	if lang != "fr" {
 		lang = "en"
 	}
-	zone, err := time.LoadLocation(d.Zone)
+	zone, err := config.LoadZone(d.Zone)
 	if err != nil {
 		return domain.RenderedMail{}, fmt.Errorf("time zone %q: %w", d.Zone, err)
 	}

@@ -23,11 +23,14 @@ const (
 )
 
 // ceilings are the functions above their limit today, each with its size as measured when
-// it was listed (MB): an AWS service each beyond the store (SES and the time zone database;
-// SES, S3 and SQS for the worker).
+// it was listed (MB). Both link SES beyond DynamoDB (the worker S3 and SQS too), and each
+// AWS service now comes with a schema registry (sesv2/schemas alone is 195 KB of code):
+// send-invitation is 6 KB over (its code ends 8.5 KB past a 64 KB page of the ELF layout);
+// the job worker is 0.65 MB over with SES, S3 and SQS, measured without each: no SES 10.68,
+// no S3 10.81, no API code 11.01.
 var ceilings = map[string]float64{
-	"job-worker":      11.8,
-	"send-invitation": 10.0,
+	"job-worker":      11.15,
+	"send-invitation": 9.31,
 }
 
 func main() {
