@@ -75,6 +75,11 @@ func (rd Reading) Row(cells []string) (*domain.Fields, []CellError) {
 			if f.Address == nil {
 				f.Address = &domain.Address{}
 			}
+			if c.Target == "country" {
+				if code := CountryCode(v); code != "" {
+					v = code
+				}
+			}
 			a := f.Address
 			*map[string]*string{"address_line1": &a.Line1, "address_line2": &a.Line2, "postal_code": &a.PostalCode,
 				"city": &a.City, "region": &a.Region, "country": &a.Country}[c.Target] = v
