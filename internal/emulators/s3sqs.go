@@ -28,9 +28,17 @@ type S3 struct {
 	http *httptest.Server
 }
 
-// StartS3 starts the S3 emulator and creates bucket.
+// S3AccessKey and S3Secret are the emulator's one set of credentials: presigned links are
+// verified against them (see presignChecked).
+const (
+	S3AccessKey = "local"
+	S3Secret    = "local"
+)
+
+// StartS3 starts the S3 emulator and creates bucket. Presigned links are verified as S3
+// verifies them.
 func StartS3(ctx context.Context, bucket string) (*S3, error) {
-	hs := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	hs := httptest.NewServer(presignChecked{next: gofakes3.New(s3mem.New()).Server(), secrets: map[string]string{S3AccessKey: S3Secret}})
 	s := &S3{URL: hs.URL, http: hs}
 	if _, err := s.Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		hs.Close()
@@ -42,7 +50,7 @@ func StartS3(ctx context.Context, bucket string) (*S3, error) {
 // Client returns an S3 client for the emulator (path-style addressing, as it needs).
 func (s *S3) Client(opts ...func(*s3.Options)) *s3.Client {
 	return s3.New(s3.Options{Region: Region, BaseEndpoint: aws.String(s.URL), UsePathStyle: true,
-		Credentials:                credentials.NewStaticCredentialsProvider("local", "local", ""),
+		Credentials:                credentials.NewStaticCredentialsProvider(S3AccessKey, S3Secret, ""),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired}, opts...)
 }
 
