@@ -170,7 +170,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	s.Table = newTable(stack)
 	s.Zone = zoneLayer(stack, props.TimeZone)
 	issuer, audience, pool := identity(stack, props)
-	s.Exports, s.Queue, s.DLQ = exportPipeline(stack)
+	s.Exports, s.Queue, s.DLQ = exportPipeline(stack, props.FrontendOrigin)
 	configSet := awsses.NewConfigurationSet(stack, jsii.String("Mail"), &awsses.ConfigurationSetProps{
 		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
 	})
@@ -279,7 +279,7 @@ func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string, p
 }
 
 // exportPipeline makes the export queue, its dead-letter queue and the exports bucket.
-func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queue) {
+func exportPipeline(stack awscdk.Stack, frontendOrigin string) (awss3.Bucket, awssqs.Queue, awssqs.Queue) {
 	dlq := awssqs.NewQueue(stack, jsii.String("ExportsDLQ"), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
@@ -314,8 +314,20 @@ func exportPipeline(stack awscdk.Stack) (awss3.Bucket, awssqs.Queue, awssqs.Queu
 		ServerAccessLogsBucket: logs,
 		ServerAccessLogsPrefix: jsii.String("exports/"),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Prefix:                              jsii.String("exports/"),
 			Expiration:                          awscdk.Duration_Days(jsii.Number(config.ExportFileRetentionDays)),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}, {
+			Prefix:                              jsii.String("imports/"),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(config.ImportFileRetentionDays)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+		// The front end uploads an import's file straight to its presigned PUT.
+		Cors: &[]*awss3.CorsRule{{
+			AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_PUT},
+			AllowedOrigins: jsii.Strings(frontendOrigin),
+			AllowedHeaders: jsii.Strings("content-type"),
+			MaxAge:         jsii.Number(3600),
 		}},
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
@@ -488,7 +500,7 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 	if routes.Calls(uses, routes.ExportQueue) {
 		fnEnv[config.EnvQueueURL] = s.Queue.QueueUrl()
 	}
-	if routes.Calls(uses, routes.ExportFiles) {
+	if routes.Calls(uses, routes.ExportFiles) || routes.Calls(uses, routes.ImportFiles) {
 		fnEnv[config.EnvBucket] = s.Exports.BucketName()
 	}
 	fn := awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
@@ -519,6 +531,13 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 			AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<ExportFiles[A-Z0-9]+\.Arn>\/exports\/\*$/`)}},
 		})
 	}
+	if routes.Calls(uses, routes.ImportFiles) {
+		suppressions = append(suppressions, &cdknag.NagPackSuppression{
+			Id:        jsii.String("AwsSolutions-IAM5"),
+			Reason:    jsii.String("Uploaded files are named per tenant and import under imports/; the grant covers that prefix of the bucket only."),
+			AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<ExportFiles[A-Z0-9]+\.Arn>\/imports\/\*$/`)}},
+		})
+	}
 	cdknag.NagSuppressions_AddResourceSuppressions(role, &suppressions, jsii.Bool(true))
 	return fn
 }
@@ -545,6 +564,10 @@ func grants(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Con
 		case routes.ExportFiles:
 			// The export files only (the exports/ prefix).
 			resources = []*string{s.Exports.ArnForObjects(jsii.String("exports/*"))}
+		case routes.ImportFiles:
+			// The uploaded files only (the imports/ prefix): each upload link names its
+			// import's own key under the tenant's prefix.
+			resources = []*string{s.Exports.ArnForObjects(jsii.String("imports/*"))}
 		case routes.UserPool:
 			continue // granted by a policy of its own (see workers)
 		case routes.MailIdentity:

@@ -182,7 +182,7 @@ func TestOneFunctionAndOneRoutePerRouteTableEntry(t *testing.T) {
 		if routes.Calls(r.Uses, routes.MailIdentity) != (env["MAIL_FROM"] == "noreply@mail.example.com" && env["MAIL_CONFIGURATION_SET"] != nil) {
 			t.Errorf("%s: mail settings %v", r.Key(), env)
 		}
-		if routes.Calls(r.Uses, routes.ExportQueue) != (env["EXPORTS_QUEUE_URL"] != nil) || routes.Calls(r.Uses, routes.ExportFiles) != (env["EXPORTS_BUCKET"] != nil) {
+		if routes.Calls(r.Uses, routes.ExportQueue) != (env["EXPORTS_QUEUE_URL"] != nil) || (routes.Calls(r.Uses, routes.ExportFiles) || routes.Calls(r.Uses, routes.ImportFiles)) != (env["EXPORTS_BUCKET"] != nil) {
 			t.Errorf("%s: queue and bucket settings %v", r.Key(), env)
 		}
 		var route *resource
@@ -380,7 +380,9 @@ func TestExportPipeline(t *testing.T) {
 	b := s.resources[bucketID].Properties
 	if fmt.Sprint(b["PublicAccessBlockConfiguration"]) != "map[BlockPublicAcls:true BlockPublicPolicy:true IgnorePublicAcls:true RestrictPublicBuckets:true]" ||
 		!strings.Contains(fmt.Sprint(b["BucketEncryption"]), "SSEAlgorithm:AES256") ||
-		!strings.Contains(fmt.Sprint(b["LifecycleConfiguration"]), fmt.Sprintf("ExpirationInDays:%d", config.ExportFileRetentionDays)) ||
+		!strings.Contains(fmt.Sprint(b["LifecycleConfiguration"]), fmt.Sprintf("ExpirationInDays:%d Prefix:exports/", config.ExportFileRetentionDays)) ||
+		!strings.Contains(fmt.Sprint(b["LifecycleConfiguration"]), fmt.Sprintf("ExpirationInDays:%d Prefix:imports/", config.ImportFileRetentionDays)) ||
+		fmt.Sprint(b["CorsConfiguration"]) != "map[CorsRules:[map[AllowedHeaders:[content-type] AllowedMethods:[PUT] AllowedOrigins:[https://app.example.com] MaxAge:3600]]]" ||
 		!strings.Contains(fmt.Sprint(b["OwnershipControls"]), "BucketOwnerEnforced") ||
 		b["LoggingConfiguration"] == nil {
 		t.Errorf("exports bucket %v", b)
@@ -514,6 +516,8 @@ func resourceKind(resources []string) (routes.Resource, bool) {
 		return "", false
 	case strings.Contains(all, "ExportFiles") && strings.Contains(all, "/exports/*"):
 		return routes.ExportFiles, true
+	case strings.Contains(all, "ExportFiles") && strings.Contains(all, "/imports/*"):
+		return routes.ImportFiles, true
 	case strings.HasPrefix(all, "map[Fn::Join:") && strings.Contains(all, "Table") && strings.Contains(all, "/index/*"):
 		return routes.TableIndexes, true
 	case strings.HasPrefix(all, "map[Fn::GetAtt:[Table") && strings.HasSuffix(all, " Arn]]"):

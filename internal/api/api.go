@@ -40,6 +40,11 @@ type Downloads interface {
 	DownloadURL(ctx context.Context, key, fileName string) (string, error)
 }
 
+// Uploads signs short-lived links to upload a file to import (package jobs, over S3).
+type Uploads interface {
+	UploadURL(ctx context.Context, key, contentType string, size int64) (string, error)
+}
+
 // Mailer sends one e-mail and returns the provider's message id.
 type Mailer interface {
 	Send(ctx context.Context, to string, m domain.RenderedMail) (string, error)
@@ -84,6 +89,12 @@ type JobStore interface {
 	RunningJobs(ctx context.Context, tenant string) (int, error)
 }
 
+// ImportStore keeps imports.
+type ImportStore interface {
+	CreateImport(ctx context.Context, tenant string, im *domain.Import, idem *store.Idempotency) error
+	GetImport(ctx context.Context, tenant, id string) (*domain.Import, error)
+}
+
 // IdempotencyStore reads the records of requests made with an Idempotency-Key (they are
 // written by the creates themselves, in their transactions).
 type IdempotencyStore interface {
@@ -110,6 +121,7 @@ type Stores struct {
 	Fields      FieldStore
 	Access      AccessStore
 	Jobs        JobStore
+	Imports     ImportStore
 	Idempotency IdempotencyStore
 	Timeline    TimelineStore
 	Settings    SettingsStore
@@ -150,8 +162,10 @@ type API struct {
 	InlineUnassignments int
 	// Queue queues jobs; Downloads signs links to their files;
 	// MaxRunningJobs bounds a tenant's unfinished exports.
-	Queue          JobQueue
-	Downloads      Downloads
+	Queue     JobQueue
+	Downloads Downloads
+	// Uploads signs the links an import's file is uploaded through.
+	Uploads        Uploads
 	MaxRunningJobs int
 
 	// definitions caches each tenant's custom field definitions for creates, which check
@@ -242,6 +256,8 @@ func (a *API) needs() map[string][]need {
 		routes.DeleteSite:        {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
 		routes.BulkClients:       {{"the job queue (API.Queue) and a limit, a task queue (API.Tasks)", a.Queue != nil && a.MaxRunningJobs > 0 && a.Tasks != nil}},
 		routes.GetJob:            {{"a download signer (API.Downloads)", a.Downloads != nil}},
+		routes.CreateImport:      {{"an upload signer (API.Uploads)", a.Uploads != nil}},
+		routes.GetImport:         {{"an upload signer (API.Uploads)", a.Uploads != nil}},
 	}
 }
 

@@ -48,7 +48,7 @@ func newHarness(t testing.TB) *harness {
 	}
 	m := &store.Meter{}
 	st := store.New(db.Client(m.Attach), db.Table, func() time.Time { return clock })
-	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Idempotency: st, Timeline: st, Settings: st, Sites: st, Staff: st}, auth.DefaultClaimNames,
+	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Imports: st, Idempotency: st, Timeline: st, Settings: st, Sites: st, Staff: st}, auth.DefaultClaimNames,
 		slog.New(slog.DiscardHandler))
 	a.Phones = phone.E164
 	a.Now = func() time.Time { return clock }

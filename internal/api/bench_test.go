@@ -212,7 +212,7 @@ func BenchmarkGetOverheadInstant(b *testing.B) {
 	}
 	build := func(db *dynamodb.Client) (api.Handler, func()) {
 		st := store.New(db, h.db.Table, func() time.Time { return clock })
-		a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Idempotency: st, Timeline: st, Settings: st, Sites: st, Staff: st},
+		a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Imports: st, Idempotency: st, Timeline: st, Settings: st, Sites: st, Staff: st},
 			auth.DefaultClaimNames, slog.New(slog.DiscardHandler))
 		key := map[string]types.AttributeValue{
 			"PK": &types.AttributeValueMemberS{Value: "T#agency-1#C#" + c.ID},

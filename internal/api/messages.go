@@ -108,6 +108,9 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeExportNotFound: {
 		text{"Export not found", "Export introuvable"},
 		text{"No export has this id.", "Aucun export ne porte cet identifiant."}},
+	domain.CodeImportNotFound: {
+		text{"Import not found", "Import introuvable"},
+		text{"No import has this id.", "Aucun import ne porte cet identifiant."}},
 	domain.CodeTooManyExports: {
 		text{"Too many exports running", "Trop d’exports en cours"},
 		text{"Wait for one of your exports to finish, then try again.", "Attendez la fin d’un de vos exports, puis réessayez."}},

@@ -36,6 +36,8 @@ var (
 	AcceptInvitation       = Op{routes.AcceptInvitation, (*API).acceptInvitation}
 	CreateExport           = Op{routes.CreateExport, (*API).createExport}
 	GetExport              = Op{routes.GetExport, (*API).getExport}
+	CreateImport           = Op{routes.CreateImport, (*API).createImport}
+	GetImport              = Op{routes.GetImport, (*API).getImport}
 	ListExports            = Op{routes.ListExports, (*API).listExports}
 	ListJobs               = Op{routes.ListJobs, (*API).listJobs}
 	GetJob                 = Op{routes.GetJob, (*API).getJob}
@@ -93,6 +95,8 @@ func allOps() []Op {
 		AcceptInvitation,
 		CreateExport,
 		GetExport,
+		CreateImport,
+		GetImport,
 		ListExports,
 		ListJobs,
 		GetJob,

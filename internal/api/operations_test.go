@@ -15,6 +15,8 @@ import (
 var opByName = map[string]Op{
 	"CreateClient":           CreateClient,
 	"GetClient":              GetClient,
+	"CreateImport":           CreateImport,
+	"GetImport":              GetImport,
 	"ListClients":            ListClients,
 	"UpdateClient":           UpdateClient,
 	"DeleteClient":           DeleteClient,

@@ -75,6 +75,7 @@ var status = map[domain.Code]int{
 	domain.CodeNotSuspended:          http.StatusConflict,
 	domain.CodeMailFailed:            http.StatusServiceUnavailable,
 	domain.CodeExportNotFound:        http.StatusNotFound,
+	domain.CodeImportNotFound:        http.StatusNotFound,
 	domain.CodeJobNotFound:           http.StatusNotFound,
 	domain.CodeConfirmMismatch:       http.StatusConflict,
 	domain.CodeUnknownStaff:          http.StatusUnprocessableEntity,

@@ -8,10 +8,12 @@ package awsusage
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/clientdesk/clientdesk/internal/routes"
@@ -37,10 +39,10 @@ func (r *Recorder) Middleware(stack *middleware.Stack) error {
 
 // Record notes a call that goes through no SDK client's stack: a presigned link, which the
 // function's role authorises when the link is used (service and operation as the SDK names
-// them: "S3", "GetObject").
-func (r *Recorder) Record(ctx context.Context, service, operation string) {
+// them: "S3", "GetObject"; key the object's).
+func (r *Recorder) Record(ctx context.Context, service, operation, key string) {
 	if fn := routes.FunctionOf(ctx); fn != "" {
-		r.record(fn, Needs(service, operation, nil)...)
+		r.record(fn, Needs(service, operation, &s3.GetObjectInput{Key: &key})...)
 	}
 }
 
@@ -108,11 +110,16 @@ func Needs(service, operation string, params any) []routes.Permission {
 		}
 		return []routes.Permission{table(operation)}
 	case "S3":
+		// The uploaded files (imports/) and the result files (exports/) are granted apart.
+		res := routes.ExportFiles
+		if strings.HasPrefix(objectKey(params), "imports/") {
+			res = routes.ImportFiles
+		}
 		switch operation {
 		case "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "PutObject":
-			return []routes.Permission{{Action: "s3:PutObject", Resource: routes.ExportFiles}}
+			return []routes.Permission{{Action: "s3:PutObject", Resource: res}}
 		}
-		return []routes.Permission{{Action: "s3:" + operation, Resource: routes.ExportFiles}}
+		return []routes.Permission{{Action: "s3:" + operation, Resource: res}}
 	case "SQS":
 		return []routes.Permission{{Action: "sqs:" + operation, Resource: routes.ExportQueue}}
 	case "SESv2":
@@ -123,4 +130,31 @@ func Needs(service, operation string, params any) []routes.Permission {
 		return []routes.Permission{{Action: "cognito-idp:" + operation, Resource: routes.UserPool}}
 	}
 	return []routes.Permission{{Action: service + ":" + operation}}
+}
+
+// objectKey is the object an S3 call names ("" for none).
+func objectKey(params any) string {
+	var key *string
+	switch p := params.(type) {
+	case *s3.GetObjectInput:
+		key = p.Key
+	case *s3.HeadObjectInput:
+		key = p.Key
+	case *s3.PutObjectInput:
+		key = p.Key
+	case *s3.CreateMultipartUploadInput:
+		key = p.Key
+	case *s3.UploadPartInput:
+		key = p.Key
+	case *s3.CompleteMultipartUploadInput:
+		key = p.Key
+	case *s3.AbortMultipartUploadInput:
+		key = p.Key
+	case *s3.DeleteObjectInput:
+		key = p.Key
+	}
+	if key == nil {
+		return ""
+	}
+	return *key
 }

@@ -63,6 +63,12 @@ const (
 	// listed one day longer (JobRetention), so a reader learns the file has expired.
 	ExportFileRetentionDays = 7
 	JobRetention            = (ExportFileRetentionDays + 1) * 24 * time.Hour
+	// ImportFileRetentionDays is how long an import's file stays in the bucket (to revert,
+	// re-read or download its failing rows); the import is kept as long (ImportRetention).
+	ImportFileRetentionDays = 30
+	ImportRetention         = ImportFileRetentionDays * 24 * time.Hour
+	// UploadValidity is how long an import's presigned upload works.
+	UploadValidity = 15 * time.Minute
 	// IdempotencyWindow is how long a create can be replayed with its Idempotency-Key.
 	IdempotencyWindow = 24 * time.Hour
 	// DefaultInvitationsPerHour caps a tenant's invitation e-mails in an hour.

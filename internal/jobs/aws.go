@@ -60,9 +60,9 @@ type Presigner struct {
 	Endpoint string
 	// Now is the signing time (time.Now when nil).
 	Now func() time.Time
-	// Signed, when set, is told of each link signed, as S3's GetObject (the local stack
-	// records what each function's role must allow).
-	Signed func(ctx context.Context, service, operation string)
+	// Signed, when set, is told of each link signed, as S3's GetObject or PutObject of a key
+	// (the local stack records what each function's role must allow).
+	Signed func(ctx context.Context, service, operation, key string)
 }
 
 // DownloadURL signs a GET of key that saves as fileName.
@@ -95,7 +95,45 @@ func (p *Presigner) DownloadURL(ctx context.Context, key, fileName string) (stri
 		return "", fmt.Errorf("sign download: %w", err)
 	}
 	if p.Signed != nil {
-		p.Signed(ctx, "S3", "GetObject")
+		p.Signed(ctx, "S3", "GetObject", key)
+	}
+	return link, nil
+}
+
+// UploadURL signs a PUT of key valid for config.UploadValidity, whose Content-Type and
+// Content-Length are part of the signature: S3 refuses the upload of another length (so of
+// a file larger than the import declared) or type. The caller sends those two headers.
+func (p *Presigner) UploadURL(ctx context.Context, key, contentType string, size int64) (string, error) {
+	path := "/" + s3Escape(key)
+	base := "https://" + p.Bucket + ".s3." + p.Region + ".amazonaws.com"
+	if p.Endpoint != "" {
+		base, path = strings.TrimSuffix(p.Endpoint, "/"), "/"+p.Bucket+path
+	}
+	q := url.Values{}
+	q.Set("X-Amz-Expires", strconv.Itoa(int(config.UploadValidity.Seconds())))
+	q.Set("x-id", "PutObject")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+path+"?"+q.Encode(), nil)
+	if err != nil {
+		return "", fmt.Errorf("sign upload: %w", err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Content-Length", strconv.FormatInt(size, 10))
+	req.ContentLength = size
+	creds, err := p.Credentials.Retrieve(ctx)
+	if err != nil {
+		return "", fmt.Errorf("sign upload: %w", err)
+	}
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	link, _, err := signer.PresignHTTP(ctx, creds, req, "UNSIGNED-PAYLOAD", "s3", p.Region, now().UTC())
+	if err != nil {
+		return "", fmt.Errorf("sign upload: %w", err)
+	}
+	if p.Signed != nil {
+		p.Signed(ctx, "S3", "PutObject", key)
 	}
 	return link, nil
 }

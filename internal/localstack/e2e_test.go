@@ -173,6 +173,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	if r := e.do("PUT", "/v1/permission-presets/secret_preset", owner, `{"label":{"en":"Secret"},"permissions":["seo"]}`); r.status != 201 {
 		t.Fatalf("preset: %d %s", r.status, r.body)
 	}
+	imp := e.do("POST", "/v1/imports", owner, `{"file_name":"Secret clients.csv","size":10}`).json(t)["id"].(string)
 
 	for _, r := range routes.All {
 		if r.Public || !strings.Contains(r.Path, "{") {
@@ -186,6 +187,8 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			path = strings.Replace(r.Path, "{id}", job, 1)
 		case strings.HasPrefix(r.Path, "/v1/permission-presets/"):
 			path = strings.Replace(r.Path, "{key}", "secret_preset", 1)
+		case strings.HasPrefix(r.Path, "/v1/imports/"):
+			path = strings.Replace(r.Path, "{id}", imp, 1)
 		}
 		body := ""
 		headers := []string{"If-Match", "*"}

@@ -136,6 +136,11 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	e.waitMails("claire@agence.example", 2) // each job marked notified, then its mail sent
 	must(e.do("GET", "/v1/openapi.json", "", ""), 200)
 
+	// An import: created (replayed by its key), read while its file is awaited.
+	imp := must(e.do("POST", "/v1/imports", editor, `{"file_name":"clients.csv","size":20}`, "Idempotency-Key", "import-1"), 201).json(t)["id"].(string)
+	must(e.do("POST", "/v1/imports", editor, `{"file_name":"clients.csv","size":20}`, "Idempotency-Key", "import-1"), 201)
+	must(e.do("GET", "/v1/imports/"+imp, editor, ""), 200)
+
 	// The directory (every token above signed someone in) and a team: a member put, changed,
 	// listed, taken off; "my clients".
 	must(e.do("GET", "/v1/staff?q=cla", editor, ""), 200)

@@ -187,8 +187,9 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	a.Downloads = &jobs.Presigner{Credentials: s3e.Client().Options().Credentials, Region: emulators.Region, Bucket: ExportsBucket, Endpoint: s3e.URL,
+	links := &jobs.Presigner{Credentials: s3e.Client().Options().Credentials, Region: emulators.Region, Bucket: ExportsBucket, Endpoint: s3e.URL,
 		Signed: st.Usage.Record}
+	a.Downloads, a.Uploads = links, links
 	st.Worker = jobs.NewWorker(st.Store, a, queue, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
 		func(tenant string, j *domain.Job) string {
 			// The local stack has no front end: the links lead to the API's own job page.

@@ -21,8 +21,10 @@ const (
 	// Table is the table's items; TableIndexes its global secondary indexes.
 	Table        Resource = "table"
 	TableIndexes Resource = "table-indexes"
-	// ExportFiles is the exports/ prefix of the exports bucket.
+	// ExportFiles is the exports/ prefix of the exports bucket; ImportFiles its imports/
+	// prefix, where staff upload the files to import.
 	ExportFiles Resource = "export-files"
+	ImportFiles Resource = "import-files"
 	// ExportQueue is the export queue.
 	ExportQueue Resource = "export-queue"
 	// MailIdentity is the SES sender identity and its configuration set.
@@ -39,16 +41,20 @@ func ComparePermissions(a, b Permission) int {
 }
 
 // uses reads the permissions of the route table's shorthand: "dynamodb:GetItem" is on the
-// table, "dynamodb:Query@indexes" on its indexes, s3 actions on the export files, sqs on the
-// export queue, ses on the mail identity.
+// table, "dynamodb:Query@indexes" on its indexes, s3 actions on the export files
+// ("s3:PutObject@imports" on the import files), sqs on the export queue, ses on the mail
+// identity.
 func uses(actions ...string) []Permission {
 	out := make([]Permission, 0, len(actions))
 	for _, a := range actions {
 		action, onIndexes := strings.CutSuffix(a, "@indexes")
+		action, onImports := strings.CutSuffix(action, "@imports")
 		var res Resource
 		switch service, _, _ := strings.Cut(action, ":"); {
 		case onIndexes:
 			res = TableIndexes
+		case onImports:
+			res = ImportFiles
 		case service == "dynamodb":
 			res = Table
 		case service == "s3":

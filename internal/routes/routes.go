@@ -94,6 +94,9 @@ const (
 	GetExport    = "getExport"
 	ListExports  = "listExports"
 
+	CreateImport = "createImport"
+	GetImport    = "getImport"
+
 	ListClientEvents = "listClientEvents"
 	ListEvents       = "listEvents"
 	GetPersonalData  = "getPersonalData"
@@ -209,6 +212,9 @@ var All = []Route{
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage")},
 	{Operation: GetExport, Method: "GET", Path: "/v1/exports/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read, Uses: uses("dynamodb:Query")},
+	{Operation: CreateImport, Method: "POST", Path: "/v1/imports", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "s3:PutObject@imports")},
+	{Operation: GetImport, Method: "GET", Path: "/v1/imports/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:PutObject@imports")},
 	{Operation: ListJobs, Method: "GET", Path: "/v1/jobs", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: GetJob, Method: "GET", Path: "/v1/jobs/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: CancelJob, Method: "POST", Path: "/v1/jobs/{id}/cancel", Access: Write,

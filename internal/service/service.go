@@ -69,7 +69,7 @@ func lambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 
 // New builds the API over a store (the local stack and tests pass one over an emulator).
 func New(cfg config.Config, st *store.Store, log *slog.Logger) *api.API {
-	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Idempotency: st, Timeline: st, Settings: st, Sites: st, Staff: st}, cfg.Claims, log)
+	a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Imports: st, Idempotency: st, Timeline: st, Settings: st, Sites: st, Staff: st}, cfg.Claims, log)
 	a.SetupURL, a.Zone, a.MaxRunningJobs = cfg.SetupURL, cfg.TimeZone, cfg.MaxRunningJobs
 	a.InvitationsPerHour = cfg.InvitationsPerHour
 	return a

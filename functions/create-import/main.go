@@ -1,0 +1,16 @@
+// Command create-import is the Lambda function of the CreateImport operation: wiring only.
+package main
+
+import (
+	"github.com/clientdesk/clientdesk/internal/api"
+	"github.com/clientdesk/clientdesk/internal/jobs"
+	"github.com/clientdesk/clientdesk/internal/service"
+)
+
+func main() {
+	service.Start(api.CreateImport, func(a *api.API, env *service.Env) error {
+		signer, err := jobs.PresignerFromEnv(env.Config, env.AWS)
+		a.Uploads = signer
+		return err
+	})
+}
