@@ -209,32 +209,3 @@ var noticeTexts = map[domain.Code]text{
 		"Ce client n’a plus aucun site mais peut toujours se connecter : pensez à suspendre son accès."},
 }
 
-// fieldTexts: one entry per field error code. %s receives the code's parameter.
-var fieldTexts = map[domain.Code]text{
-	domain.FieldRequired:          {"This value is required.", "Cette valeur est obligatoire."},
-	domain.FieldNoTeamRole:        {"Give a role: lead, coordinator or both.", "Indiquez un rôle : responsable, coordinateur ou les deux."},
-	domain.FieldUnknownPermission: {"Unknown permission: %s (see GET /v1/permissions).", "Permission inconnue : %s (voir GET /v1/permissions)."},
-	domain.FieldPermissionNeeds:   {"A permission needs another: %s.", "Une permission en demande une autre : %s."},
-	domain.FieldNameRequired:      {"Give a first name, a last name or a company name.", "Indiquez un prénom, un nom ou un nom d’entreprise."},
-	domain.FieldTooLong:           {"At most %s characters.", "%s caractères au maximum."},
-	domain.FieldTooMany:           {"At most %s values.", "%s valeurs au maximum."},
-	domain.FieldUnknown:           {"Unknown field.", "Champ inconnu."},
-	domain.FieldReadOnly:          {"This field is set by the server and cannot be written.", "Ce champ est géré par le serveur et ne peut pas être modifié."},
-	domain.FieldImmutable:         {"The email cannot change once the client has been invited: it is their login.", "L’e-mail ne peut plus changer une fois le client invité\u00a0: c’est son identifiant de connexion."},
-	domain.FieldInvalidType:       {"Expected %s.", "Type attendu\u00a0: %s."},
-	domain.FieldInvalidEmail:      {"Not a valid email address.", "Adresse e-mail invalide."},
-	domain.FieldInvalidPhone:      {"Not a valid phone number.", "Numéro de téléphone invalide."},
-	domain.FieldPhoneRegion:       {"Give the number in international format (+33…) or set the address country.", "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
-	domain.FieldInvalidCountry:    {"Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
-	domain.FieldInvalidURL:        {"Not an http or https URL.", "Ce n’est pas une URL http ou https."},
-	domain.FieldInvalidKey:        {"Keys are lower-case letters, digits and _, starting with a letter (64 at most).", "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},
-	domain.FieldInvalidValue:      {"Invalid value (allowed: %s).", "Valeur invalide (autorisé\u00a0: %s)."},
-	domain.FieldControlChars:      {"Control characters are not allowed.", "Les caractères de contrôle ne sont pas autorisés."},
-	domain.FieldInvisibleChars:    {"Invisible or direction-control characters (zero-width spaces, bidi overrides) are not allowed.", "Les caractères invisibles ou de contrôle de direction (espaces sans chasse, forçages bidi) ne sont pas autorisés."},
-	domain.FieldDuplicate:         {"This value appears twice.", "Cette valeur apparaît deux fois."},
-	domain.FieldOutOfRange:        {"Out of range (%s).", "Hors limites (%s)."},
-	domain.FieldTooLarge:          {"Too large: %s at most in all.", "Trop volumineux\u00a0: %s au maximum en tout."},
-	domain.FieldPasswordShort:     {"At least %s characters.", "%s caractères au minimum."},
-	domain.FieldPasswordEmail:     {"The password cannot be your username.", "Le mot de passe ne peut pas être votre identifiant."},
-	domain.FieldPasswordCommon:    {"This password is among the most common ones: choose another.", "Ce mot de passe fait partie des plus courants\u00a0: choisissez-en un autre."},
-}

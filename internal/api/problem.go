@@ -119,8 +119,8 @@ func StatusOf(code domain.Code) int {
 func problemDetail(code domain.Code, param, lang string) string {
 	msg, found := problemTexts[code]
 	if !found {
-		if t, ok := fieldTexts[code]; ok {
-			msg.detail = t
+		if t, ok := domain.FieldTexts[code]; ok {
+			msg.detail = text{en: t.EN, fr: t.FR}
 		} else {
 			return param
 		}
@@ -169,15 +169,7 @@ func NewProblem(err error, lang, requestID, instance string) Problem {
 }
 
 func fieldDetail(f domain.FieldError, lang string) string {
-	text, ok := fieldTexts[f.Code]
-	if !ok {
-		text = fieldTexts[domain.FieldInvalidValue]
-	}
-	s := text.in(lang)
-	if strings.Contains(s, "%s") {
-		s = fmt.Sprintf(s, f.Param)
-	}
-	return s
+	return domain.FieldMessage(f.Code, f.Param, lang)
 }
 
 // problemResponse is the API Gateway response carrying a problem.

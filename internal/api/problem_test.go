@@ -47,8 +47,8 @@ func TestProblemCatalogIsComplete(t *testing.T) {
 			t.Errorf("contract lists %s, which has no status", code)
 		}
 	}
-	for code, msg := range fieldTexts {
-		if msg.en == "" || msg.fr == "" {
+	for code, msg := range domain.FieldTexts {
+		if msg.EN == "" || msg.FR == "" {
 			t.Errorf("field %s: missing text", code)
 		}
 		if !slices.Contains(documentedFields, string(code)) {
@@ -56,7 +56,7 @@ func TestProblemCatalogIsComplete(t *testing.T) {
 		}
 	}
 	for _, code := range documentedFields {
-		if _, ok := fieldTexts[domain.Code(code)]; !ok {
+		if _, ok := domain.FieldTexts[domain.Code(code)]; !ok {
 			t.Errorf("contract lists field code %s, which has no text", code)
 		}
 	}
