@@ -208,4 +208,3 @@ var noticeTexts = map[domain.Code]text{
 	domain.NoticeAccessWithoutSite: {"This client no longer has any site but can still sign in: consider suspending their access.",
 		"Ce client n’a plus aucun site mais peut toujours se connecter : pensez à suspendre son accès."},
 }
-
