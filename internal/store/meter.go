@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,6 +37,12 @@ type Counts struct {
 	// WritesByKey counts the items written per partition key: the hottest key is what
 	// DynamoDB's 1,000 write units a second per partition bound.
 	WritesByKey map[string]int
+	// WriteUnitsByKey are the write units DynamoDB bills per partition key: of the table
+	// (the key's value) and of each index an item is written to ("GSI1:" and the value). An
+	// item written is 1 unit per KB, 2 in a transaction; an index's copy 1 unit per KB of the
+	// item (the indexes project every attribute). An update or a delete, whose size the
+	// request does not tell, counts as an item of 1 KB.
+	WriteUnitsByKey map[string]float64
 }
 
 // Attach adds the meter to a client's middleware stack: dynamodb.New(opts, meter.Attach).
@@ -58,9 +66,32 @@ func (m *Meter) record(op string, params, result any) {
 	read, written := 0, 0
 	units := readUnits(params, result)
 	var keys []string
-	pk := func(item map[string]types.AttributeValue) {
-		if v, ok := item[Schema.Keys.Partition].(*types.AttributeValueMemberS); ok {
-			keys = append(keys, v.Value)
+	wunits := map[string]float64{}
+	// wrote notes an item written: its whole self for a put, its key otherwise.
+	wrote := func(item map[string]types.AttributeValue, put, transaction bool) {
+		v, ok := item[Schema.Keys.Partition].(*types.AttributeValueMemberS)
+		if !ok {
+			return
+		}
+		keys = append(keys, v.Value)
+		kb := 1.0
+		if put {
+			kb = float64((itemSize(item) + 1023) / 1024)
+		}
+		factor := 1.0
+		if transaction {
+			factor = 2
+		}
+		wunits[v.Value] += kb * factor
+		if !put {
+			return
+		}
+		for _, ix := range Schema.Indexes {
+			ipk, ok1 := item[ix.Keys.Partition].(*types.AttributeValueMemberS)
+			_, ok2 := item[ix.Keys.Sort]
+			if ok1 && ok2 {
+				wunits[ix.Name+":"+ipk.Value] += kb
+			}
 		}
 	}
 	switch r := result.(type) {
@@ -85,17 +116,17 @@ func (m *Meter) record(op string, params, result any) {
 	case *dynamodb.PutItemInput:
 		if result != nil {
 			written = 1
-			pk(p.Item)
+			wrote(p.Item, true, false)
 		}
 	case *dynamodb.UpdateItemInput:
 		if result != nil {
 			written = 1
-			pk(p.Key)
+			wrote(p.Key, false, false)
 		}
 	case *dynamodb.DeleteItemInput:
 		if result != nil {
 			written = 1
-			pk(p.Key)
+			wrote(p.Key, false, false)
 		}
 	case *dynamodb.TransactWriteItemsInput:
 		if result != nil {
@@ -105,13 +136,13 @@ func (m *Meter) record(op string, params, result any) {
 					read++
 				case it.Put != nil:
 					written++
-					pk(it.Put.Item)
+					wrote(it.Put.Item, true, true)
 				case it.Update != nil:
 					written++
-					pk(it.Update.Key)
+					wrote(it.Update.Key, false, true)
 				case it.Delete != nil:
 					written++
-					pk(it.Delete.Key)
+					wrote(it.Delete.Key, false, true)
 				}
 			}
 		}
@@ -141,6 +172,12 @@ func (m *Meter) record(op string, params, result any) {
 	for _, k := range keys {
 		m.counts.WritesByKey[k]++
 	}
+	if m.counts.WriteUnitsByKey == nil {
+		m.counts.WriteUnitsByKey = map[string]float64{}
+	}
+	for k, u := range wunits {
+		m.counts.WriteUnitsByKey[k] += u
+	}
 }
 
 // Snapshot returns the counts so far.
@@ -153,7 +190,29 @@ func (m *Meter) Snapshot() Counts {
 		c.ByOperation[k] = v
 	}
 	c.WritesByKey = maps.Clone(m.counts.WritesByKey)
+	c.WriteUnitsByKey = maps.Clone(m.counts.WriteUnitsByKey)
 	return c
+}
+
+// KeyUnits is a partition key (of the table, or "<index>:<value>") and its write units.
+type KeyUnits struct {
+	Key   string
+	Units float64
+}
+
+// HottestUnits are the n partition keys that took the most write units, most first.
+func (c Counts) HottestUnits(n int) []KeyUnits {
+	var out []KeyUnits
+	for k, u := range c.WriteUnitsByKey {
+		out = append(out, KeyUnits{k, u})
+	}
+	slices.SortFunc(out, func(a, b KeyUnits) int {
+		if a.Units != b.Units {
+			return cmp.Compare(b.Units, a.Units)
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out[:min(n, len(out))]
 }
 
 // Hottest is the partition key written most, and how many items it got.
