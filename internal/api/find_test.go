@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -144,7 +145,9 @@ func TestSearch(t *testing.T) {
 		{map[string]string{"q": "vip"}, []string{"helene", "heloise"}},
 		{map[string]string{"q": "vip", "tag": "VIP"}, []string{"helene", "heloise"}},
 		{map[string]string{"q": "hel", "tag": "ile-de-france"}, []string{"heloise"}},
-		{map[string]string{"q": "d", "status": "invited"}, []string{"jean"}},
+		{map[string]string{"q": "du", "status": "invited"}, []string{"jean"}},
+		{map[string]string{"q": "d dupont"}, []string{"jean"}},
+		{map[string]string{"q": "fils d"}, []string{"jean"}},
 		{map[string]string{"q": "dup", "status": "prospect"}, nil},
 		{map[string]string{"q": "dup", "archived": "true"}, nil},
 		{map[string]string{"q": "zzz"}, nil},
@@ -154,6 +157,14 @@ func TestSearch(t *testing.T) {
 		sort.Strings(got)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%v: %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	// A word shorter than a partition of the search index holds whole (two letters, four
+	// digits) only narrows a search; a search of only such words is refused, naming q.
+	for _, q := range []string{"d", "é", "1", "06 1", "d e"} {
+		resp, _ := h.list(map[string]string{"q": q})
+		if resp.StatusCode != 400 || !strings.Contains(resp.Body, `"code":"search_too_short"`) || !strings.Contains(resp.Body, `"param":"q"`) {
+			t.Errorf("q=%q: %d %s", q, resp.StatusCode, resp.Body)
 		}
 	}
 }

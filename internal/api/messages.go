@@ -39,6 +39,9 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeSearchTooBroad: {
 		text{"Search too broad to sort", "Recherche trop large pour être triée"},
 		text{"This search matches more than 1,000 clients: narrow it (more words, a status, a tag) to sort it by name, or list it newest first.", "Cette recherche trouve plus de 1\u202f000\u00a0clients\u00a0: précisez-la (d’autres mots, un statut, une étiquette) pour la trier par nom, ou affichez-la des plus récents aux plus anciens."}},
+	domain.CodeSearchTooShort: {
+		text{"Search too short", "Recherche trop courte"},
+		text{"Type at least two letters of a word, or four digits of a number.", "Tapez au moins deux lettres d’un mot, ou quatre chiffres d’un numéro."}},
 	domain.CodeInvalidID: {
 		text{"Invalid identifier", "Identifiant invalide"},
 		text{"The identifier in the path is not a valid client id.", "L’identifiant du chemin n’est pas un identifiant de client valide."}},

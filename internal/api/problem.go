@@ -51,6 +51,7 @@ var status = map[domain.Code]int{
 	domain.CodeInvalidParameter:      http.StatusBadRequest,
 	domain.CodeInvalidCursor:         http.StatusBadRequest,
 	domain.CodeSearchTooBroad:        http.StatusBadRequest,
+	domain.CodeSearchTooShort:        http.StatusBadRequest,
 	domain.CodeInvalidID:             http.StatusBadRequest,
 	domain.CodeClientNotFound:        http.StatusNotFound,
 	domain.CodeFieldNotFound:         http.StatusNotFound,

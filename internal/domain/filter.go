@@ -82,6 +82,10 @@ const MaxSortedMatches = 1000
 // MaxSortedMatches clients.
 const CodeSearchTooBroad Code = "search_too_broad"
 
+// CodeSearchTooShort is the problem of a search none of whose words can be looked up: every
+// word shorter than two characters (four digits for a number).
+const CodeSearchTooShort Code = "search_too_short"
+
 // ErrInvalidCursor means a page position was tampered with, or belongs to another filter or
 // tenant; the API names the parameter that carried it.
 var ErrInvalidCursor = &Error{Code: CodeInvalidCursor}
@@ -151,6 +155,9 @@ func (f *ClientFilter) Check() error {
 			}
 		}
 		f.Fields = fields
+	}
+	if words := f.Words(); len(words) > 0 && !slices.ContainsFunc(words, Keyable) {
+		return Errorf(CodeSearchTooShort, FilterQuery)
 	}
 	return nil
 }

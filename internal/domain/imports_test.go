@@ -41,3 +41,21 @@ func TestCheckImportFile(t *testing.T) {
 		t.Errorf("%s %s", im.ObjectKey("agency-1"), im.ContentType())
 	}
 }
+
+func TestTermShard(t *testing.T) {
+	for w, want := range map[string]string{"martin": "ma", "é": "é", "élodie": "él", "33612345678": "3361", "0612": "0612", "061": "061",
+		"c-0042": "c-", "gmail.com": "gm", "한국어": "한국", "": ""} {
+		if got := TermShard(w); got != want {
+			t.Errorf("TermShard(%q) = %q, want %q", w, got, want)
+		}
+		// Every word a keyable query word begins shares its shard.
+		if Keyable(w) && w != "" && TermShard(w+"xyz") != TermShard(w) {
+			t.Errorf("%q and %q in different shards", w, w+"xyz")
+		}
+	}
+	for w, want := range map[string]bool{"ma": true, "m": false, "é": false, "él": true, "0612": true, "061": false, "3": false} {
+		if Keyable(w) != want {
+			t.Errorf("Keyable(%q) = %v", w, !want)
+		}
+	}
+}

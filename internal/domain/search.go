@@ -226,3 +226,32 @@ func addressLike(tok string) (string, bool) {
 	}
 	return "", false
 }
+
+// TermShard is the part of a filed word that names its partition of the search index: the
+// first four characters of a word that begins with a digit (phones, codes: every French
+// number begins 33, 06 or 07), the first two of any other; a shorter word is its own. A
+// query word at least that long finds every word it begins in one partition (Keyable), and
+// a tenant's words spread over hundreds of partitions instead of one (DynamoDB takes at
+// most 1,000 write units a second on a partition key).
+func TermShard(w string) string {
+	n := shardRunes(w)
+	i := 0
+	for k := range w {
+		if i == n {
+			return w[:k]
+		}
+		i++
+	}
+	return w
+}
+
+// Keyable reports whether a query word is long enough to be looked up in one partition of
+// the search index (see TermShard): two characters, four digits.
+func Keyable(w string) bool { return utf8.RuneCountInString(w) >= shardRunes(w) }
+
+func shardRunes(w string) int {
+	if w != "" && w[0] >= '0' && w[0] <= '9' {
+		return 4
+	}
+	return 2
+}

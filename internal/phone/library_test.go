@@ -89,7 +89,10 @@ func TestSameAnswersAsTheLibrary(t *testing.T) {
 	}
 	slices.Sort(regions)
 	compared := 0
-	for _, region := range regions {
+	for i, region := range regions {
+		if underRace && i%4 != 0 {
+			continue
+		}
 		var examples []*phonenumbers.PhoneNumber
 		for _, typ := range types {
 			if ex := phonenumbers.GetExampleNumberForType(region, typ); ex != nil {

@@ -69,7 +69,8 @@
 // A client is filed under each of its words (domain.SearchTerms: names, company, email local
 // part and domain, phone digits in E.164 and national form, code, tags, searchable custom
 // values; folded; a word that begins another is dropped). Each word is one item in the
-// tenant's term partition, sorted by word, carrying what a search filters on: status, tab,
+// tenant's term partition of its shard (its first two characters, four for a number:
+// domain.TermShard), sorted by word, carrying what a search filters on: status, tab,
 // tags, the client's whole text, and the client itself when its JSON is at most 8 KB (almost
 // every client). A search Queries begins_with(SK, word) for its rarest word (each word
 // probed with the page's Limit; the fewest entries of a word that came back whole, else the

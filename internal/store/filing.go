@@ -301,7 +301,7 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 	var writes []write
 	for _, t := range before {
 		if !slices.Contains(after, t) {
-			writes = append(writes, s.del(termsPK(tenant), termSK(t, id)))
+			writes = append(writes, s.del(termsPK(tenant, t), termSK(t, id)))
 		}
 	}
 	if next == nil {
@@ -319,7 +319,7 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 		if !rewriteAll {
 			break
 		}
-		item, err := marshalItem(termItem{PK: termsPK(tenant), SK: termSK(t, id), ClientID: id,
+		item, err := marshalItem(termItem{PK: termsPK(tenant, t), SK: termSK(t, id), ClientID: id,
 			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom(),
 			Name: nameKey(next.client), Client: carried})
 		if err != nil {

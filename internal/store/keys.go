@@ -67,8 +67,9 @@ func updatedKey(c *domain.Client) string {
 
 const timeKeyLayout = "2006-01-02T15:04:05.000Z"
 
-// termsPK holds one item per (word, client): the search index of a tenant.
-func termsPK(tenant string) string { return "T#" + tenant + "#W" }
+// termsPK holds one item per (word, client) of the words that share a shard
+// (domain.TermShard): the search index of a tenant, spread over many partitions.
+func termsPK(tenant, word string) string { return "T#" + tenant + "#W#" + domain.TermShard(word) }
 
 func termSK(term, id string) string { return term + "#" + id }
 

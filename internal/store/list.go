@@ -360,7 +360,7 @@ func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
 // the statuses, the tag and the dates are checked on the entries, which carry them. Each
 // client counts once, on its first matching word.
 func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string, key string) queryPlan {
-	p := wordPlan(s.query(termsPK(tenant), true), words, key, "client_id")
+	p := wordPlan(s.query(termsPK(tenant, key), true), words, key, "client_id")
 	p.archived(q.Archived)
 	p.statuses(q.Statuses)
 	if q.Tag != "" {
@@ -422,15 +422,16 @@ func wordPlan(in *dynamodb.QueryInput, words []string, key, idAttr string) query
 // The next pages keep the chosen word (keyAt): when a word was exhausted, its whole answer
 // fit in the first page, so a cursor only follows the longest word.
 func (s *Store) rarestWordPlan(ctx context.Context, tenant string, f domain.ClientFilter, words []string, limit int) (queryPlan, *dynamodb.QueryOutput, error) {
-	longest := longestWord(words)
-	if len(words) == 1 {
+	keys := keyable(words)
+	longest := longestWord(keys)
+	if len(keys) == 1 {
 		return s.searchPlan(tenant, f, words, longest), nil, nil
 	}
-	plans := make([]queryPlan, len(words))
-	outs := make([]*dynamodb.QueryOutput, len(words))
-	errs := make([]error, len(words))
+	plans := make([]queryPlan, len(keys))
+	outs := make([]*dynamodb.QueryOutput, len(keys))
+	errs := make([]error, len(keys))
 	var wg sync.WaitGroup
-	for i, w := range words {
+	for i, w := range keys {
 		plans[i] = s.searchPlan(tenant, f, words, w)
 		plans[i].in.Limit = aws.Int32(int32(limit))
 		wg.Go(func() { outs[i], errs[i] = s.db.Query(ctx, plans[i].in) })
@@ -439,14 +440,14 @@ func (s *Store) rarestWordPlan(ctx context.Context, tenant string, f domain.Clie
 	if err := errors.Join(errs...); err != nil {
 		return queryPlan{}, nil, fmt.Errorf("search: %w", err)
 	}
-	best := slices.Index(words, longest)
+	best := slices.Index(keys, longest)
 	exhausted := false
-	for i, w := range words {
+	for i, w := range keys {
 		if outs[i].LastEvaluatedKey != nil {
 			continue
 		}
 		n, m := len(outs[i].Items), len(outs[best].Items)
-		if !exhausted || n < m || (n == m && len(w) > len(words[best])) {
+		if !exhausted || n < m || (n == m && len(w) > len(keys[best])) {
 			best, exhausted = i, true
 		}
 	}
@@ -464,10 +465,22 @@ func longestWord(words []string) string {
 	return key
 }
 
+// keyable are the words a search may key on: those its partition holds whole
+// (domain.Keyable); the others are only checked on the entries. ListClients refuses a search
+// of no such word (domain.ClientFilter.Check).
+func keyable(words []string) []string {
+	keys := slices.DeleteFunc(slices.Clone(words), func(w string) bool { return !domain.Keyable(w) })
+	if len(keys) == 0 {
+		return words
+	}
+	return keys
+}
+
 // keyAt is the word a search page was keyed on, given the sort key of its position: the
 // longest of the words that begin it (the position of a forged cursor begins with none, and
 // the plan refuses it).
 func keyAt(words []string, sk string) string {
+	words = keyable(words)
 	key := ""
 	for _, w := range words {
 		if strings.HasPrefix(sk, w) && len(w) > len(key) {
