@@ -292,11 +292,13 @@ func (s *Store) managerWrites(tenant, id string, was, is *domain.Client) []write
 // change (any change at all, for a carried client), every word's item is rewritten.
 func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error) {
 	var before, after []string
+	// A word too short to be looked up alone (domain.Keyable: "c" of "C-0042", "12") gets no
+	// item: a search only checks it on the entries' text, which holds every word.
 	if old != nil {
-		before = old.terms
+		before = keyableTerms(old.terms)
 	}
 	if next != nil {
-		after = next.terms
+		after = keyableTerms(next.terms)
 	}
 	var writes []write
 	for _, t := range before {
@@ -412,4 +414,8 @@ func sortedAttrs(m map[string]int) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func keyableTerms(terms []string) []string {
+	return slices.DeleteFunc(slices.Clone(terms), func(t string) bool { return !domain.Keyable(t) })
 }

@@ -57,20 +57,20 @@ func TestAssignmentCosts(t *testing.T) {
 	m.Reset()
 	next := assign(t, s, "t1", c.ID, site.ID)
 	got := m.Snapshot()
-	// The record, its 8 words and 1 tag moved to the new status, the counter, both copies of
+	// The record, its 6 words and 1 tag moved to the new status, the counter, both copies of
 	// the assignment, the site's count and the event.
-	if got.Requests != 2 || got.ByOperation["BatchGetItem"] != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 15 {
+	if got.Requests != 2 || got.ByOperation["BatchGetItem"] != 1 || got.ByOperation["TransactWriteItems"] != 1 || got.ItemsWritten != 13 {
 		t.Fatalf("assign cost %+v", got)
 	}
 	if next.Status != domain.StatusSiteAssigned {
 		t.Fatalf("status %v", next.Status)
 	}
-	// A second site moves no tag nor counter, but the 8 words carry the client (its sites
-	// changed): the record, 8 words, both copies of the assignment, the site's count, the event.
+	// A second site moves no tag nor counter, but the 6 words carry the client (its sites
+	// changed): the record, 6 words, both copies of the assignment, the site's count, the event.
 	second := newSite(t, s, "t1", "two")
 	m.Reset()
 	assign(t, s, "t1", c.ID, second.ID)
-	if got := m.Snapshot(); got.Requests != 2 || got.ItemsWritten != 13 {
+	if got := m.Snapshot(); got.Requests != 2 || got.ItemsWritten != 11 {
 		t.Fatalf("second assign cost %+v", got)
 	}
 	m.Reset()
