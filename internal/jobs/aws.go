@@ -67,61 +67,41 @@ type Presigner struct {
 
 // DownloadURL signs a GET of key that saves as fileName.
 func (p *Presigner) DownloadURL(ctx context.Context, key, fileName string) (string, error) {
-	path := "/" + s3Escape(key)
-	base := "https://" + p.Bucket + ".s3." + p.Region + ".amazonaws.com"
-	if p.Endpoint != "" {
-		base, path = strings.TrimSuffix(p.Endpoint, "/"), "/"+p.Bucket+path
-	}
 	q := url.Values{}
-	q.Set("X-Amz-Expires", strconv.Itoa(int(LinkValidity.Seconds())))
 	q.Set("response-content-disposition", `attachment; filename="`+fileName+`"`)
 	q.Set("response-content-type", contentType(fileName))
-	q.Set("x-id", "GetObject")
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path+"?"+q.Encode(), nil)
-	if err != nil {
-		return "", fmt.Errorf("sign download: %w", err)
-	}
-	creds, err := p.Credentials.Retrieve(ctx)
-	if err != nil {
-		return "", fmt.Errorf("sign download: %w", err)
-	}
-	now := time.Now
-	if p.Now != nil {
-		now = p.Now
-	}
-	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	link, _, err := signer.PresignHTTP(ctx, creds, req, "UNSIGNED-PAYLOAD", "s3", p.Region, now().UTC())
-	if err != nil {
-		return "", fmt.Errorf("sign download: %w", err)
-	}
-	if p.Signed != nil {
-		p.Signed(ctx, "S3", "GetObject", key)
-	}
-	return link, nil
+	return p.presign(ctx, http.MethodGet, "GetObject", key, LinkValidity, q, nil, 0)
 }
 
 // UploadURL signs a PUT of key valid for config.UploadValidity, whose Content-Type and
 // Content-Length are part of the signature: S3 refuses the upload of another length (so of
 // a file larger than the import declared) or type. The caller sends those two headers.
 func (p *Presigner) UploadURL(ctx context.Context, key, contentType string, size int64) (string, error) {
+	headers := http.Header{"Content-Type": {contentType}, "Content-Length": {strconv.FormatInt(size, 10)}}
+	return p.presign(ctx, http.MethodPut, "PutObject", key, config.UploadValidity, url.Values{}, headers, size)
+}
+
+// presign signs operation (method) on key for validity, with the query q and the headers
+// the request will carry (length, its Content-Length), as S3's presign client does.
+func (p *Presigner) presign(ctx context.Context, method, operation, key string, validity time.Duration, q url.Values, headers http.Header, length int64) (string, error) {
 	path := "/" + s3Escape(key)
 	base := "https://" + p.Bucket + ".s3." + p.Region + ".amazonaws.com"
 	if p.Endpoint != "" {
 		base, path = strings.TrimSuffix(p.Endpoint, "/"), "/"+p.Bucket+path
 	}
-	q := url.Values{}
-	q.Set("X-Amz-Expires", strconv.Itoa(int(config.UploadValidity.Seconds())))
-	q.Set("x-id", "PutObject")
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+path+"?"+q.Encode(), nil)
+	q.Set("X-Amz-Expires", strconv.Itoa(int(validity.Seconds())))
+	q.Set("x-id", operation)
+	req, err := http.NewRequestWithContext(ctx, method, base+path+"?"+q.Encode(), nil)
 	if err != nil {
-		return "", fmt.Errorf("sign upload: %w", err)
+		return "", fmt.Errorf("sign %s: %w", operation, err)
 	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Content-Length", strconv.FormatInt(size, 10))
-	req.ContentLength = size
+	for k, v := range headers {
+		req.Header[k] = v
+	}
+	req.ContentLength = length
 	creds, err := p.Credentials.Retrieve(ctx)
 	if err != nil {
-		return "", fmt.Errorf("sign upload: %w", err)
+		return "", fmt.Errorf("sign %s: %w", operation, err)
 	}
 	now := time.Now
 	if p.Now != nil {
@@ -130,10 +110,10 @@ func (p *Presigner) UploadURL(ctx context.Context, key, contentType string, size
 	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	link, _, err := signer.PresignHTTP(ctx, creds, req, "UNSIGNED-PAYLOAD", "s3", p.Region, now().UTC())
 	if err != nil {
-		return "", fmt.Errorf("sign upload: %w", err)
+		return "", fmt.Errorf("sign %s: %w", operation, err)
 	}
 	if p.Signed != nil {
-		p.Signed(ctx, "S3", "PutObject", key)
+		p.Signed(ctx, "S3", operation, key)
 	}
 	return link, nil
 }
