@@ -3,6 +3,7 @@ package imports
 import (
 	"hash/maphash"
 	"strconv"
+	"strings"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/sheet"
@@ -149,7 +150,7 @@ const (
 func (c *Checker) Present(cells []string) []string {
 	var out []string
 	for _, col := range c.Reading.Columns {
-		if col.Target != "" && col.Index < len(cells) && trimmed(cells[col.Index]) != "" {
+		if col.Target != "" && col.Index < len(cells) && strings.TrimSpace(cells[col.Index]) != "" {
 			out = append(out, col.Target)
 		}
 	}
@@ -204,47 +205,17 @@ func (c *Checker) Decide(ch *Checked, present []string, byEmail, byCode *domain.
 func Apply(base, row domain.Fields, present []string) domain.Fields {
 	out := cloneFields(base)
 	for _, target := range present {
+		if to := stringField(&out, target); to != nil {
+			*to = *stringField(&row, target)
+			continue
+		}
 		switch target {
 		case FullName:
 			out.FirstName, out.LastName = row.FirstName, row.LastName
-		case "first_name":
-			out.FirstName = row.FirstName
-		case "last_name":
-			out.LastName = row.LastName
-		case "company_name":
-			out.CompanyName = row.CompanyName
-		case "email":
-			out.Email = row.Email
-		case "code":
-			out.Code = row.Code
-		case "notes":
-			out.Notes = row.Notes
 		case "tags":
 			out.Tags = row.Tags
 		case Phone1, Phone2:
 			out.Phones = row.Phones
-		case "address_line1", "address_line2", "postal_code", "city", "region", "country":
-			if out.Address == nil {
-				out.Address = &domain.Address{}
-			}
-			a, r := out.Address, row.Address
-			if r == nil {
-				r = &domain.Address{}
-			}
-			switch target {
-			case "address_line1":
-				a.Line1 = r.Line1
-			case "address_line2":
-				a.Line2 = r.Line2
-			case "postal_code":
-				a.PostalCode = r.PostalCode
-			case "city":
-				a.City = r.City
-			case "region":
-				a.Region = r.Region
-			case "country":
-				a.Country = r.Country
-			}
 		default:
 			if key, ok := cutCustom(target); ok {
 				if out.CustomFields == nil {

@@ -9,8 +9,6 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-func trimmed(s string) string { return strings.TrimSpace(s) }
-
 func cutCustom(target string) (string, bool) {
 	return strings.CutPrefix(target, domain.CustomColumnPrefix)
 }

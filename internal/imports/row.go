@@ -56,33 +56,17 @@ func (rd Reading) Row(cells []string) (*domain.Fields, []CellError) {
 			}
 			f.FirstName, f.LastName = first, last
 			origin["/first_name"], origin["/last_name"] = c.Index, c.Index
-		case "first_name":
-			f.FirstName = v
-		case "last_name":
-			f.LastName = v
-		case "company_name":
-			f.CompanyName = v
-		case "email":
-			f.Email = v
-		case "code":
-			f.Code = v
-		case "notes":
-			f.Notes = v
-		case Phone1, Phone2:
-			origin["/phones/"+strconv.Itoa(len(f.Phones))] = c.Index
-			f.Phones = append(f.Phones, v)
-		case "address_line1", "address_line2", "postal_code", "city", "region", "country":
-			if f.Address == nil {
-				f.Address = &domain.Address{}
-			}
+		case "first_name", "last_name", "company_name", "email", "code", "notes",
+			"address_line1", "address_line2", "postal_code", "city", "region", "country":
 			if c.Target == "country" {
 				if code := CountryCode(v); code != "" {
 					v = code
 				}
 			}
-			a := f.Address
-			*map[string]*string{"address_line1": &a.Line1, "address_line2": &a.Line2, "postal_code": &a.PostalCode,
-				"city": &a.City, "region": &a.Region, "country": &a.Country}[c.Target] = v
+			*stringField(f, c.Target) = v
+		case Phone1, Phone2:
+			origin["/phones/"+strconv.Itoa(len(f.Phones))] = c.Index
+			f.Phones = append(f.Phones, v)
 		case "tags":
 			for _, tag := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' }) {
 				if tag = strings.TrimSpace(tag); tag != "" {
@@ -131,14 +115,42 @@ func (rd Reading) Row(cells []string) (*domain.Fields, []CellError) {
 	return f, errs
 }
 
-// addressPointers are the JSON pointers of the address targets.
-var addressPointers = map[string]string{"address_line1": "/address/line1", "address_line2": "/address/line2",
-	"postal_code": "/address/postal_code", "city": "/address/city", "region": "/address/region", "country": "/address/country"}
+// stringField is the member of f a target that is one string fills (nil for the others:
+// the full name, phones, tags, custom values); an address target gives f an address.
+func stringField(f *domain.Fields, target string) *string {
+	switch target {
+	case "first_name":
+		return &f.FirstName
+	case "last_name":
+		return &f.LastName
+	case "company_name":
+		return &f.CompanyName
+	case "email":
+		return &f.Email
+	case "code":
+		return &f.Code
+	case "notes":
+		return &f.Notes
+	}
+	if _, ok := addressMembers[target]; !ok {
+		return nil
+	}
+	if f.Address == nil {
+		f.Address = &domain.Address{}
+	}
+	a := f.Address
+	return map[string]*string{"address_line1": &a.Line1, "address_line2": &a.Line2, "postal_code": &a.PostalCode,
+		"city": &a.City, "region": &a.Region, "country": &a.Country}[target]
+}
+
+// addressMembers name the address's member each address target fills.
+var addressMembers = map[string]string{"address_line1": "line1", "address_line2": "line2",
+	"postal_code": "postal_code", "city": "city", "region": "region", "country": "country"}
 
 // pointerOf is the JSON pointer of the field a target fills.
 func pointerOf(target string) string {
-	if p, ok := addressPointers[target]; ok {
-		return p
+	if m, ok := addressMembers[target]; ok {
+		return "/address/" + m
 	}
 	if key, ok := strings.CutPrefix(target, domain.CustomColumnPrefix); ok {
 		return "/custom_fields/" + key
