@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -109,8 +108,6 @@ func (c *Checker) decideBatch(ctx context.Context, batch []pending, lookup Looku
 			if err := sink.Failed(p.checked, p.cells); err != nil {
 				return err
 			}
-		default:
-			return errors.New("imports: unknown action " + string(action))
 		}
 	}
 	return nil

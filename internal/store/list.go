@@ -469,7 +469,7 @@ func longestWord(words []string) string {
 // (domain.Keyable); the others are only checked on the entries. ListClients refuses a search
 // of no such word (domain.ClientFilter.Check).
 func keyable(words []string) []string {
-	keys := slices.DeleteFunc(slices.Clone(words), func(w string) bool { return !domain.Keyable(w) })
+	keys := keyableTerms(words)
 	if len(keys) == 0 {
 		return words
 	}
