@@ -137,6 +137,9 @@ type Stack struct {
 	Exports   awss3.Bucket
 	Queue     awssqs.Queue
 	DLQ       awssqs.Queue
+	// ImportQueue feeds the import worker; ImportDLQ keeps what failed there.
+	ImportQueue awssqs.Queue
+	ImportDLQ   awssqs.Queue
 	// Zone is the deployment's time zone file, a layer every function reads it from.
 	Zone awslambda.LayerVersion
 	// Logs is the functions' one log group: each function writes its own streams
@@ -171,6 +174,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	s.Zone = zoneLayer(stack, props.TimeZone)
 	issuer, audience, pool := identity(stack, props)
 	s.Exports, s.Queue, s.DLQ = exportPipeline(stack, props.FrontendOrigin)
+	s.ImportQueue, s.ImportDLQ = jobQueue(stack, "Imports", "imports")
 	configSet := awsses.NewConfigurationSet(stack, jsii.String("Mail"), &awsses.ConfigurationSetProps{
 		SuppressionReasons: awsses.SuppressionReasons_BOUNCES_AND_COMPLAINTS,
 	})
@@ -186,6 +190,7 @@ func NewStack(scope constructs.Construct, id string, props StackProps) *Stack {
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: s.Table.TableName()})
 	awscdk.NewCfnOutput(stack, jsii.String("ExportsBucketName"), &awscdk.CfnOutputProps{Value: s.Exports.BucketName()})
 	awscdk.NewCfnOutput(stack, jsii.String("ExportsQueueUrl"), &awscdk.CfnOutputProps{Value: s.Queue.QueueUrl()})
+	awscdk.NewCfnOutput(stack, jsii.String("ImportsQueueUrl"), &awscdk.CfnOutputProps{Value: s.ImportQueue.QueueUrl()})
 	awscdk.NewCfnOutput(stack, jsii.String("MailConfigurationSet"), &awscdk.CfnOutputProps{Value: configSet.ConfigurationSetName()})
 	return s
 }
@@ -280,21 +285,7 @@ func identity(stack awscdk.Stack, props StackProps) (issuer, audience *string, p
 
 // exportPipeline makes the export queue, its dead-letter queue and the exports bucket.
 func exportPipeline(stack awscdk.Stack, frontendOrigin string) (awss3.Bucket, awssqs.Queue, awssqs.Queue) {
-	dlq := awssqs.NewQueue(stack, jsii.String("ExportsDLQ"), &awssqs.QueueProps{
-		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
-		EnforceSSL:      jsii.Bool(true),
-		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
-	})
-	cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-SQS3"), Reason: jsii.String("This queue is the dead-letter queue of the exports queue."),
-	}}, nil)
-	queue := awssqs.NewQueue(stack, jsii.String("Exports"), &awssqs.QueueProps{
-		Encryption: awssqs.QueueEncryption_SQS_MANAGED,
-		EnforceSSL: jsii.Bool(true),
-		// At least six times the worker's timeout, as Lambda's event source mapping advises.
-		VisibilityTimeout: awscdk.Duration_Minutes(jsii.Number(90)),
-		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(config.JobMaxAttempts)},
-	})
+	queue, dlq := jobQueue(stack, "Exports", "exports")
 	logs := awss3.NewBucket(stack, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
@@ -332,6 +323,26 @@ func exportPipeline(stack awscdk.Stack, frontendOrigin string) (awss3.Bucket, aw
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	return exports, queue, dlq
+}
+
+// jobQueue makes a worker's queue (id) and its dead-letter queue (id + "DLQ").
+func jobQueue(stack awscdk.Stack, id, name string) (awssqs.Queue, awssqs.Queue) {
+	dlq := awssqs.NewQueue(stack, jsii.String(id+"DLQ"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-SQS3"), Reason: jsii.String("This queue is the dead-letter queue of the " + name + " queue."),
+	}}, nil)
+	queue := awssqs.NewQueue(stack, jsii.String(id), &awssqs.QueueProps{
+		Encryption: awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL: jsii.Bool(true),
+		// At least six times the worker's timeout, as Lambda's event source mapping advises.
+		VisibilityTimeout: awscdk.Duration_Minutes(jsii.Number(90)),
+		DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(config.JobMaxAttempts)},
+	})
+	return queue, dlq
 }
 
 // httpAPI makes the HTTP API and one function and route per route-table entry.
@@ -412,13 +423,14 @@ func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Co
 	for _, w := range routes.Workers {
 		switch w.Trigger {
 		case routes.FromQueue:
+			queue := s.queue(w.Queue)
 			// The event source mapping receives and deletes the messages with the function's role.
 			consume := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions:   jsii.Strings("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
-				Resources: &[]*string{s.Queue.QueueArn()},
+				Resources: &[]*string{queue.QueueArn()},
 			})
 			fn := newFunction(stack, props, w.Function, w.MemoryMB, w.TimeoutSeconds, s, configSet, w.Uses, consume)
-			fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(s.Queue, &awslambdaeventsources.SqsEventSourceProps{
+			fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(queue, &awslambdaeventsources.SqsEventSourceProps{
 				BatchSize: jsii.Number(1), ReportBatchItemFailures: jsii.Bool(true),
 			}))
 			s.Functions[w.Function] = fn
@@ -447,6 +459,17 @@ func workers(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Co
 			panic("infra: worker " + w.Function + " has no trigger")
 		}
 	}
+}
+
+// queue is the stack's queue that res names.
+func (s *Stack) queue(res routes.Resource) awssqs.Queue {
+	switch res {
+	case routes.ExportQueue:
+		return s.Queue
+	case routes.ImportQueue:
+		return s.ImportQueue
+	}
+	panic("infra: no queue " + string(res))
 }
 
 // newFunction makes one Lambda function with its own role, tracing, the configuration it
@@ -499,6 +522,9 @@ func newFunction(stack awscdk.Stack, props StackProps, name string, memoryMB, ti
 	}
 	if routes.Calls(uses, routes.ExportQueue) {
 		fnEnv[config.EnvQueueURL] = s.Queue.QueueUrl()
+	}
+	if routes.Calls(uses, routes.ImportQueue) {
+		fnEnv[config.EnvImportQueue] = s.ImportQueue.QueueUrl()
 	}
 	if routes.Calls(uses, routes.ExportFiles) || routes.Calls(uses, routes.ImportFiles) {
 		fnEnv[config.EnvBucket] = s.Exports.BucketName()
@@ -559,8 +585,8 @@ func grants(stack awscdk.Stack, props StackProps, s *Stack, configSet awsses.Con
 			resources = []*string{s.Table.TableArn()}
 		case routes.TableIndexes:
 			resources = []*string{awscdk.Fn_Join(jsii.String(""), &[]*string{s.Table.TableArn(), jsii.String("/index/*")})}
-		case routes.ExportQueue:
-			resources = []*string{s.Queue.QueueArn()}
+		case routes.ExportQueue, routes.ImportQueue:
+			resources = []*string{s.queue(res).QueueArn()}
 		case routes.ExportFiles:
 			// The export files only (the exports/ prefix).
 			resources = []*string{s.Exports.ArnForObjects(jsii.String("exports/*"))}
@@ -600,13 +626,18 @@ func alarms(stack awscdk.Stack, props StackProps, s *Stack) {
 		}
 	}
 	five := awscdk.Duration_Minutes(jsii.Number(5))
-	add(s.DLQ.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}).
-		CreateAlarm(stack, jsii.String("ExportsDLQNotEmpty"), &awscloudwatch.CreateAlarmOptions{
-			Threshold: jsii.Number(0), EvaluationPeriods: jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
-			AlarmDescription:   jsii.String("An export message failed three times and is in the dead-letter queue."),
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		}))
+	for _, q := range []struct {
+		dlq      awssqs.Queue
+		id, what string
+	}{{s.DLQ, "ExportsDLQNotEmpty", "An export"}, {s.ImportDLQ, "ImportsDLQNotEmpty", "An import"}} {
+		add(q.dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}).
+			CreateAlarm(stack, jsii.String(q.id), &awscloudwatch.CreateAlarmOptions{
+				Threshold: jsii.Number(0), EvaluationPeriods: jsii.Number(1),
+				ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+				AlarmDescription:   jsii.String(q.what + " message failed three times and is in the dead-letter queue."),
+				TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+			}))
+	}
 	names := make([]string, 0, len(s.Functions))
 	for name := range s.Functions {
 		names = append(names, name)

@@ -356,18 +356,29 @@ func TestExportPipeline(t *testing.T) {
 			queuePolicies++
 		}
 	}
-	if queuePolicies != 2 {
-		t.Errorf("%d queues deny plain HTTP, want 2", queuePolicies)
+	if queuePolicies != 4 {
+		t.Errorf("%d queues deny plain HTTP, want 4 (two queues, their dead-letter queues)", queuePolicies)
 	}
+	iq, idlq := s.resources[s.logicalID(s.stack.ImportQueue)], s.logicalID(s.stack.ImportDLQ)
+	if redrive := fmt.Sprint(iq.Properties["RedrivePolicy"]); iq.Properties["SqsManagedSseEnabled"] != true ||
+		!strings.Contains(redrive, "maxReceiveCount:3") || !strings.Contains(redrive, idlq) {
+		t.Errorf("import queue %v", iq.Properties)
+	}
+	// Each queue's worker reads its own queue, and only it.
 	mappings := s.ofType("AWS::Lambda::EventSourceMapping")
-	if len(mappings) != 1 {
-		t.Errorf("%d event source mappings for the one queue worker", len(mappings))
+	if len(mappings) != 2 {
+		t.Errorf("%d event source mappings for the two queue workers", len(mappings))
 	}
-	queueArn := s.logicalID(s.stack.Queue)
+	consumer := map[string]string{s.logicalID(s.stack.Queue): "job-worker", s.logicalID(s.stack.ImportQueue): "import-worker"}
 	for _, m := range mappings {
-		if fmt.Sprint(m.Properties["FunctionResponseTypes"]) != "[ReportBatchItemFailures]" || m.Properties["BatchSize"] != 1.0 ||
-			!strings.Contains(fmt.Sprint(m.Properties["EventSourceArn"]), queueArn) ||
-			!strings.Contains(fmt.Sprint(m.Properties["FunctionName"]), s.logicalID(s.stack.Functions["job-worker"])) {
+		found := false
+		for queue, fn := range consumer {
+			if strings.Contains(fmt.Sprint(m.Properties["EventSourceArn"]), queue+" ") &&
+				strings.Contains(fmt.Sprint(m.Properties["FunctionName"]), s.logicalID(s.stack.Functions[fn])) {
+				found = true
+			}
+		}
+		if fmt.Sprint(m.Properties["FunctionResponseTypes"]) != "[ReportBatchItemFailures]" || m.Properties["BatchSize"] != 1.0 || !found {
 			t.Errorf("worker's event source: %v", m.Properties)
 		}
 	}
@@ -429,7 +440,12 @@ func TestGrantsEqualUses(t *testing.T) {
 			return len(resources) == 1 && resources[0] == "*"
 		case workers[fn] && slices.Contains([]string{"sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl",
 			"sqs:DeleteMessage", "sqs:GetQueueAttributes"}, action):
-			return len(resources) == 1 && strings.Contains(resources[0], "Exports") && !strings.Contains(resources[0], "DLQ")
+			// Its own queue's, and no other.
+			queue := "Exports"
+			if w := routes.WorkerOf(fn); w.Queue == routes.ImportQueue {
+				queue = "Imports"
+			}
+			return len(resources) == 1 && strings.Contains(resources[0], queue) && !strings.Contains(resources[0], "DLQ")
 		}
 		return false
 	}
@@ -524,6 +540,8 @@ func resourceKind(resources []string) (routes.Resource, bool) {
 		return routes.Table, true
 	case strings.HasPrefix(all, "map[Fn::GetAtt:[Exports") && !strings.Contains(all, "DLQ"):
 		return routes.ExportQueue, true
+	case strings.HasPrefix(all, "map[Fn::GetAtt:[Imports") && !strings.Contains(all, "DLQ"):
+		return routes.ImportQueue, true
 	case strings.HasPrefix(all, "map[Fn::GetAtt:[Staff") && strings.HasSuffix(all, " Arn]]"):
 		return routes.UserPool, true
 	}
@@ -551,8 +569,8 @@ func TestCdkNagAwsSolutions(t *testing.T) {
 func TestAlarmsAndOutputs(t *testing.T) {
 	s := defaultStack(t)
 	alarms := s.ofType("AWS::CloudWatch::Alarm")
-	if want := 1 + (len(routes.All) + len(routes.Workers)) + 1 + 1; len(alarms) != want {
-		t.Errorf("%d alarms, want %d (DLQ, errors per function, throttles, API 5xx rate)", len(alarms), want)
+	if want := 2 + (len(routes.All) + len(routes.Workers)) + 1 + 1; len(alarms) != want {
+		t.Errorf("%d alarms, want %d (two DLQs, errors per function, throttles, API 5xx rate)", len(alarms), want)
 	}
 	for _, name := range []string{"ApiUrl", "UserPoolId", "UserPoolClientId", "TableName", "ExportsBucketName"} {
 		if s.outputs[name] == nil {

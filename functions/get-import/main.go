@@ -10,7 +10,7 @@ import (
 func main() {
 	service.Start(api.GetImport, func(a *api.API, env *service.Env) error {
 		signer, err := jobs.PresignerFromEnv(env.Config, env.AWS)
-		a.Uploads = signer
+		a.Uploads, a.Downloads = signer, signer
 		return err
 	})
 }

@@ -93,6 +93,8 @@ type JobStore interface {
 type ImportStore interface {
 	CreateImport(ctx context.Context, tenant string, im *domain.Import, idem *store.Idempotency) error
 	GetImport(ctx context.Context, tenant, id string) (*domain.Import, error)
+	StartImportCheck(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error
+	ImportErrors(ctx context.Context, tenant string, im *domain.Import, cursor string, limit int) (store.ImportErrorPage, error)
 }
 
 // IdempotencyStore reads the records of requests made with an Idempotency-Key (they are
@@ -164,8 +166,10 @@ type API struct {
 	// MaxRunningJobs bounds a tenant's unfinished exports.
 	Queue     JobQueue
 	Downloads Downloads
-	// Uploads signs the links an import's file is uploaded through.
+	// Uploads signs the links an import's file is uploaded through; ImportQueue queues the
+	// import worker's jobs.
 	Uploads        Uploads
+	ImportQueue    JobQueue
 	MaxRunningJobs int
 
 	// definitions caches each tenant's custom field definitions for creates, which check
@@ -243,21 +247,22 @@ func (a *API) needs() map[string][]need {
 	links := need{"the setup page URL (API.SetupURL)", a.SetupURL != ""}
 	render := need{"the invitation templates (API.RenderInvitation) and a time zone", a.RenderInvitation != nil && a.Zone != ""}
 	return map[string][]need{
-		routes.CreateClient:      {phones},
-		routes.UpdateClient:      {phones},
-		routes.CreateSetupLink:   {links},
-		routes.PreviewInvitation: {links, render},
-		routes.SendInvitation:    {links, render, {"a mailer (API.Mail) and an hourly cap", a.Mail != nil && a.InvitationsPerHour > 0}},
-		routes.AcceptInvitation:  {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
-		routes.CreateExport:      {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
-		routes.GetExport:         {{"a download signer (API.Downloads)", a.Downloads != nil}},
-		routes.DeleteClient:      {{"a task queue (API.Tasks)", a.Tasks != nil}},
-		routes.EraseClient:       {{"a task queue (API.Tasks)", a.Tasks != nil}},
-		routes.DeleteSite:        {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
-		routes.BulkClients:       {{"the job queue (API.Queue) and a limit, a task queue (API.Tasks)", a.Queue != nil && a.MaxRunningJobs > 0 && a.Tasks != nil}},
-		routes.GetJob:            {{"a download signer (API.Downloads)", a.Downloads != nil}},
-		routes.CreateImport:      {{"an upload signer (API.Uploads)", a.Uploads != nil}},
-		routes.GetImport:         {{"an upload signer (API.Uploads)", a.Uploads != nil}},
+		routes.CreateClient:        {phones},
+		routes.UpdateClient:        {phones},
+		routes.CreateSetupLink:     {links},
+		routes.PreviewInvitation:   {links, render},
+		routes.SendInvitation:      {links, render, {"a mailer (API.Mail) and an hourly cap", a.Mail != nil && a.InvitationsPerHour > 0}},
+		routes.AcceptInvitation:    {{"a password hasher (API.HashPassword)", a.HashPassword != nil}},
+		routes.CreateExport:        {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
+		routes.GetExport:           {{"a download signer (API.Downloads)", a.Downloads != nil}},
+		routes.DeleteClient:        {{"a task queue (API.Tasks)", a.Tasks != nil}},
+		routes.EraseClient:         {{"a task queue (API.Tasks)", a.Tasks != nil}},
+		routes.DeleteSite:          {{"the job queue (API.Queue) and a limit", a.Queue != nil && a.MaxRunningJobs > 0}},
+		routes.BulkClients:         {{"the job queue (API.Queue) and a limit, a task queue (API.Tasks)", a.Queue != nil && a.MaxRunningJobs > 0 && a.Tasks != nil}},
+		routes.GetJob:              {{"a download signer (API.Downloads)", a.Downloads != nil}},
+		routes.CreateImport:        {{"an upload signer (API.Uploads)", a.Uploads != nil}},
+		routes.GetImport:           {{"an upload signer (API.Uploads) and a download signer (API.Downloads)", a.Uploads != nil && a.Downloads != nil}},
+		routes.UpdateImportMapping: {{"the import queue (API.ImportQueue) and a limit", a.ImportQueue != nil && a.MaxRunningJobs > 0}},
 	}
 }
 

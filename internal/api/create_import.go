@@ -29,10 +29,23 @@ type upload struct {
 	ExpiresAt domain.Time       `json:"expires_at"`
 }
 
-// importResponse is an import as staff see it, with its upload while the file is awaited.
+// importResponse is an import as staff see it: with its upload while the file is awaited
+// (or was found missing or unreadable: a new upload replaces it), the headers of the columns
+// that no target reads, and the file of its failing rows as a download link.
 type importResponse struct {
 	domain.Import
-	Upload *upload `json:"upload,omitempty"`
+	Upload     *upload     `json:"upload,omitempty"`
+	Unmapped   []string    `json:"unmapped,omitempty"`
+	FailedRows *failedRows `json:"errors_file,omitempty"`
+}
+
+// failedRows is the file of an import's failing rows, with an "error" column: a CSV in the
+// import file's own separator, to fix in a spreadsheet and upload again.
+type failedRows struct {
+	Name        string `json:"name"`
+	Bytes       int64  `json:"bytes"`
+	Rows        int64  `json:"rows"`
+	DownloadURL string `json:"download_url"`
 }
 
 // createImport: POST /v1/imports {file_name, format, size} → 201 with the import and its
@@ -108,7 +121,19 @@ func (a *API) getImport(ctx context.Context, r *request) (*response, error) {
 // importView is an import with its upload while its file is awaited.
 func (a *API) importView(ctx context.Context, tenant string, im *domain.Import) (importResponse, error) {
 	out := importResponse{Import: *im}
-	if im.Status != domain.ImportAwaitingFile {
+	for _, c := range im.Columns {
+		if c.Target == "" {
+			out.Unmapped = append(out.Unmapped, c.Header)
+		}
+	}
+	if f := im.ErrorsFile; f != nil && im.Status == domain.ImportChecked {
+		link, err := a.Downloads.DownloadURL(ctx, f.ObjectKey, f.Name)
+		if err != nil {
+			return out, err
+		}
+		out.FailedRows = &failedRows{Name: f.Name, Bytes: f.Bytes, Rows: f.Rows, DownloadURL: link}
+	}
+	if im.Status != domain.ImportAwaitingFile && im.Status != domain.ImportUnreadable {
 		return out, nil
 	}
 	link, err := a.Uploads.UploadURL(ctx, im.ObjectKey(tenant), im.ContentType(), im.Size)

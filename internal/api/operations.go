@@ -38,6 +38,8 @@ var (
 	GetExport              = Op{routes.GetExport, (*API).getExport}
 	CreateImport           = Op{routes.CreateImport, (*API).createImport}
 	GetImport              = Op{routes.GetImport, (*API).getImport}
+	UpdateImportMapping    = Op{routes.UpdateImportMapping, (*API).updateImportMapping}
+	ListImportErrors       = Op{routes.ListImportErrors, (*API).listImportErrors}
 	ListExports            = Op{routes.ListExports, (*API).listExports}
 	ListJobs               = Op{routes.ListJobs, (*API).listJobs}
 	GetJob                 = Op{routes.GetJob, (*API).getJob}
@@ -97,6 +99,8 @@ func allOps() []Op {
 		GetExport,
 		CreateImport,
 		GetImport,
+		UpdateImportMapping,
+		ListImportErrors,
 		ListExports,
 		ListJobs,
 		GetJob,

@@ -67,6 +67,8 @@ var opByName = map[string]Op{
 	"ListClientTeam":         ListClientTeam,
 	"PutTeamMember":          PutTeamMember,
 	"DeleteTeamMember":       DeleteTeamMember,
+	"UpdateImportMapping":    UpdateImportMapping,
+	"ListImportErrors":       ListImportErrors,
 }
 
 // Every route has one operation, and its function's main starts exactly that one (a main

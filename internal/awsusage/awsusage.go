@@ -11,9 +11,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/clientdesk/clientdesk/internal/routes"
@@ -121,7 +123,13 @@ func Needs(service, operation string, params any) []routes.Permission {
 		}
 		return []routes.Permission{{Action: "s3:" + operation, Resource: res}}
 	case "SQS":
-		return []routes.Permission{{Action: "sqs:" + operation, Resource: routes.ExportQueue}}
+		// The import worker's queue is granted apart from the job worker's: the local stack
+		// names it imports-….
+		res := routes.ExportQueue
+		if p, ok := params.(*sqs.SendMessageInput); ok && strings.Contains(aws.ToString(p.QueueUrl), "/imports-") {
+			res = routes.ImportQueue
+		}
+		return []routes.Permission{{Action: "sqs:" + operation, Resource: res}}
 	case "SESv2":
 		// SES v2's SendEmail is authorised as ses:SendEmail on the identity and the
 		// configuration set.

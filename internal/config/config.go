@@ -38,6 +38,8 @@ type Config struct {
 	// /exports/<id> and /jobs/<id> pages the job e-mails link to.
 	ExportsQueueURL string
 	ExportsBucket   string
+	// ImportsQueueURL carries the import jobs' messages, to the import worker.
+	ImportsQueueURL string
 	MaxRunningJobs  int
 	AppURL          string
 	// InvitationsPerHour caps a tenant's invitation e-mails in an hour.
@@ -106,6 +108,7 @@ const (
 	EnvMailConfig  = "MAIL_CONFIGURATION_SET"
 	EnvTimeZone    = "TIME_ZONE"
 	EnvQueueURL    = "EXPORTS_QUEUE_URL"
+	EnvImportQueue = "IMPORTS_QUEUE_URL"
 	EnvBucket      = "EXPORTS_BUCKET"
 	EnvMaxJobs     = "MAX_RUNNING_JOBS"
 	EnvAppURL      = "APP_URL"
@@ -131,6 +134,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Claims.TenantName = c.TenantNameClaim
 	c.ExportsQueueURL = strings.TrimSpace(getenv(EnvQueueURL))
+	c.ImportsQueueURL = strings.TrimSpace(getenv(EnvImportQueue))
 	c.ExportsBucket = strings.TrimSpace(getenv(EnvBucket))
 	c.AppURL = strings.TrimSpace(getenv(EnvAppURL))
 	c.MaxRunningJobs = DefaultMaxRunningJobs
@@ -176,7 +180,7 @@ func (c Config) Env() map[string]string {
 	}
 	for name, v := range map[string]string{EnvEndpoint: c.Endpoint, EnvSESEndpoint: c.SESEndpoint, EnvSetupURL: c.SetupURL,
 		EnvMailFrom: c.MailFrom, EnvMailReplyTo: c.MailReplyTo, EnvMailConfig: c.MailConfigurationSet,
-		EnvQueueURL: c.ExportsQueueURL, EnvBucket: c.ExportsBucket, EnvAppURL: c.AppURL} {
+		EnvQueueURL: c.ExportsQueueURL, EnvImportQueue: c.ImportsQueueURL, EnvBucket: c.ExportsBucket, EnvAppURL: c.AppURL} {
 		if v != "" {
 			env[name] = v
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strconv"
 )
 
 // readOnly are the members of a client that the server owns: present in responses,
@@ -43,6 +44,25 @@ func (d *ObjectDecoder) Object(name, want string, read func(*ObjectDecoder)) {
 	nested := &ObjectDecoder{raw: raw, at: d.at + "/" + name}
 	read(nested)
 	d.errs = append(d.errs, nested.errs...)
+}
+
+// Element decodes the i-th element of the array member name, raw, as an object: read runs
+// on its own decoder (at /name/i), whose errors join this one's.
+func (d *ObjectDecoder) Element(name string, i int, raw json.RawMessage, read func(*ObjectDecoder)) {
+	at := d.at + "/" + escapePointer(name) + "/" + strconv.Itoa(i)
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil || members == nil {
+		d.errs = append(d.errs, FieldError{Pointer: at, Code: FieldInvalidType, Param: "object"})
+		return
+	}
+	nested := &ObjectDecoder{raw: members, at: at}
+	read(nested)
+	d.errs = append(d.errs, nested.errs...)
+}
+
+// Fail records a problem with a member.
+func (d *ObjectDecoder) Fail(name string, code Code, param string) {
+	d.errs = append(d.errs, FieldError{Pointer: d.at + "/" + escapePointer(name), Code: code, Param: param})
 }
 
 // Has reports whether the object has the member with a value other than null.

@@ -58,6 +58,10 @@ const (
 	FieldDuplicate      Code = "duplicate"
 	FieldOutOfRange     Code = "out_of_range"
 	FieldTooLarge       Code = "too_large"
+	// FieldColumnsUnknown: an import's columns are set before a check has read its headers.
+	FieldColumnsUnknown Code = "columns_unknown"
+	// FieldNamesTwice: an import maps a name column and first or last name columns.
+	FieldNamesTwice Code = "names_twice"
 )
 
 // FieldError locates one problem in a request body with a JSON Pointer (RFC 6901).

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,8 +24,94 @@ const MaxImportFileNameLen = 255
 // ImportStatus is where an import stands.
 type ImportStatus string
 
-// ImportAwaitingFile is an import just created: its file is not read yet.
-const ImportAwaitingFile ImportStatus = "awaiting_file"
+// Where an import stands: awaiting_file (just created) → checking (a check run reads every
+// row: PUT …/mapping starts one) → checked (its report ready; a new mapping checks again), or
+// unreadable (the file is missing or cannot be read: problem says why; a new upload and
+// mapping check again).
+const (
+	ImportAwaitingFile ImportStatus = "awaiting_file"
+	ImportChecking     ImportStatus = "checking"
+	ImportChecked      ImportStatus = "checked"
+	ImportUnreadable   ImportStatus = "unreadable"
+	// ImportCancelled: its check was cancelled (a new mapping checks again).
+	ImportCancelled ImportStatus = "cancelled"
+)
+
+// What an import may do to the clients (Mode), and what a row is matched on (Match).
+const (
+	ImportCreateOnly = "create"
+	ImportUpdateOnly = "update"
+	ImportUpsert     = "create_or_update"
+	ImportMatchEmail = "email"
+	ImportMatchCode  = "code"
+)
+
+// ImportModes and ImportMatches are the choices a mapping takes.
+var (
+	ImportModes   = []string{ImportCreateOnly, ImportUpdateOnly, ImportUpsert}
+	ImportMatches = []string{ImportMatchEmail, ImportMatchCode}
+)
+
+// Targets a column of an import can fill: the keys of the export's columns that a person may
+// write (an export re-imports as it is), and full_name, a "Name" column split into first and
+// last name; and custom.<key> for each custom field.
+const (
+	TargetFullName = "full_name"
+	TargetPhone1   = "phone_1"
+	TargetPhone2   = "phone_2"
+)
+
+// ImportTargets are the export columns an import fills, in the export's order.
+var ImportTargets = []string{"first_name", "last_name", "email", TargetPhone1, TargetPhone2, "company_name", "code", "notes",
+	"address_line1", "address_line2", "postal_code", "city", "region", "country", "tags"}
+
+// IsImportTarget reports whether target is one a column can fill, given the tenant's custom
+// fields.
+func IsImportTarget(target string, defs Definitions) bool {
+	if key, ok := strings.CutPrefix(target, CustomColumnPrefix); ok {
+		_, found := defs.Get(key)
+		return found
+	}
+	return target == TargetFullName || slices.Contains(ImportTargets, target)
+}
+
+// ImportColumn is a column of the file (by its position from 0 and its header) and the
+// target it fills: a client field's export key, full_name, phone_1, phone_2, or custom.<key>;
+// "" leaves the column unread.
+type ImportColumn struct {
+	Index  int    `json:"index"`
+	Header string `json:"header"`
+	Target string `json:"target,omitempty"`
+}
+
+// ImportReport counts what a file's rows would do.
+type ImportReport struct {
+	Rows      int `json:"rows"`
+	Create    int `json:"to_create"`
+	Update    int `json:"to_update"`
+	Unchanged int `json:"unchanged"`
+	Errors    int `json:"in_error"`
+	Blank     int `json:"blank"`
+}
+
+// ImportRead is how the file was read: its format, and a CSV's encoding and separator, or
+// the XLSX sheet read.
+type ImportRead struct {
+	Format    string `json:"format"`
+	Encoding  string `json:"encoding,omitempty"`
+	Separator string `json:"separator,omitempty"`
+	Sheet     string `json:"sheet,omitempty"`
+}
+
+// ImportRowError is a problem of one row of the file: its number as the spreadsheet shows
+// it, its column (-1: the row as a whole) and header, the problem's code and parameter.
+type ImportRowError struct {
+	Row    int    `json:"row"`
+	Column int    `json:"column"`
+	Header string `json:"header,omitempty"`
+	Code   Code   `json:"code"`
+	Param  string `json:"param,omitempty"`
+}
 
 // Import is an import of clients from one file.
 type Import struct {
@@ -39,6 +126,25 @@ type Import struct {
 	CreatedBy string       `json:"created_by"`
 	CreatedAt Time         `json:"created_at"`
 	UpdatedAt Time         `json:"updated_at"`
+
+	// The mapping: what the import does (Mode, Match), the country a phone without one is read
+	// in (Country), and each column's target. Columns are the check's detection until a
+	// mapping sets them (ColumnsSet).
+	Mode       string         `json:"mode,omitempty"`
+	Match      string         `json:"match,omitempty"`
+	Country    string         `json:"default_country,omitempty"`
+	Columns    []ImportColumn `json:"columns,omitempty"`
+	ColumnsSet bool           `json:"columns_set,omitempty"`
+
+	// What the last check found: how the file was read, the report, why the file could not be
+	// read (Problem, a code, at ProblemRow when a row says it), the job that checks it now or
+	// did, and the file of its failing rows (never shown: a signed link is).
+	Read       *ImportRead   `json:"read,omitempty"`
+	Report     *ImportReport `json:"report,omitempty"`
+	Problem    string        `json:"problem,omitempty"`
+	ProblemRow int           `json:"problem_row,omitempty"`
+	JobID      string        `json:"job_id,omitempty"`
+	ErrorsFile *JobFile      `json:"errors_file,omitempty"`
 }
 
 // ObjectKey is where the import's file is uploaded: the tenant's prefix, the import's own.

@@ -79,6 +79,9 @@ type Job struct {
 	Separator string       `json:"separator,omitempty"`
 	Bulk      *BulkAction  `json:"bulk,omitempty"`
 	SiteID    string       `json:"site_id,omitempty"`
+	// Import is the import an import job works on, at the version it was started for (a run
+	// for an older version does nothing: a newer mapping has its own run).
+	Import *ImportTask `json:"import,omitempty"`
 
 	// Kept by the server, never shown.
 	// Resume is where a run stopped: the next run goes on from there.
@@ -90,6 +93,16 @@ type Job struct {
 	RunID          string     `json:"run_id,omitempty"`
 	Notified       bool       `json:"notified,omitempty"`
 }
+
+// ImportTask is what an import job does: check the file (every row, nothing written).
+type ImportTask struct {
+	ImportID string `json:"import_id"`
+	Version  int64  `json:"version"`
+	Phase    string `json:"phase"`
+}
+
+// ImportPhaseCheck is the run that reads and checks every row of an import's file.
+const ImportPhaseCheck = "check"
 
 // JobResume is where a job's runs have got to: the list's cursor after the last page done,
 // and the number of that page's results chunk to come.

@@ -22,6 +22,8 @@ var FieldTexts = map[Code]Localized{
 	FieldInvalidEmail:      {EN: "Not a valid email address.", FR: "Adresse e-mail invalide."},
 	FieldInvalidPhone:      {EN: "Not a valid phone number.", FR: "Numéro de téléphone invalide."},
 	FieldPhoneRegion:       {EN: "Give the number in international format (+33…) or set the address country.", FR: "Indiquez le numéro au format international (+33…) ou renseignez le pays de l’adresse."},
+	FieldColumnsUnknown:    {EN: "The file's columns are not known yet: set the mode first, and the columns once its check has read them.", FR: "Les colonnes du fichier ne sont pas encore connues : choisissez d’abord le mode, puis les colonnes une fois la vérification faite."},
+	FieldNamesTwice:        {EN: "A name column fills the first and last names: map it or them, not both.", FR: "Une colonne « nom complet » remplit le prénom et le nom : associez-la, ou eux, pas les deux."},
 	FieldInvalidCountry:    {EN: "Not an ISO 3166-1 alpha-2 country code (FR, GB, …).", FR: "Ce n’est pas un code pays ISO 3166-1 alpha-2 (FR, GB…)."},
 	FieldInvalidURL:        {EN: "Not an http or https URL.", FR: "Ce n’est pas une URL http ou https."},
 	FieldInvalidKey:        {EN: "Keys are lower-case letters, digits and _, starting with a letter (64 at most).", FR: "Les clés sont en minuscules, chiffres et _, commencent par une lettre (64 au maximum)."},

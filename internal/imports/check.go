@@ -14,34 +14,28 @@ type Mode string
 
 const (
 	// CreateOnly creates a client per row; a row that matches an existing client is in error.
-	CreateOnly Mode = "create"
+	CreateOnly Mode = domain.ImportCreateOnly
 	// UpdateOnly updates the client a row matches; a row that matches none is in error.
-	UpdateOnly Mode = "update"
+	UpdateOnly Mode = domain.ImportUpdateOnly
 	// Upsert updates the client a row matches and creates the others.
-	Upsert Mode = "create_or_update"
+	Upsert Mode = domain.ImportUpsert
 )
 
 // Match is what a row is matched to an existing client on.
 type Match string
 
 const (
-	MatchEmail Match = "email"
-	MatchCode  Match = "code"
+	MatchEmail Match = domain.ImportMatchEmail
+	MatchCode  Match = domain.ImportMatchCode
 )
 
-// Codes of the problems a row has beyond its fields'.
+// Codes of the problems a row has beyond its fields' (see domain).
 const (
-	// CodeDuplicateInFile: another row of the file has the same e-mail or code (param: its
-	// row number).
-	CodeDuplicateInFile domain.Code = "duplicate_in_file"
-	// CodeNoMatch: an update-only row matches no client (param: email or code).
-	CodeNoMatch domain.Code = "no_match"
-	// CodeAlreadyExists: a create-only row matches an existing client (param: email or code).
-	CodeAlreadyExists domain.Code = "already_exists"
-	// CodeMatchKeyMissing: the row has no value to be matched on (param: email or code).
-	CodeMatchKeyMissing domain.Code = "match_key_missing"
-	// CodeRowUnreadable: the reader could not read the row (param: the reader's code).
-	CodeRowUnreadable domain.Code = "row_unreadable"
+	CodeDuplicateInFile = domain.CodeDuplicateInFile
+	CodeNoMatch         = domain.CodeNoMatch
+	CodeAlreadyExists   = domain.CodeAlreadyExists
+	CodeMatchKeyMissing = domain.CodeMatchKeyMissing
+	CodeRowUnreadable   = domain.CodeRowUnreadable
 )
 
 // Checked is a row as the check leaves it: its fields when they are valid, its problems

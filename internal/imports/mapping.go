@@ -10,17 +10,15 @@ import (
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
-// Targets a column can fill: the keys of the export's columns that a person may write (an
-// export re-imports as it is), and FullName, a "Name" column split into first and last name.
+// Targets a column can fill (see domain.ImportTargets).
 const (
-	FullName = "full_name"
-	Phone1   = "phone_1"
-	Phone2   = "phone_2"
+	FullName = domain.TargetFullName
+	Phone1   = domain.TargetPhone1
+	Phone2   = domain.TargetPhone2
 )
 
 // writable are the export columns an import fills, in the export's order.
-var writable = []string{"first_name", "last_name", "email", Phone1, Phone2, "company_name", "code", "notes",
-	"address_line1", "address_line2", "postal_code", "city", "region", "country", "tags"}
+var writable = domain.ImportTargets
 
 // aliases are the headers people write for each target, folded (see headerKey), beyond the
 // export's own headers in French and English.
@@ -44,19 +42,11 @@ var aliases = map[string][]string{
 }
 
 // Column is a column of the file and the target it fills ("" when none).
-type Column struct {
-	Index  int    `json:"index"`
-	Header string `json:"header"`
-	Target string `json:"target,omitempty"`
-}
+type Column = domain.ImportColumn
 
 // IsTarget reports whether target is one a column can fill, given the tenant's custom fields.
 func IsTarget(target string, defs domain.Definitions) bool {
-	if key, ok := strings.CutPrefix(target, domain.CustomColumnPrefix); ok {
-		_, found := defs.Get(key)
-		return found
-	}
-	return target == FullName || slices.Contains(writable, target)
+	return domain.IsImportTarget(target, defs)
 }
 
 // DetectMapping matches each header to a target, case, accents, spaces and punctuation

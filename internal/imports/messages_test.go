@@ -32,9 +32,12 @@ func TestMessages(t *testing.T) {
 			t.Errorf("en %+v: %q", tt.e, got)
 		}
 	}
-	for code, msg := range rowTexts {
-		if msg.EN == "" || msg.FR == "" {
-			t.Errorf("%s: missing text", code)
+	for _, code := range []domain.Code{CodeDuplicateInFile, CodeNoMatch, CodeAlreadyExists, CodeMatchKeyMissing, CodeRowUnreadable} {
+		if fr, en := Message(CellError{Column: -1, Code: code}, nil, "fr"), Message(CellError{Column: -1, Code: code}, nil, "en"); fr == en || fr == domain.FieldMessage(code, "", "fr") {
+			t.Errorf("%s: no text of its own (%q, %q)", code, fr, en)
 		}
+	}
+	if domain.RowBadEncoding != sheet.CodeBadEncoding {
+		t.Errorf("the reader's code of bad bytes is %q, the messages know %q", sheet.CodeBadEncoding, domain.RowBadEncoding)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
@@ -43,7 +44,7 @@ func (rd Reading) Row(cells []string) (*domain.Fields, []CellError) {
 		if c.Target == "" || c.Index >= len(cells) {
 			continue
 		}
-		v := strings.TrimSpace(cells[c.Index])
+		v := unprotect(strings.TrimSpace(cells[c.Index]))
 		if v == "" {
 			continue
 		}
@@ -241,4 +242,21 @@ func parseDate(v, lang string) (any, bool) {
 		return nil, false
 	}
 	return t.Format(time.DateOnly), true
+}
+
+// unprotect takes off what this service's own files put before a cell so that a spreadsheet
+// shows it as text (package jobs): the invisible word joiner before digits ("\u2060+33…"),
+// the apostrophe before what would be a formula ("'=…", "'+…", "'-…", "'@…"). An export, or a
+// file of failing rows, imports again as it is.
+func unprotect(v string) string {
+	if rest, ok := strings.CutPrefix(v, "\u2060"); ok {
+		return rest
+	}
+	if rest, ok := strings.CutPrefix(v, "'"); ok && rest != "" {
+		switch r, _ := utf8.DecodeRuneInString(rest); r {
+		case '=', '+', '-', '@', '＝', '＋', '－', '＠':
+			return rest
+		}
+	}
+	return v
 }

@@ -13,14 +13,7 @@ import (
 const BatchRows = 50
 
 // Report counts what a file's rows would do.
-type Report struct {
-	Rows      int `json:"rows"`
-	Create    int `json:"to_create"`
-	Update    int `json:"to_update"`
-	Unchanged int `json:"unchanged"`
-	Errors    int `json:"in_error"`
-	Blank     int `json:"blank"`
-}
+type Report = domain.ImportReport
 
 // Lookup finds the clients holding e-mails and codes (see store.Holders).
 type Lookup func(ctx context.Context, emails, codes []string) (byEmail, byCode map[string]*domain.Client, err error)

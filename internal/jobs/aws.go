@@ -141,6 +141,14 @@ func QueueFromEnv(cfg config.Config, awsCfg aws.Config) (*Queue, error) {
 	return &Queue{Client: sqs.NewFromConfig(awsCfg), URL: cfg.ExportsQueueURL}, nil
 }
 
+// ImportQueueFromEnv is the import worker's queue a function's configuration names.
+func ImportQueueFromEnv(cfg config.Config, awsCfg aws.Config) (*Queue, error) {
+	if cfg.ImportsQueueURL == "" {
+		return nil, fmt.Errorf("config: %s is not set", config.EnvImportQueue)
+	}
+	return &Queue{Client: sqs.NewFromConfig(awsCfg), URL: cfg.ImportsQueueURL}, nil
+}
+
 // PresignerFromEnv signs links to the bucket a function's configuration names.
 func PresignerFromEnv(cfg config.Config, awsCfg aws.Config) (*Presigner, error) {
 	if cfg.ExportsBucket == "" {
@@ -153,6 +161,9 @@ func PresignerFromEnv(cfg config.Config, awsCfg aws.Config) (*Presigner, error) 
 func contentType(fileName string) string {
 	if strings.HasSuffix(fileName, ".xlsx") {
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	if strings.HasSuffix(fileName, ".csv") {
+		return "text/csv; charset=utf-8"
 	}
 	return "application/zip"
 }

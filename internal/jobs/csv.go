@@ -93,18 +93,37 @@ func NewWriter(w io.Writer, name string, columns []domain.ExportColumn, kinds []
 	if err != nil {
 		return nil, err
 	}
-	ch := newChunks(f)
+	headers := make([]string, len(columns))
+	for i, c := range columns {
+		headers[i] = dialect.Pick(c.Header)
+	}
+	ew, err := newWriter(f, headers, kinds, dialect)
+	if err != nil {
+		return nil, err
+	}
+	ew.zw, ew.columns = zw, columns
+	return ew, nil
+}
+
+// NewCSVWriter writes a plain CSV on w (not zipped), in the same way: a file a person opens,
+// fixes and uploads again (an import's failing rows), headed by headers.
+func NewCSVWriter(w io.Writer, headers []string, kinds []domain.CellKind, dialect domain.Dialect) (*Writer, error) {
+	return newWriter(w, headers, kinds, dialect)
+}
+
+func newWriter(dst io.Writer, headers []string, kinds []domain.CellKind, dialect domain.Dialect) (*Writer, error) {
+	ch := newChunks(dst)
 	buf := bufio.NewWriterSize(ch, handoff)
 	if _, err := buf.WriteString("\ufeff"); err != nil {
 		return nil, err
 	}
 	if kinds == nil {
-		kinds = make([]domain.CellKind, len(columns))
+		kinds = make([]domain.CellKind, len(headers))
 	}
-	ew := &Writer{zw: zw, buf: buf, chunks: ch, columns: columns, kinds: kinds, dialect: dialect, record: make([]string, len(columns))}
-	for i, c := range columns {
+	ew := &Writer{buf: buf, chunks: ch, kinds: kinds, dialect: dialect, record: make([]string, len(headers))}
+	for i, h := range headers {
 		// A header is a custom field's label, which an admin writes: neutralised as a cell.
-		ew.record[i] = neutralize(dialect.Pick(c.Header))
+		ew.record[i] = neutralize(h)
 	}
 	return ew, ew.writeRecord()
 }
@@ -174,13 +193,31 @@ func (w *Writer) WriteRow(values ...string) error {
 	return w.writeRecord()
 }
 
-// Close flushes the CSV and finishes the zip stream (not the underlying writer).
+// WriteCells adds a row of cells as a person typed them, one per column: a column of digits
+// (kinds) kept as text, the others neutralised.
+func (w *Writer) WriteCells(cells ...string) error {
+	for i := range w.record {
+		w.record[i] = ""
+		if i >= len(cells) {
+			continue
+		}
+		if w.kinds[i] == domain.CellDigits && cells[i] != "" {
+			w.record[i] = digits(cells[i])
+		} else {
+			w.record[i] = neutralize(cells[i])
+		}
+	}
+	w.Rows++
+	return w.writeRecord()
+}
+
+// Close flushes the CSV and finishes the zip stream, if any (not the underlying writer).
 func (w *Writer) Close() error {
 	err := w.buf.Flush()
 	if cerr := w.chunks.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
+	if err != nil || w.zw == nil {
 		return err
 	}
 	return w.zw.Close()

@@ -120,8 +120,7 @@ func (r *Run) Create(ctx context.Context, name string, format domain.ExportForma
 	if format == domain.FormatXLSX {
 		ext = ".xlsx"
 	}
-	key := "exports/" + r.Tenant + "/" + r.Job.ID + "/" + r.ID + ext
-	up, err := NewUpload(ctx, r.Files.S3, r.Files.Bucket, key, contentType(ext))
+	up, key, err := r.upload(ctx, ext)
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +132,18 @@ func (r *Run) Create(ctx context.Context, name string, format domain.ExportForma
 		return nil, err
 	}
 	return &File{RowWriter: w, up: up, key: key, name: name + ext}, nil
+}
+
+// upload starts the upload of the run's file: exports/<tenant>/<job>/<run><ext>.
+func (r *Run) upload(ctx context.Context, ext string) (*Upload, string, error) {
+	key := r.FileKey(ext)
+	up, err := NewUpload(ctx, r.Files.S3, r.Files.Bucket, key, contentType(ext))
+	return up, key, err
+}
+
+// FileKey is where a run's file with the extension ext goes: exports/<tenant>/<job>/<run><ext>.
+func (r *Run) FileKey(ext string) string {
+	return "exports/" + r.Tenant + "/" + r.Job.ID + "/" + r.ID + ext
 }
 
 // File is a result file being written.
@@ -242,6 +253,11 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 			return err
 		}
 		log.InfoContext(ctx, "job continues", "done", job.Progress.Done)
+		if w.Requeue == nil {
+			// A worker that never hands over (the import worker): the message itself comes
+			// back after the queue's visibility timeout.
+			return runErr
+		}
 		return w.Requeue(ctx, msg.Tenant, job.ID)
 	}
 	switch {
@@ -324,6 +340,15 @@ func NewWorker(st *store.Store, svc Service, queue *Queue, files *Files, mail Ma
 			domain.JobBulk: &Bulk{Changes: svc, Clients: st, Results: st, PageSize: config.BulkPageSize, Zone: zone,
 				HotWritesPerSecond: config.BulkHotWritesPerSecond, Margin: config.JobHandOver},
 		}}
+}
+
+// NewImportWorker is the import worker's frame: the same worker on its own queue, whose
+// runners the caller adds (package imports: they read spreadsheets, which no other job
+// needs, so they live in a function of their own). Its runs do not hand over to a next
+// message: a run stopped midway comes back with its own message.
+func NewImportWorker(st *store.Store, files *Files, now func() time.Time, log *slog.Logger) *Worker {
+	return &Worker{Jobs: st, Redactor: st, Files: files, Now: now, Log: log, MaxAttempts: config.JobMaxAttempts,
+		Runners: map[domain.JobKind]Runner{}}
 }
 
 // JobPage is where the front end shows a job: /exports/<id> for an export, /jobs/<id> for

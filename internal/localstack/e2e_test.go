@@ -209,6 +209,9 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			if r.Operation == routes.PutTeamMember {
 				body = `{"roles":["lead"]}`
 			}
+			if r.Operation == routes.UpdateImportMapping {
+				body = `{"mode":"create"}`
+			}
 		}
 		if r.Operation == routes.EraseClient {
 			body = `{"confirm":"` + id + `"}`

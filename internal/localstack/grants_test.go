@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -219,6 +220,25 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	must(e.do("POST", base+"/erase", admin, `{"confirm":"`+id+`"}`), 202)
 	e.waitRedacted(editor, id)
 
+	// An import: uploaded, checked (its file read by the worker alone, its failing rows
+	// stored), its errors listed, its failing rows' link signed.
+	file := "Prénom;Nom;E-mail\r\nAnne;Petit;anne@example.fr\r\n;;pas-un-email\r\n"
+	upl := must(e.do("POST", "/v1/imports", editor, `{"file_name":"c.csv","size":`+strconv.Itoa(len(file))+`}`), 201).json(t)
+	up := upl["upload"].(map[string]any)
+	req, _ := http.NewRequest("PUT", up["url"].(string), strings.NewReader(file))
+	req.Header.Set("Content-Type", "text/csv")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("upload: %v %v", err, res)
+	}
+	impID := upl["id"].(string)
+	must(e.do("PUT", "/v1/imports/"+impID+"/mapping", editor, `{"default_country":"FR"}`), 202)
+	for deadline := time.Now().Add(30 * time.Second); e.do("GET", "/v1/imports/"+impID, editor, "").json(t)["status"] != "checked"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the import was never checked")
+		}
+	}
+	must(e.do("GET", "/v1/imports/"+impID+"/errors", editor, ""), 200)
+
 	seen := e.stack.Usage.Seen()
 	check := func(fn string, uses []routes.Permission) {
 		want := slices.SortedFunc(slices.Values(uses), routes.ComparePermissions)
@@ -233,8 +253,10 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 		check(w.Function, w.Uses)
 	}
 	for _, w := range routes.Workers {
-		if w.Trigger == routes.FromQueue && w.Function != localstack.JobWorker || w.Trigger == routes.OnSignIn && w.Function != localstack.RecordStaff {
-			t.Fatalf("the local stack runs %s and %s, the route table has %s for %s", localstack.JobWorker, localstack.RecordStaff, w.Function, w.Trigger)
+		if w.Trigger == routes.FromQueue && w.Function != localstack.JobWorker && w.Function != localstack.ImportWorker ||
+			w.Trigger == routes.OnSignIn && w.Function != localstack.RecordStaff {
+			t.Fatalf("the local stack runs %s, %s and %s, the route table has %s for %s", localstack.JobWorker, localstack.ImportWorker,
+				localstack.RecordStaff, w.Function, w.Trigger)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/emulators"
+	"github.com/clientdesk/clientdesk/internal/imports"
 	"github.com/clientdesk/clientdesk/internal/invitemail"
 	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/mail"
@@ -77,15 +79,21 @@ type Stack struct {
 	S3     *emulators.S3
 	Queue  emulators.Queue
 	Worker *jobs.Worker
-	stop   context.CancelFunc
-	done   chan struct{}
+	// ImportQueue and ImportWorker carry imports, polled the same way.
+	ImportQueue  emulators.Queue
+	ImportWorker *jobs.Worker
+	stop         context.CancelFunc
+	done         sync.WaitGroup
 }
 
 // ExportsBucket is the local bucket of export files.
 const ExportsBucket = "clientdesk-exports"
 
-// JobWorker is the export worker's function name.
-const JobWorker = "job-worker"
+// JobWorker is the export worker's function name; ImportWorker the import worker's.
+const (
+	JobWorker    = "job-worker"
+	ImportWorker = "import-worker"
+)
 
 // RecordStaff is the sign-in trigger's function, which the local token issuer runs.
 const RecordStaff = "record-staff"
@@ -200,8 +208,15 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 			return base + "/v1/jobs/" + j.ID
 		},
 		zone, func() time.Time { return a.Now() }, opts.Log)
+	if st.ImportQueue, err = sqsE.CreateQueue(ctx, "imports", retry, config.JobMaxAttempts); err != nil {
+		return err
+	}
+	importQueue := &jobs.Queue{Client: queue.Client, URL: st.ImportQueue.URL}
+	a.ImportQueue = importQueue
+	st.ImportWorker = imports.NewWorker(st.Store, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Phones,
+		func() time.Time { return a.Now() }, opts.Log)
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	st.stop, st.done = stop, make(chan struct{})
+	st.stop = stop
 	if bulk, ok := st.Worker.Runners[domain.JobBulk].(*jobs.Bulk); ok {
 		if opts.BulkPageSize > 0 {
 			bulk.PageSize = opts.BulkPageSize
@@ -210,15 +225,22 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 			bulk.Margin = opts.JobHandOver
 		}
 	}
-	timeout := time.Duration(routes.WorkerOf(JobWorker).TimeoutSeconds) * time.Second
-	poller := &Poller{Client: sqsE.Client(), URL: st.Queue.URL, Log: opts.Log, Timeout: timeout,
-		Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-			return st.Worker.Handle(routes.WithFunction(ctx, JobWorker), ev)
-		}}
-	go func() {
-		defer close(st.done)
-		poller.Run(pollCtx)
-	}()
+	for _, w := range []struct {
+		function string
+		queue    emulators.Queue
+		worker   *jobs.Worker
+	}{{JobWorker, st.Queue, st.Worker}, {ImportWorker, st.ImportQueue, st.ImportWorker}} {
+		timeout := time.Duration(routes.WorkerOf(w.function).TimeoutSeconds) * time.Second
+		poller := &Poller{Client: sqsE.Client(), URL: w.queue.URL, Log: opts.Log, Timeout: timeout,
+			Handler: func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+				return w.worker.Handle(routes.WithFunction(ctx, w.function), ev)
+			}}
+		st.done.Add(1)
+		go func() {
+			defer st.done.Done()
+			poller.Run(pollCtx)
+		}()
+	}
 	return nil
 }
 
@@ -253,7 +275,7 @@ func (unavailableMail) Send(context.Context, string, domain.RenderedMail) (strin
 func (st *Stack) Close() {
 	if st.stop != nil {
 		st.stop()
-		<-st.done
+		st.done.Wait()
 	}
 	if st.S3 != nil {
 		st.S3.Close()

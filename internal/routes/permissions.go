@@ -25,8 +25,9 @@ const (
 	// prefix, where staff upload the files to import.
 	ExportFiles Resource = "export-files"
 	ImportFiles Resource = "import-files"
-	// ExportQueue is the export queue.
+	// ExportQueue is the export queue (the job worker's); ImportQueue the import worker's.
 	ExportQueue Resource = "export-queue"
+	ImportQueue Resource = "import-queue"
 	// MailIdentity is the SES sender identity and its configuration set.
 	MailIdentity Resource = "mail-identity"
 	// UserPool is the staff's Cognito user pool.
@@ -42,8 +43,8 @@ func ComparePermissions(a, b Permission) int {
 
 // uses reads the permissions of the route table's shorthand: "dynamodb:GetItem" is on the
 // table, "dynamodb:Query@indexes" on its indexes, s3 actions on the export files
-// ("s3:PutObject@imports" on the import files), sqs on the export queue, ses on the mail
-// identity.
+// ("s3:PutObject@imports" on the import files), sqs on the export queue ("@imports": the
+// import queue), ses on the mail identity.
 func uses(actions ...string) []Permission {
 	out := make([]Permission, 0, len(actions))
 	for _, a := range actions {
@@ -53,6 +54,8 @@ func uses(actions ...string) []Permission {
 		switch service, _, _ := strings.Cut(action, ":"); {
 		case onIndexes:
 			res = TableIndexes
+		case onImports && service == "sqs":
+			res = ImportQueue
 		case onImports:
 			res = ImportFiles
 		case service == "dynamodb":

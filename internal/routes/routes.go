@@ -52,6 +52,8 @@ type Worker struct {
 	// needs, such as receiving and deleting messages, aside).
 	Uses    []Permission
 	Trigger Trigger
+	// Queue is the queue a FromQueue worker consumes (ExportQueue or ImportQueue).
+	Queue Resource
 }
 
 // Trigger is what invokes a worker.
@@ -94,8 +96,10 @@ const (
 	GetExport    = "getExport"
 	ListExports  = "listExports"
 
-	CreateImport = "createImport"
-	GetImport    = "getImport"
+	CreateImport        = "createImport"
+	GetImport           = "getImport"
+	UpdateImportMapping = "updateImportMapping"
+	ListImportErrors    = "listImportErrors"
 
 	ListClientEvents = "listClientEvents"
 	ListEvents       = "listEvents"
@@ -214,7 +218,11 @@ var All = []Route{
 	{Operation: ListExports, Method: "GET", Path: "/v1/exports", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: CreateImport, Method: "POST", Path: "/v1/imports", Access: Write,
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "s3:PutObject@imports")},
-	{Operation: GetImport, Method: "GET", Path: "/v1/imports/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:PutObject@imports")},
+	{Operation: GetImport, Method: "GET", Path: "/v1/imports/{id}", Access: Read,
+		Uses: uses("dynamodb:GetItem", "s3:PutObject@imports", "s3:GetObject")},
+	{Operation: UpdateImportMapping, Method: "PUT", Path: "/v1/imports/{id}/mapping", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage@imports")},
+	{Operation: ListImportErrors, Method: "GET", Path: "/v1/imports/{id}/errors", Access: Read, Uses: uses("dynamodb:GetItem", "dynamodb:Query")},
 	{Operation: ListJobs, Method: "GET", Path: "/v1/jobs", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: GetJob, Method: "GET", Path: "/v1/jobs/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: CancelJob, Method: "POST", Path: "/v1/jobs/{id}/cancel", Access: Write,
@@ -247,10 +255,16 @@ var All = []Route{
 // Workers are the functions under functions/ that no route invokes (queue consumers).
 var Workers = []Worker{
 	{Function: "record-staff", Trigger: OnSignIn, Uses: uses("dynamodb:UpdateItem", "cognito-idp:AdminListGroupsForUser")},
-	{Function: "job-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue,
+	{Function: "job-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue, Queue: ExportQueue,
 		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Query@indexes", "dynamodb:BatchGetItem",
 			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem",
 			"s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail", "sqs:SendMessage")},
+	// The import worker reads the uploaded files (it alone), checks every row against the
+	// clients (by their claims, then the clients), keeps the errors and writes the failing
+	// rows' file. Its own function: it links the spreadsheet readers, which nothing else needs.
+	{Function: "import-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue, Queue: ImportQueue,
+		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+			"s3:GetObject@imports", "s3:PutObject")},
 }
 
 // WorkerOf is the worker of a function (zero when there is none).

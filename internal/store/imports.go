@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -46,4 +49,116 @@ func (s *Store) GetImport(ctx context.Context, tenant, id string) (*domain.Impor
 		return nil, err
 	}
 	return &it.Import, nil
+}
+
+// StartImportCheck records im (its mapping changed, its status checking, job its check) in
+// place of the version expected, and queues job, in one transaction: a mapping changed by
+// someone else since the caller read the import fails with domain.ErrPreconditionFailed;
+// ErrTooManyJobs when the tenant has max jobs unfinished.
+func (s *Store) StartImportCheck(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error {
+	item, err := marshalItem(importItem{PK: importsPK(tenant), SK: im.ID, Expires: im.CreatedAt.Add(config.ImportRetention).Unix(), Import: *im})
+	if err != nil {
+		return err
+	}
+	writes, err := s.createJobWrites(tenant, job, max)
+	if err != nil {
+		return err
+	}
+	writes = append(writes, write{err: domain.ErrPreconditionFailed, item: types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("version = :v"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": number(expected)},
+	}}})
+	return s.transact(ctx, writes)
+}
+
+// ErrImportMoved is what recording a check's result meets when the import has moved on (a
+// new mapping, a new check): the result is for a version nobody will read.
+var ErrImportMoved = errors.New("import moved on to another version")
+
+// RecordImport replaces an import as a run of its job leaves it, on condition that it is
+// still at the same version and with the same job (ErrImportMoved otherwise).
+func (s *Store) RecordImport(ctx context.Context, tenant string, im *domain.Import) error {
+	item, err := marshalItem(importItem{PK: importsPK(tenant), SK: im.ID, Expires: im.CreatedAt.Add(config.ImportRetention).Unix(), Import: *im})
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, []write{{err: ErrImportMoved, item: types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("version = :v AND job_id = :job"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": number(im.Version), ":job": str(im.JobID)},
+	}}}})
+}
+
+// A check's errors live in the import's own partition, one item per row in error, by the
+// version checked and the row: T#<t>#IMPORT#<id> / E#<version>#<row>, both zero-padded so
+// that they sort as numbers. A new check writes under its own version; the old ones expire
+// with the import.
+
+func importPK(tenant, id string) string { return "T#" + tenant + "#IMPORT#" + id }
+
+func importErrorSK(version int64, row int) string { return fmt.Sprintf("E#%010d#%010d", version, row) }
+
+type importErrorItem struct {
+	PK      string                  `json:"PK"`
+	SK      string                  `json:"SK"`
+	Expires int64                   `json:"expires_at"`
+	Row     int                     `json:"row"`
+	Errors  []domain.ImportRowError `json:"errors"`
+}
+
+// PutImportErrors records the rows in error a check found (each row's errors together), in
+// BatchWriteItem requests of 25: a row written again by a second run of the check is
+// replaced, never doubled.
+func (s *Store) PutImportErrors(ctx context.Context, tenant string, im *domain.Import, rows [][]domain.ImportRowError) error {
+	reqs := make([]types.WriteRequest, 0, len(rows))
+	for _, errs := range rows {
+		if len(errs) == 0 {
+			continue
+		}
+		item, err := marshalItem(importErrorItem{PK: importPK(tenant, im.ID), SK: importErrorSK(im.Version, errs[0].Row),
+			Expires: im.CreatedAt.Add(config.ImportRetention).Unix(), Row: errs[0].Row, Errors: errs})
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+// ImportErrorPage is a page of a check's errors, by row, and the cursor of the next page.
+type ImportErrorPage struct {
+	Items      []domain.ImportRowError
+	NextCursor string
+}
+
+// ImportErrors returns a page of the rows in error of an import's check at version, in row
+// order: limit rows (each with all its errors), after cursor.
+func (s *Store) ImportErrors(ctx context.Context, tenant string, im *domain.Import, cursor string, limit int) (ImportErrorPage, error) {
+	pk, prefix := importPK(tenant, im.ID), fmt.Sprintf("E#%010d#", im.Version)
+	in := s.query(pk, true)
+	in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :prefix)")
+	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
+	in.ExpressionAttributeValues[":prefix"] = str(prefix)
+	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
+		partition: map[string]string{Schema.Keys.Partition: pk},
+		sortAttr:  Schema.Keys.Sort, sortFits: func(sk string) bool { return strings.HasPrefix(sk, prefix) }}
+	selection := "import-errors|" + im.ID + "|" + strconv.FormatInt(im.Version, 10)
+	if err := p.startAt(tenant, selection, cursor); err != nil {
+		return ImportErrorPage{}, err
+	}
+	items, position, err := s.collect(ctx, p, limit, nil)
+	if err != nil {
+		return ImportErrorPage{}, err
+	}
+	page := ImportErrorPage{Items: []domain.ImportRowError{}}
+	if position != nil {
+		page.NextCursor = encodeCursor(tenant, selection, position)
+	}
+	for _, item := range items {
+		it, err := decode[importErrorItem](item)
+		if err != nil {
+			return ImportErrorPage{}, err
+		}
+		page.Items = append(page.Items, it.Errors...)
+	}
+	return page, nil
 }

@@ -44,24 +44,33 @@ func (s *Store) jobItem(tenant string, j *domain.Job) (map[string]types.Attribut
 // CreateJob records a queued job, on condition that the tenant has fewer than max jobs
 // unfinished (ErrTooManyJobs otherwise), with the request's idempotency record.
 func (s *Store) CreateJob(ctx context.Context, tenant string, j *domain.Job, max int, idem *Idempotency) error {
-	item, err := s.jobItem(tenant, j)
-	if err != nil {
-		return err
-	}
 	writes, err := s.withIdempotency(tenant, idem)
 	if err != nil {
 		return err
 	}
-	writes = append(writes, write{err: ErrTooManyJobs, item: types.TransactWriteItem{Update: &types.Update{
+	jw, err := s.createJobWrites(tenant, j, max)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, append(writes, jw...))
+}
+
+// createJobWrites are a new job's writes: the tenant's count of jobs running, on condition
+// that it stays under max, and the job.
+func (s *Store) createJobWrites(tenant string, j *domain.Job, max int) ([]write, error) {
+	item, err := s.jobItem(tenant, j)
+	if err != nil {
+		return nil, err
+	}
+	return []write{{err: ErrTooManyJobs, item: types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(s.table),
 		Key:                       key(jobsPK(tenant), runningSK),
 		UpdateExpression:          aws.String("ADD running :one"),
 		ConditionExpression:       aws.String("attribute_not_exists(running) OR running < :max"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": number(1), ":max": number(int64(max))},
-	}}}, write{err: fmt.Errorf("job %s exists", j.ID), item: types.TransactWriteItem{Put: &types.Put{
+	}}}, {err: fmt.Errorf("job %s exists", j.ID), item: types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}})
-	return s.transact(ctx, writes)
+	}}}}, nil
 }
 
 // GetJob reads a job (strongly consistent); domain.ErrJobNotFound when there is none.

@@ -1,0 +1,248 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/store"
+)
+
+// mappingColumn is a column as a mapping request sets it: its position and its target ("" or
+// absent: not read). The header may come back as GET gave it; it is the file's, not changed.
+type mappingColumn struct {
+	Index  int
+	Target string
+}
+
+// updateImportMapping: PUT /v1/imports/{id}/mapping {mode, match, default_country, columns}
+// → 202 with the import, checking: a check of every row starts (a job of the import worker)
+// with this mapping, and replaces the last one's report. Each member left out keeps its value
+// (the first time: create, matched on e-mail, the columns detected, France for a request in
+// French); columns can be set once a check has read the headers. If-Match honoured: the
+// import's version changes with each mapping, so a commit of a report another mapping has
+// replaced is refused.
+func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, error) {
+	id, err := r.uuidParam("id")
+	if err != nil {
+		return nil, err
+	}
+	allowed, _, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	if err != nil {
+		return nil, err
+	}
+	body, err := r.body("application/json")
+	if err != nil {
+		return nil, err
+	}
+	d, err := domain.NewObjectDecoder(body)
+	if err != nil {
+		return nil, err
+	}
+	var mode, match, country string
+	var rawColumns []json.RawMessage
+	d.Members([]string{"mode", "match", "default_country", "columns"}, nil)
+	d.Field("mode", &mode, "string")
+	d.Field("match", &match, "string")
+	d.Field("default_country", &country, "string")
+	d.Field("columns", &rawColumns, "array")
+	columns := make([]mappingColumn, len(rawColumns))
+	for i, raw := range rawColumns {
+		d.Element("columns", i, raw, func(e *domain.ObjectDecoder) {
+			e.Members([]string{"index", "target", "header"}, nil)
+			e.Field("index", &columns[i].Index, "integer")
+			e.Field("target", &columns[i].Target, "string")
+			if !e.Has("index") {
+				e.Fail("index", domain.FieldRequired, "")
+			}
+		})
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if allowed != nil && !allowed(im.Version) {
+		return nil, domain.ErrPreconditionFailed
+	}
+	next := *im
+	if mode != "" {
+		next.Mode = mode
+	}
+	if match != "" {
+		next.Match = match
+	}
+	if d.Has("default_country") {
+		next.Country = strings.ToUpper(strings.TrimSpace(country))
+	}
+	if next.Mode == "" {
+		next.Mode = domain.ImportCreateOnly
+	}
+	if next.Match == "" {
+		next.Match = domain.ImportMatchEmail
+	}
+	if !d.Has("default_country") && im.Mode == "" && r.lang == "fr" {
+		next.Country = "FR"
+	}
+	var errs []domain.FieldError
+	if !slices.Contains(domain.ImportModes, next.Mode) {
+		errs = append(errs, domain.FieldError{Pointer: "/mode", Code: domain.FieldInvalidValue, Param: "create, update, create_or_update"})
+	}
+	if !slices.Contains(domain.ImportMatches, next.Match) {
+		errs = append(errs, domain.FieldError{Pointer: "/match", Code: domain.FieldInvalidValue, Param: "email, code"})
+	}
+	if next.Country != "" && !domain.ValidCountry(next.Country) {
+		errs = append(errs, domain.FieldError{Pointer: "/default_country", Code: domain.FieldInvalidCountry})
+	}
+	if d.Has("columns") {
+		set, cerrs, err := a.mappingColumns(ctx, r.who.Tenant, im, columns)
+		if err != nil {
+			return nil, err
+		}
+		errs = append(errs, cerrs...)
+		next.Columns, next.ColumnsSet = set, true
+	}
+	if err := domain.Invalid(errs); err != nil {
+		return nil, err
+	}
+	jobID, err := a.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := domain.At(a.Now())
+	next.Version, next.Status, next.JobID, next.UpdatedAt = im.Version+1, domain.ImportChecking, jobID, now
+	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
+		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
+		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseCheck}}
+	err = a.Imports.StartImportCheck(ctx, r.who.Tenant, &next, im.Version, job, a.MaxRunningJobs)
+	if errors.Is(err, store.ErrTooManyJobs) {
+		return nil, &domain.Error{Code: domain.CodeTooManyJobs}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := a.ImportQueue.SendJob(ctx, r.who.Tenant, jobID); err != nil {
+		// The check stays queued; the same mapping sent again starts another.
+		return nil, &domain.Error{Code: domain.CodeUnavailable}
+	}
+	view, err := a.importView(ctx, r.who.Tenant, &next)
+	if err != nil {
+		return nil, err
+	}
+	return jsonResponse(http.StatusAccepted, view, map[string]string{"ETag": domain.ETagOf(next.Version), "Location": "/v1/jobs/" + jobID})
+}
+
+// mappingColumns checks the columns a mapping sets against the file's headers, as the last
+// check read them: each position once and within the file, each target one a column can
+// fill, at most once, and a name column without first and last name columns.
+func (a *API) mappingColumns(ctx context.Context, tenant string, im *domain.Import, columns []mappingColumn) ([]domain.ImportColumn, []domain.FieldError, error) {
+	if len(im.Columns) == 0 {
+		return nil, []domain.FieldError{{Pointer: "/columns", Code: domain.FieldColumnsUnknown}}, nil
+	}
+	defs, _, err := a.Fields.GetDefinitions(ctx, tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	set := make([]domain.ImportColumn, len(im.Columns))
+	for i, c := range im.Columns {
+		set[i] = domain.ImportColumn{Index: c.Index, Header: c.Header}
+	}
+	var errs []domain.FieldError
+	used := map[string]bool{}
+	seen := map[int]bool{}
+	for i, c := range columns {
+		at := "/columns/" + strconv.Itoa(i)
+		switch {
+		case c.Index < 0 || c.Index >= len(set):
+			errs = append(errs, domain.FieldError{Pointer: at + "/index", Code: domain.FieldOutOfRange, Param: "0–" + strconv.Itoa(len(set)-1)})
+			continue
+		case seen[c.Index]:
+			errs = append(errs, domain.FieldError{Pointer: at + "/index", Code: domain.FieldDuplicate})
+			continue
+		}
+		seen[c.Index] = true
+		if c.Target == "" {
+			continue
+		}
+		switch {
+		case !domain.IsImportTarget(c.Target, defs):
+			errs = append(errs, domain.FieldError{Pointer: at + "/target", Code: domain.FieldInvalidValue, Param: c.Target})
+			continue
+		case used[c.Target]:
+			errs = append(errs, domain.FieldError{Pointer: at + "/target", Code: domain.FieldDuplicate})
+			continue
+		}
+		used[c.Target] = true
+		set[c.Index].Target = c.Target
+	}
+	if used[domain.TargetFullName] && (used["first_name"] || used["last_name"]) {
+		errs = append(errs, domain.FieldError{Pointer: "/columns", Code: domain.FieldNamesTwice})
+	}
+	return set, errs, nil
+}
+
+// importErrorView is a problem of a row, worded in the reader's language.
+type importErrorView struct {
+	domain.ImportRowError
+	Message string `json:"message"`
+}
+
+type importErrorPage struct {
+	Items      []importErrorView `json:"items"`
+	NextCursor *string           `json:"next_cursor"`
+}
+
+// listImportErrors: GET /v1/imports/{id}/errors?limit&cursor, the problems the last check
+// found, by row (a page holds limit rows, each with all its problems), each with its column's
+// header and a message in French or English.
+func (a *API) listImportErrors(ctx context.Context, r *request) (*response, error) {
+	id, err := r.uuidParam("id")
+	if err != nil {
+		return nil, err
+	}
+	q, err := r.query("limit", "cursor")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := intParam(q, "limit", DefaultLimit, 1, MaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	out := importErrorPage{Items: []importErrorView{}}
+	if im.Report != nil && im.Report.Errors > 0 {
+		page, err := a.Imports.ImportErrors(ctx, r.who.Tenant, im, q["cursor"], limit)
+		if errors.Is(err, domain.ErrInvalidCursor) {
+			return nil, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+		}
+		if err != nil {
+			return nil, err
+		}
+		headers := make([]string, len(im.Columns))
+		for i, c := range im.Columns {
+			headers[i] = c.Header
+		}
+		for _, e := range page.Items {
+			if e.Column >= 0 && e.Column < len(headers) {
+				e.Header = headers[e.Column]
+			}
+			out.Items = append(out.Items, importErrorView{ImportRowError: e, Message: domain.ImportMessage(e, headers, r.lang)})
+		}
+		if page.NextCursor != "" {
+			out.NextCursor = &page.NextCursor
+		}
+	} else if q["cursor"] != "" {
+		return nil, domain.Errorf(domain.CodeInvalidCursor, "cursor")
+	}
+	return jsonResponse(http.StatusOK, out, map[string]string{"ETag": domain.ETagOf(im.Version)})
+}
