@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,4 +156,42 @@ func TestForgedCursors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// jobQueue records the jobs a handler queues.
+type jobQueue struct{ sent atomic.Int64 }
+
+func (q *jobQueue) SendJob(context.Context, string, string) error { q.sent.Add(1); return nil }
+
+// A mapping body, an If-Match and a language from anyone: never a 5xx; a mapping accepted
+// queues its check.
+func FuzzImportMapping(f *testing.F) {
+	f.Add(`{"mode":"create_or_update","match":"email","default_country":"FR","columns":[{"index":0,"target":"first_name"}]}`, `"1"`, "fr")
+	f.Add(`{"columns":[{"index":-1},{"index":2,"target":"custom_fields.x"},{"index":1,"target":"full_name"},{"index":0,"target":"first_name"}]}`, "*", "en")
+	f.Add(`{"columns":[null,1,{"index":"0"},{"target":"email"}],"mode":7}`, "", "")
+	f.Add(`{"columns":{"index":0}}`, `W/"1", "x"`, "fr")
+	f.Add(`{"default_country":"eu","match":"","mode":"update"}`, `"`, "de")
+	f.Add(`{"columns":[{"index":99999999999999999999}]}`, `"2"`, "fr")
+	h := newHarness(f)
+	queue := &jobQueue{}
+	h.api.ImportQueue, h.api.MaxRunningJobs = queue, 1<<30
+	ev := event(f, "update-import-mapping")
+	id := strings.TrimSuffix(strings.TrimPrefix(ev.RawPath, "/v1/imports/"), "/mapping")
+	im := &domain.Import{ID: id, FileName: "clients.csv", Format: "csv", Size: 10, Status: domain.ImportChecked, Version: 1,
+		CreatedAt: domain.At(clock), UpdatedAt: domain.At(clock),
+		Columns: []domain.ImportColumn{{Index: 0, Header: "Prénom"}, {Index: 1, Header: "E-mail"}, {Index: 2, Header: "Nom"}}}
+	if err := h.api.Imports.CreateImport(context.Background(), "agency-1", im, nil); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body, ifMatch, lang string) {
+		h.t = t
+		before := queue.sent.Load()
+		resp := h.call(withHeader(withHeader(withBody(ev, body), "if-match", ifMatch), "accept-language", lang))
+		if resp.StatusCode >= 500 {
+			t.Fatalf("%s (If-Match %q): %d %s", body, ifMatch, resp.StatusCode, resp.Body)
+		}
+		if queued := queue.sent.Load() - before; (resp.StatusCode == 202) != (queued == 1) {
+			t.Fatalf("%s: %d and %d checks queued", body, resp.StatusCode, queued)
+		}
+	})
 }

@@ -54,7 +54,7 @@ var (
 
 // Targets a column of an import can fill: the keys of the export's columns that a person may
 // write (an export re-imports as it is), and full_name, a "Name" column split into first and
-// last name; and custom.<key> for each custom field.
+// last name; and custom_fields.<key> for each custom field.
 const (
 	TargetFullName = "full_name"
 	TargetPhone1   = "phone_1"
@@ -76,7 +76,7 @@ func IsImportTarget(target string, defs Definitions) bool {
 }
 
 // ImportColumn is a column of the file (by its position from 0 and its header) and the
-// target it fills: a client field's export key, full_name, phone_1, phone_2, or custom.<key>;
+// target it fills: a client field's export key, full_name, phone_1, phone_2, or custom_fields.<key>;
 // "" leaves the column unread.
 type ImportColumn struct {
 	Index  int    `json:"index"`

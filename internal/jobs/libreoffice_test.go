@@ -33,11 +33,7 @@ import (
 // ticked for the next files, and Excel always behaves so) gets dates; the test checks that
 // case too. In the XLSX export, dates are dates whatever the settings.
 func TestOpensInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("SKIPPED: LibreOffice (soffice) is not installed here, so no export was opened in a spreadsheet program. " +
-			"`make test` installs Debian's libreoffice-calc-nogui through infra/tools/libreoffice.sh and said why it could not.")
-	}
+	soffice := needLibreOffice(t, "no export")
 	defaults := csvDialogDefaults(t)
 	paris, _ := time.LoadLocation("Europe/Paris")
 	defs, cols, clients := testClients()
@@ -110,24 +106,11 @@ func TestOpensInLibreOffice(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := write(tc.name, tc.format, tc.dialect)
-			args := []string{"--headless", "-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--convert-to", "xlsx", "--outdir", filepath.Join(dir, "out")}
+			filter := ""
 			if tc.format == domain.FormatCSV {
-				args = append(args, "--infilter=Text - txt - csv (StarCalc):"+defaults.options(tc.language, tc.special))
+				filter = defaults.options(tc.language, tc.special)
 			}
-			cmd := exec.Command(soffice, append(args, path)...)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("soffice: %v\n%s", err, out)
-			}
-			converted := filepath.Join(dir, "out", strings.TrimSuffix(tc.name, filepath.Ext(tc.name))+".xlsx")
-			raw, err := os.ReadFile(converted)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := excelize.OpenReader(bytes.NewReader(raw))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			f, raw := openInLibreOffice(t, soffice, path, filter)
 			sheet := f.GetSheetList()[0]
 			rows, _ := f.GetRows(sheet)
 			if len(rows) != 4 || len(rows[0]) != len(cols) {
@@ -140,22 +123,114 @@ func TestOpensInLibreOffice(t *testing.T) {
 				// LibreOffice understood the layout: it keeps it when it saves.
 				checkSheetLayout(t, f, sheet, len(cols), false)
 			}
-			for _, c := range tc.cells {
-				value, _ := f.GetCellValue(sheet, c.ref, excelize.Options{RawCellValue: true})
-				typ, _ := f.GetCellType(sheet, c.ref)
-				is := text
-				if typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber {
-					is = number
-					if shown, _ := f.GetCellValue(sheet, c.ref); strings.ContainsAny(shown, "/:") || strings.Count(shown, "-") == 2 {
-						is = date
-					}
-				}
-				if is != c.is || !sameCell(value, c.shows, c.is) {
-					t.Errorf("%s: LibreOffice has %s %q, want %s %q", c.ref, is, value, c.is, c.shows)
-				}
-			}
+			checkCells(t, f, sheet, tc.cells)
 		})
 	}
+}
+
+// needLibreOffice is the path of soffice; without it the test says loudly what it could not
+// open (what), and why.
+func needLibreOffice(t *testing.T, what string) string {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("SKIPPED: LibreOffice (soffice) is not installed here, so " + what + " was opened in a spreadsheet program. " +
+			"`make test` installs Debian's libreoffice-calc-nogui through infra/tools/libreoffice.sh and said why it could not.")
+	}
+	return soffice
+}
+
+// openInLibreOffice opens the file at path in LibreOffice Calc (a CSV with the Text Import
+// filter's options), saves what it made as XLSX beside it and reads that back: the workbook,
+// and its bytes. The file is closed at the test's end.
+func openInLibreOffice(t *testing.T, soffice, path, csvFilter string) (*excelize.File, []byte) {
+	t.Helper()
+	dir := filepath.Dir(path)
+	args := []string{"--headless", "-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--convert-to", "xlsx", "--outdir", filepath.Join(dir, "out")}
+	if csvFilter != "" {
+		args = append(args, "--infilter=Text - txt - csv (StarCalc):"+csvFilter)
+	}
+	if out, err := exec.Command(soffice, append(args, path)...).CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	name := filepath.Base(path)
+	raw, err := os.ReadFile(filepath.Join(dir, "out", strings.TrimSuffix(name, filepath.Ext(name))+".xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f, raw
+}
+
+// checkCells compares what LibreOffice has in each cell with what a person should see there,
+// and what the cell is (text, number, date).
+func checkCells(t *testing.T, f *excelize.File, sheet string, cells []loCell) {
+	t.Helper()
+	for _, c := range cells {
+		value, _ := f.GetCellValue(sheet, c.ref, excelize.Options{RawCellValue: true})
+		typ, _ := f.GetCellType(sheet, c.ref)
+		is := "text"
+		if typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber {
+			is = "number"
+			if shown, _ := f.GetCellValue(sheet, c.ref); strings.ContainsAny(shown, "/:") || strings.Count(shown, "-") == 2 {
+				is = "date"
+			}
+		}
+		if is != c.is || !sameCell(value, c.shows, c.is) {
+			t.Errorf("%s: LibreOffice has %s %q, want %s %q", c.ref, is, value, c.is, c.shows)
+		}
+	}
+}
+
+// An import's failing rows, as a person opens them to fix them (French, ";"): each cell as
+// the person typed it in their file — a phone and a postal code kept as text with their +
+// and zeros, a number as a number, a formula shown as text, never evaluated — and the
+// problems in the last column.
+func TestFailingRowsOpenInLibreOffice(t *testing.T) {
+	soffice := needLibreOffice(t, "no file of failing rows")
+	defaults := csvDialogDefaults(t)
+	var buf bytes.Buffer
+	headers := []string{"Prénom", "Téléphone", "CP", "Montant", "Note", "erreur"}
+	kinds := []domain.CellKind{domain.CellText, domain.CellDigits, domain.CellDigits, domain.CellText, domain.CellText, domain.CellText}
+	w, err := NewCSVWriter(&buf, headers, kinds, domain.DialectOf("fr", ';', time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]string{
+		{"Hélène", "+33 6 12 34 56 78", "01000", "1 234,50", "=1+1", "«\u00a0E-mail\u00a0»\u00a0: Adresse e-mail invalide."},
+		{"Zoé; «\u00a0fille\u00a0»", "0612345678", "", "12,5", "ligne 1\nligne 2", "Même e-mail ou code client que la ligne 2 du fichier."},
+	}
+	for _, r := range rows {
+		if err := w.WriteCells(r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "clients-erreurs.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, raw := openInLibreOffice(t, soffice, path, defaults.options("1036", false))
+	if regexp.MustCompile(`<f[ >]`).Match(sheetXML(t, raw)) {
+		t.Fatal("a formula in the sheet LibreOffice made")
+	}
+	sheet := f.GetSheetList()[0]
+	if got, _ := f.GetRows(sheet); len(got) != 3 || len(got[0]) != len(headers) {
+		t.Fatalf("LibreOffice made %q", got)
+	}
+	checkCells(t, f, sheet, []loCell{
+		{"A1", "Prénom", "text"}, {"F1", "erreur", "text"},
+		{"A2", "Hélène", "text"}, {"B2", "\u2060+33 6 12 34 56 78", "text"}, {"C2", "\u206001000", "text"},
+		{"D2", "1234.5", "number"}, {"E2", "'=1+1", "text"}, {"F2", "«\u00a0E-mail\u00a0»\u00a0: Adresse e-mail invalide.", "text"},
+		{"A3", "Zoé; «\u00a0fille\u00a0»", "text"}, {"B3", "\u20600612345678", "text"}, {"D3", "12.5", "number"},
+		{"E3", "ligne 1\nligne 2", "text"}, {"F3", "Même e-mail ou code client que la ligne 2 du fichier.", "text"},
+	})
 }
 
 // loCell is what a person sees in a cell and what the cell is (text, number, date).

@@ -1,6 +1,7 @@
 package localstack_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/clientdesk/clientdesk/internal/localstack"
 )
@@ -305,4 +307,52 @@ func winLatin1(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// An XLSX file is checked as a CSV is: its first sheet, the cells as the sheet shows them (a
+// formula's value, never computed here), a date cell read as a date.
+func TestImportCheckXLSX(t *testing.T) {
+	e := start(t)
+	tok := e.staff("editor")
+	if r := e.do("POST", "/v1/client-fields", e.staff("admin"), `{"key":"since","label":{"fr":"Client depuis","en":"Customer since"},"type":"date"}`); r.status != 201 {
+		t.Fatalf("field: %d %s", r.status, r.body)
+	}
+	x := excelize.NewFile()
+	sheet := x.GetSheetName(0)
+	for ref, v := range map[string]any{
+		"A1": "First name", "B1": "Last name", "C1": "Email", "D1": "Customer since", "E1": "Phone",
+		"A2": "Helen", "B2": "Martin", "C2": "helen@example.com", "D2": time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), "E2": "+44 20 7946 0958",
+		"A3": "Bob", "B3": "Smith", "C3": "not an address",
+	} {
+		if err := x.SetCellValue(sheet, ref, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.SetCellFormula(sheet, "B4", `"Lee"`); err != nil {
+		t.Fatal(err)
+	}
+	_ = x.SetCellValue(sheet, "A4", "Ann")
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	im := e.upload(tok, "clients.xlsx", buf.String())
+	id := im["id"].(string)
+	if r := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{}`); r.status != 202 {
+		t.Fatalf("mapping: %d %s", r.status, r.body)
+	}
+	got, _ := e.waitImport(tok, id)
+	rep, _ := got["report"].(map[string]any)
+	read, _ := got["read"].(map[string]any)
+	if got["status"] != "checked" || rep["rows"] != 3.0 || rep["to_create"] != 2.0 || rep["in_error"] != 1.0 || read["format"] != "xlsx" || read["sheet"] != sheet {
+		t.Fatalf("checked: %v", got)
+	}
+	cols := got["columns"].([]any)
+	if c := cols[3].(map[string]any); c["target"] != "custom_fields.since" {
+		t.Errorf("a custom field's label maps to it: %v", cols)
+	}
+	errs := e.do("GET", "/v1/imports/"+id+"/errors", tok, "").json(t)["items"].([]any)
+	if len(errs) != 1 || errs[0].(map[string]any)["row"] != 3.0 || errs[0].(map[string]any)["code"] != "invalid_email" {
+		t.Fatalf("errors %v", errs)
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 )
@@ -17,4 +18,11 @@ func SetMaxSortedMatches(n int) (restore func()) {
 // transaction: fast on any emulator), for benchmarks outside the package.
 func Seed(ctx context.Context, s *Store, tenant string, n int) ([]*domain.Client, error) {
 	return seed(ctx, s, tenant, n)
+}
+
+// ImportErrorsCursor forges a cursor of an import's errors with a valid fingerprint, placed
+// at sort key sk of the import's partition.
+func ImportErrorsCursor(tenant string, im *domain.Import, sk string) string {
+	return encodeCursor(tenant, "import-errors|"+im.ID+"|"+strconv.FormatInt(im.Version, 10), map[string]string{
+		Schema.Keys.Partition: importPK(tenant, im.ID), Schema.Keys.Sort: sk})
 }
