@@ -93,7 +93,7 @@ type JobStore interface {
 type ImportStore interface {
 	CreateImport(ctx context.Context, tenant string, im *domain.Import, idem *store.Idempotency) error
 	GetImport(ctx context.Context, tenant, id string) (*domain.Import, error)
-	StartImportCheck(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error
+	StartImportJob(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error
 	ImportErrors(ctx context.Context, tenant string, im *domain.Import, cursor string, limit int) (store.ImportErrorPage, error)
 }
 
@@ -263,6 +263,7 @@ func (a *API) needs() map[string][]need {
 		routes.CreateImport:        {{"an upload signer (API.Uploads)", a.Uploads != nil}},
 		routes.GetImport:           {{"an upload signer (API.Uploads) and a download signer (API.Downloads)", a.Uploads != nil && a.Downloads != nil}},
 		routes.UpdateImportMapping: {{"the import queue (API.ImportQueue) and a limit", a.ImportQueue != nil && a.MaxRunningJobs > 0}},
+		routes.CommitImport:        {{"the import queue (API.ImportQueue) and a limit", a.ImportQueue != nil && a.MaxRunningJobs > 0}},
 	}
 }
 

@@ -115,7 +115,7 @@ func (a *API) getImport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonResponse(http.StatusOK, view, nil)
+	return jsonResponse(http.StatusOK, view, map[string]string{"ETag": domain.ETagOf(im.Version)})
 }
 
 // importView is an import with its upload while its file is awaited.

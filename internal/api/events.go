@@ -100,6 +100,7 @@ type eventView struct {
 	Details     map[string]string `json:"details,omitempty"`
 	RequestID   string            `json:"request_id,omitempty"`
 	JobID       string            `json:"job_id,omitempty"`
+	ImportID    string            `json:"import_id,omitempty"`
 	Redacted    bool              `json:"redacted"`
 }
 
@@ -110,7 +111,8 @@ type changeView struct {
 
 func viewEvent(e *domain.Event, defs domain.Definitions) eventView {
 	v := eventView{ID: e.ID, ClientID: e.ClientID, At: e.At, Actor: e.Actor, Action: e.Action, ActionLabel: domain.ActionLabel(e.Action),
-		Changes: make([]changeView, 0, len(e.Changes)), Details: e.Details, RequestID: e.RequestID, JobID: e.JobID, Redacted: e.Redacted}
+		Changes: make([]changeView, 0, len(e.Changes)), Details: e.Details, RequestID: e.RequestID, JobID: e.JobID, ImportID: e.ImportID,
+		Redacted: e.Redacted}
 	for _, c := range e.Changes {
 		v.Changes = append(v.Changes, changeView{Change: c, Label: domain.FieldLabel(c.Field, defs)})
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/store"
@@ -72,6 +73,9 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 	if allowed != nil && !allowed(im.Version) {
 		return nil, domain.ErrPreconditionFailed
 	}
+	if im.Status == domain.ImportCommitting || im.Status == domain.ImportCommitted {
+		return nil, &domain.Error{Code: domain.CodeImportCommitted}
+	}
 	next := *im
 	if mode != "" {
 		next.Mode = mode
@@ -121,22 +125,7 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
 		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
 		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseCheck}}
-	err = a.Imports.StartImportCheck(ctx, r.who.Tenant, &next, im.Version, job, a.MaxRunningJobs)
-	if errors.Is(err, store.ErrTooManyJobs) {
-		return nil, &domain.Error{Code: domain.CodeTooManyJobs}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := a.ImportQueue.SendJob(ctx, r.who.Tenant, jobID); err != nil {
-		// The check stays queued; the same mapping sent again starts another.
-		return nil, &domain.Error{Code: domain.CodeUnavailable}
-	}
-	view, err := a.importView(ctx, r.who.Tenant, &next)
-	if err != nil {
-		return nil, err
-	}
-	return jsonResponse(http.StatusAccepted, view, map[string]string{"ETag": domain.ETagOf(next.Version), "Location": "/v1/jobs/" + jobID})
+	return a.startImportJob(ctx, r, im, &next, job)
 }
 
 // mappingColumns checks the columns a mapping sets against the file's headers, as the last
@@ -245,4 +234,105 @@ func (a *API) listImportErrors(ctx context.Context, r *request) (*response, erro
 		return nil, domain.Errorf(domain.CodeInvalidCursor, "cursor")
 	}
 	return jsonResponse(http.StatusOK, out, map[string]string{"ETag": domain.ETagOf(im.Version)})
+}
+
+// commitImport: POST /v1/imports/{id}/commit, If-Match required (the version whose report
+// the person read) → 202 with the import, committing: a job writes every row the check found
+// good (rows now in error are skipped and listed), each client once however often the job
+// runs. A commit after a new mapping or upload names an older version: 412.
+func (a *API) commitImport(ctx context.Context, r *request) (*response, error) {
+	id, err := r.uuidParam("id")
+	if err != nil {
+		return nil, err
+	}
+	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	if err != nil {
+		return nil, err
+	}
+	if !present {
+		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
+	}
+	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed(im.Version) {
+		return nil, domain.ErrPreconditionFailed
+	}
+	switch im.Status {
+	case domain.ImportChecked:
+	case domain.ImportCommitting, domain.ImportCommitted:
+		return nil, &domain.Error{Code: domain.CodeImportCommitted}
+	default:
+		return nil, &domain.Error{Code: domain.CodeImportNotChecked}
+	}
+	jobID, err := a.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := domain.At(a.Now())
+	next := *im
+	next.Version, next.Status, next.JobID, next.UpdatedAt, next.Result = im.Version+1, domain.ImportCommitting, jobID, now, &domain.ImportResult{}
+	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
+		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
+		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseCommit}}
+	return a.startImportJob(ctx, r, im, &next, job)
+}
+
+// startImportJob records next in place of im with job queued, and hands the job to the
+// import worker: 202 with the import.
+func (a *API) startImportJob(ctx context.Context, r *request, im, next *domain.Import, job *domain.Job) (*response, error) {
+	err := a.Imports.StartImportJob(ctx, r.who.Tenant, next, im.Version, job, a.MaxRunningJobs)
+	if errors.Is(err, store.ErrTooManyJobs) {
+		return nil, &domain.Error{Code: domain.CodeTooManyJobs}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := a.ImportQueue.SendJob(ctx, r.who.Tenant, job.ID); err != nil {
+		// The job stays queued; the request sent again (with the new version) starts another.
+		return nil, &domain.Error{Code: domain.CodeUnavailable}
+	}
+	view, err := a.importView(ctx, r.who.Tenant, next)
+	if err != nil {
+		return nil, err
+	}
+	return jsonResponse(http.StatusAccepted, view, map[string]string{"ETag": domain.ETagOf(next.Version), "Location": "/v1/jobs/" + job.ID})
+}
+
+// CreateImported creates a client from an import's row, with the id the row's commit gives
+// it (the same on every run, so a run again finds it made), its event naming the import and
+// the job: as a POST /v1/clients would, unique e-mail and code, counts and filing in the
+// same transaction.
+func (a *API) CreateImported(ctx context.Context, tenant string, job *domain.Job, id string, f domain.Fields, defs domain.Definitions, defsVersion int64) error {
+	now := a.Now()
+	c := domain.NewClient(id, f, now)
+	ev, err := a.importEvent(ctx, tenant, job, id, domain.ActionCreated, now)
+	if err != nil {
+		return err
+	}
+	ev.Changes = domain.Diff(nil, c)
+	return a.Clients.CreateClient(ctx, tenant, c, defs, defsVersion, nil, ev)
+}
+
+// UpdateImported gives old the fields an import's row makes it have, under old's version,
+// with its event naming the import and the job.
+func (a *API) UpdateImported(ctx context.Context, tenant string, job *domain.Job, old *domain.Client, f domain.Fields, defs domain.Definitions) error {
+	now := a.Now()
+	next := old.Revise(f, now)
+	ev, err := a.importEvent(ctx, tenant, job, old.ID, domain.ActionUpdated, now)
+	if err != nil {
+		return err
+	}
+	ev.Changes = domain.Diff(old, next)
+	return a.Clients.UpdateClient(ctx, tenant, old, next, defs, ev)
+}
+
+func (a *API) importEvent(ctx context.Context, tenant string, job *domain.Job, clientID string, action domain.Action, now time.Time) (*domain.Event, error) {
+	ev, err := a.event(ctx, tenant, job.Requester(), "", clientID, action, now)
+	if err != nil {
+		return nil, err
+	}
+	ev.JobID, ev.ImportID = job.ID, job.Import.ImportID
+	return ev, nil
 }

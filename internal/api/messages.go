@@ -144,6 +144,12 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeConfirmMismatch: {
 		text{"Count not confirmed", "Nombre non confirmé"},
 		text{"This action would change %s client(s), not the number you confirmed: nothing changed. Check the selection and confirm that number.", "Cette action modifierait %s client(s), pas le nombre que vous avez confirmé : rien n’a changé. Vérifiez la sélection et confirmez ce nombre."}},
+	domain.CodeImportNotChecked: {
+		text{"Import not checked", "Import non vérifié"},
+		text{"Only an import whose check has ended can be committed: set its mapping (PUT …/mapping) and wait for its report.", "Seul un import dont la vérification est terminée peut être validé : choisissez son association de colonnes (PUT …/mapping) et attendez son rapport."}},
+	domain.CodeImportCommitted: {
+		text{"Import committed", "Import validé"},
+		text{"This import is committed or being committed: its mapping no longer changes. Start a new import for another file.", "Cet import est validé ou en cours de validation : ses colonnes ne changent plus. Lancez un nouvel import pour un autre fichier."}},
 	domain.CodeJobNotFound: {
 		text{"Job not found", "Tâche introuvable"},
 		text{"No job has this id.", "Aucune tâche ne porte cet identifiant."}},

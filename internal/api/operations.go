@@ -40,6 +40,7 @@ var (
 	GetImport              = Op{routes.GetImport, (*API).getImport}
 	UpdateImportMapping    = Op{routes.UpdateImportMapping, (*API).updateImportMapping}
 	ListImportErrors       = Op{routes.ListImportErrors, (*API).listImportErrors}
+	CommitImport           = Op{routes.CommitImport, (*API).commitImport}
 	ListExports            = Op{routes.ListExports, (*API).listExports}
 	ListJobs               = Op{routes.ListJobs, (*API).listJobs}
 	GetJob                 = Op{routes.GetJob, (*API).getJob}
@@ -101,6 +102,7 @@ func allOps() []Op {
 		GetImport,
 		UpdateImportMapping,
 		ListImportErrors,
+		CommitImport,
 		ListExports,
 		ListJobs,
 		GetJob,

@@ -69,6 +69,7 @@ var opByName = map[string]Op{
 	"DeleteTeamMember":       DeleteTeamMember,
 	"UpdateImportMapping":    UpdateImportMapping,
 	"ListImportErrors":       ListImportErrors,
+	"CommitImport":           CommitImport,
 }
 
 // Every route has one operation, and its function's main starts exactly that one (a main

@@ -77,6 +77,8 @@ var status = map[domain.Code]int{
 	domain.CodeMailFailed:            http.StatusServiceUnavailable,
 	domain.CodeExportNotFound:        http.StatusNotFound,
 	domain.CodeImportNotFound:        http.StatusNotFound,
+	domain.CodeImportNotChecked:      http.StatusConflict,
+	domain.CodeImportCommitted:       http.StatusConflict,
 	domain.CodeJobNotFound:           http.StatusNotFound,
 	domain.CodeConfirmMismatch:       http.StatusConflict,
 	domain.CodeUnknownStaff:          http.StatusUnprocessableEntity,

@@ -77,6 +77,8 @@ type Event struct {
 	Details   map[string]string `json:"details,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 	JobID     string            `json:"job_id,omitempty"`
+	// ImportID names the import whose commit made the change.
+	ImportID string `json:"import_id,omitempty"`
 	// Redacted says the personal values were removed (the client was deleted or erased).
 	Redacted bool `json:"redacted,omitempty"`
 	// ExpiresAt is when the event goes (epoch seconds): DynamoDB deletes it then (TTL).

@@ -35,7 +35,32 @@ const (
 	ImportUnreadable   ImportStatus = "unreadable"
 	// ImportCancelled: its check was cancelled (a new mapping checks again).
 	ImportCancelled ImportStatus = "cancelled"
+	// ImportCommitting: POST …/commit writes its rows (job_id); ImportCommitted: done, its
+	// result says what each row did. Neither takes a new mapping.
+	ImportCommitting ImportStatus = "committing"
+	ImportCommitted  ImportStatus = "committed"
+	// ImportFailed: its commit failed for good after its attempts (what it wrote stays, its
+	// result says how far it went).
+	ImportFailed ImportStatus = "failed"
 )
+
+// Codes of an import that cannot do what is asked in its state.
+const (
+	// CodeImportNotChecked: a commit of an import whose check has not ended well.
+	CodeImportNotChecked Code = "import_not_checked"
+	// CodeImportCommitted: a new mapping of an import committed or being committed.
+	CodeImportCommitted Code = "import_committed"
+)
+
+// ImportResult counts what a commit did with the rows.
+type ImportResult struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Errors    int `json:"in_error"`
+	Blank     int `json:"blank"`
+}
 
 // What an import may do to the clients (Mode), and what a row is matched on (Match).
 const (
@@ -145,6 +170,8 @@ type Import struct {
 	ProblemRow int           `json:"problem_row,omitempty"`
 	JobID      string        `json:"job_id,omitempty"`
 	ErrorsFile *JobFile      `json:"errors_file,omitempty"`
+	// Result is what the commit did (so far, while it runs).
+	Result *ImportResult `json:"result,omitempty"`
 }
 
 // ObjectKey is where the import's file is uploaded: the tenant's prefix, the import's own.

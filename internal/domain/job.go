@@ -94,21 +94,29 @@ type Job struct {
 	Notified       bool       `json:"notified,omitempty"`
 }
 
-// ImportTask is what an import job does: check the file (every row, nothing written).
+// ImportTask is what an import job does: check the file (every row, nothing written), or
+// commit it.
 type ImportTask struct {
 	ImportID string `json:"import_id"`
 	Version  int64  `json:"version"`
 	Phase    string `json:"phase"`
 }
 
-// ImportPhaseCheck is the run that reads and checks every row of an import's file.
-const ImportPhaseCheck = "check"
+// The phases of an import's jobs: the check reads and checks every row of the file, nothing
+// written; the commit writes them.
+const (
+	ImportPhaseCheck  = "check"
+	ImportPhaseCommit = "commit"
+)
 
 // JobResume is where a job's runs have got to: the list's cursor after the last page done,
 // and the number of that page's results chunk to come.
 type JobResume struct {
 	Cursor string `json:"cursor,omitempty"`
 	Page   int    `json:"page"`
+	// Row is the last row of a file a commit has done, and Result what it did so far.
+	Row    int           `json:"row,omitempty"`
+	Result *ImportResult `json:"result,omitempty"`
 }
 
 // Requester is who asked for the job, as the events of its changes name them.

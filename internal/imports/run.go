@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/clientdesk/clientdesk/internal/config"
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/sheet"
@@ -63,20 +64,9 @@ type Check struct {
 
 // Run checks the import its job names, if that is still the import's current check.
 func (c *Check) Run(ctx context.Context, run *jobs.Run) error {
-	task := run.Job.Import
-	if task == nil {
-		return fmt.Errorf("import job %s names no import", run.Job.ID)
-	}
-	im, err := c.Imports.GetImport(ctx, run.Tenant, task.ImportID)
-	if errors.Is(err, domain.ErrImportNotFound) {
-		return nil // expired: nothing to check
-	}
-	if err != nil {
+	im, err := c.current(ctx, run)
+	if im == nil || err != nil {
 		return err
-	}
-	if im.Version != task.Version || im.JobID != run.Job.ID {
-		run.Log.InfoContext(ctx, "import moved on, check skipped", "import_id", im.ID, "version", im.Version)
-		return nil
 	}
 	err = c.check(ctx, run, im)
 	if errors.Is(err, jobs.ErrCancelled) {
@@ -86,6 +76,37 @@ func (c *Check) Run(ctx context.Context, run *jobs.Run) error {
 	return err
 }
 
+// current is the import a run's job names when the job is still the import's (nil when the
+// import has expired or moved on to another job: the run has nothing to do).
+func (c *Check) current(ctx context.Context, run *jobs.Run) (*domain.Import, error) {
+	task := run.Job.Import
+	if task == nil {
+		return nil, fmt.Errorf("import job %s names no import", run.Job.ID)
+	}
+	im, err := c.Imports.GetImport(ctx, run.Tenant, task.ImportID)
+	if errors.Is(err, domain.ErrImportNotFound) {
+		return nil, nil // expired: nothing to do
+	}
+	if err != nil {
+		return nil, err
+	}
+	if im.Version != task.Version || im.JobID != run.Job.ID {
+		run.Log.InfoContext(ctx, "import moved on, run skipped", "import_id", im.ID, "version", im.Version)
+		return nil, nil
+	}
+	return im, nil
+}
+
+// jobLang is the language of a job's words (the file's numbers and dates, its messages).
+func jobLang(j *domain.Job) string {
+	if j.Locale == "fr" {
+		return "fr"
+	}
+	return "en"
+}
+
+func removeFile(f *os.File) error { return os.Remove(f.Name()) }
+
 func (c *Check) check(ctx context.Context, run *jobs.Run, im *domain.Import) error {
 	f, size, problem, err := c.download(ctx, run.Tenant, im)
 	if err != nil {
@@ -94,7 +115,7 @@ func (c *Check) check(ctx context.Context, run *jobs.Run, im *domain.Import) err
 	if problem != "" {
 		return c.unreadable(ctx, run, im, problem, 0)
 	}
-	defer func() { _ = f.Close(); _ = os.Remove(f.Name()) }()
+	defer func() { _ = f.Close(); _ = removeFile(f) }()
 	r, err := sheet.Open(sheet.Format(im.Format), f, size)
 	if err != nil {
 		return c.unreadableBy(ctx, run, im, err)
@@ -120,10 +141,7 @@ func (c *Check) check(ctx context.Context, run *jobs.Run, im *domain.Import) err
 	if im.ColumnsSet {
 		columns = setColumns(header.Cells, im.Columns)
 	}
-	lang := "en"
-	if run.Job.Locale == "fr" {
-		lang = "fr"
-	}
+	lang := jobLang(run.Job)
 	checker := NewChecker(Reading{Columns: columns, Definitions: defs, Lang: lang, Country: im.Country, ParsePhone: c.ParsePhone},
 		Mode(im.Mode), Match(im.Match))
 	sink := &checkSink{ctx: ctx, run: run, store: c.Imports, im: im, headers: header.Cells, lang: lang, columns: columns, defs: defs,
@@ -404,9 +422,32 @@ func (s *checkSink) Progress(rows int, report Report) error {
 	return s.run.Progress(s.ctx, domain.JobProgress{Done: int64(rows), Failed: int64(report.Errors)})
 }
 
-// NewWorker is the import worker: the job framework's, with the import's runs.
-func NewWorker(st *store.Store, files *jobs.Files, parsePhone domain.PhoneParser, now func() time.Time, log *slog.Logger) *jobs.Worker {
-	w := jobs.NewImportWorker(st, files, now, log)
-	w.Runners[domain.JobImport] = &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}
-	return w
+// Phases runs an import job's phase: its check or its commit.
+type Phases struct {
+	Check  *Check
+	Commit *Commit
+}
+
+// Run runs the phase the job names.
+func (p *Phases) Run(ctx context.Context, run *jobs.Run) error {
+	if run.Job.Import != nil && run.Job.Import.Phase == domain.ImportPhaseCommit {
+		return p.Commit.Run(ctx, run)
+	}
+	return p.Check.Run(ctx, run)
+}
+
+// CommitParallel is the rows of a batch a commit writes at once.
+const CommitParallel = 8
+
+// NewWorker is the import worker: the job framework's, with the import's runs; the commit
+// writes through w (package api), hands over through queue when its invocation runs out of
+// time, and the requester is told by mail (nil: not).
+func NewWorker(st *store.Store, w Writer, queue *jobs.Queue, files *jobs.Files, mail jobs.Mailer, jobURL func(tenant string, j *domain.Job) string,
+	parsePhone domain.PhoneParser, now func() time.Time, log *slog.Logger) *jobs.Worker {
+	worker := jobs.NewImportWorker(st, files, now, log)
+	commit := &Commit{Imports: st, Writer: w, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone,
+		Parallel: CommitParallel, Margin: config.JobHandOver}
+	worker.Requeue, worker.Mail, worker.JobURL, worker.Failed = queue.SendJob, mail, jobURL, commit.Failed
+	worker.Runners[domain.JobImport] = &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit}
+	return worker
 }

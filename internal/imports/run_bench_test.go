@@ -56,7 +56,8 @@ func BenchmarkCheckRun(b *testing.B) {
 				}
 			}
 			data := frenchFile(n)
-			w := NewWorker(st, &jobs.Files{S3: files.Client(), Bucket: "bench-files"}, phone.E164, time.Now, slog.New(slog.DiscardHandler))
+			w := NewWorker(st, nil, &jobs.Queue{}, &jobs.Files{S3: files.Client(), Bucket: "bench-files"}, nil, nil, phone.E164, time.Now,
+				slog.New(slog.DiscardHandler))
 			var rows, reqs, read, written int
 			var elapsed time.Duration
 			var peak atomic.Uint64
@@ -76,7 +77,7 @@ func BenchmarkCheckRun(b *testing.B) {
 					Import: &domain.ImportTask{ImportID: im.ID, Version: 2, Phase: domain.ImportPhaseCheck}}
 				next := *im
 				next.Version, next.Status, next.JobID, next.Mode, next.Match, next.Country = 2, domain.ImportChecking, job.ID, domain.ImportUpsert, domain.ImportMatchEmail, "FR"
-				if err := st.StartImportCheck(ctx, "agency-1", &next, 1, job, 1<<20); err != nil {
+				if err := st.StartImportJob(ctx, "agency-1", &next, 1, job, 1<<20); err != nil {
 					b.Fatal(err)
 				}
 				m.Reset()

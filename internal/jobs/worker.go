@@ -188,6 +188,9 @@ type Worker struct {
 	MaxAttempts int
 	// Requeue sends a job's message again, for a run that goes on where this one stopped.
 	Requeue func(ctx context.Context, tenant, jobID string) error
+	// Failed, when set, is told of a job that failed for good (its last attempt spent), so
+	// that what the job worked on can say so.
+	Failed func(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger)
 }
 
 // Handle is the Lambda handler: each message is one job or task; only the messages whose
@@ -278,6 +281,9 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 		return err
 	}
 	log.InfoContext(ctx, "job ended", "status", job.Status, "done", job.Progress.Done, "failed", job.Progress.Failed)
+	if job.Status == domain.JobFailed && w.Failed != nil {
+		w.Failed(ctx, msg.Tenant, job, log)
+	}
 	w.notify(ctx, msg.Tenant, job, log)
 	return runErr // a failed job's message goes on to the dead-letter queue
 }
@@ -293,7 +299,8 @@ func failure(kind domain.JobKind) domain.Code {
 // deliveries; a cancelled job's requester knows already.
 func (w *Worker) notify(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger) {
 	if job.RequesterEmail == "" || w.Mail == nil || job.Status == domain.JobCancelled ||
-		job.Kind != domain.JobExport && job.Kind != domain.JobBulk && job.Kind != domain.JobImport {
+		job.Kind != domain.JobExport && job.Kind != domain.JobBulk && job.Kind != domain.JobImport ||
+		job.Import != nil && job.Import.Phase != domain.ImportPhaseCommit { // a check is watched as it runs
 		return
 	}
 	first, err := w.Jobs.MarkJobNotified(ctx, tenant, job.ID)
@@ -343,9 +350,8 @@ func NewWorker(st *store.Store, svc Service, queue *Queue, files *Files, mail Ma
 }
 
 // NewImportWorker is the import worker's frame: the same worker on its own queue, whose
-// runners the caller adds (package imports: they read spreadsheets, which no other job
-// needs, so they live in a function of their own). Its runs do not hand over to a next
-// message: a run stopped midway comes back with its own message.
+// runners (and requeue, mailer) the caller adds (package imports: they read spreadsheets,
+// which no other job needs, so they live in a function of their own).
 func NewImportWorker(st *store.Store, files *Files, now func() time.Time, log *slog.Logger) *Worker {
 	return &Worker{Jobs: st, Redactor: st, Files: files, Now: now, Log: log, MaxAttempts: config.JobMaxAttempts,
 		Runners: map[domain.JobKind]Runner{}}

@@ -222,7 +222,13 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 
 	// An import: uploaded, checked (its file read by the worker alone, its failing rows
 	// stored), its errors listed, its failing rows' link signed.
-	file := "Prénom;Nom;E-mail\r\nAnne;Petit;anne@example.fr\r\n;;pas-un-email\r\n"
+	// More rows than a batch (the commit hands over between them), one an update that renames
+	// a client (its old words deleted).
+	must(e.do("POST", "/v1/clients", editor, `{"first_name":"Paul","last_name":"Ancien","email":"paul@example.fr"}`), 201)
+	file := "Prénom;Nom;E-mail\r\nAnne;Petit;anne@example.fr\r\n;;pas-un-email\r\nPaul;Nouveau;paul@example.fr\r\n"
+	for i := range 60 {
+		file += "Client;N" + strconv.Itoa(i) + ";c" + strconv.Itoa(i) + "@example.fr\r\n"
+	}
 	upl := must(e.do("POST", "/v1/imports", editor, `{"file_name":"c.csv","size":`+strconv.Itoa(len(file))+`}`), 201).json(t)
 	up := upl["upload"].(map[string]any)
 	req, _ := http.NewRequest("PUT", up["url"].(string), strings.NewReader(file))
@@ -231,13 +237,19 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 		t.Fatalf("upload: %v %v", err, res)
 	}
 	impID := upl["id"].(string)
-	must(e.do("PUT", "/v1/imports/"+impID+"/mapping", editor, `{"default_country":"FR"}`), 202)
+	must(e.do("PUT", "/v1/imports/"+impID+"/mapping", editor, `{"default_country":"FR","mode":"create_or_update"}`), 202)
 	for deadline := time.Now().Add(30 * time.Second); e.do("GET", "/v1/imports/"+impID, editor, "").json(t)["status"] != "checked"; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the import was never checked")
 		}
 	}
 	must(e.do("GET", "/v1/imports/"+impID+"/errors", editor, ""), 200)
+	// Its commit, which hands over to a next message after each batch (the local stack's
+	// hand-over margin here is longer than any invocation) and tells the requester by mail.
+	etag := e.do("GET", "/v1/imports/"+impID, editor, "").header.Get("ETag")
+	mailed := len(e.mailsTo("claire@agence.example"))
+	must(e.do("POST", "/v1/imports/"+impID+"/commit", editor, "", "If-Match", etag), 202)
+	e.waitMails("claire@agence.example", mailed+1) // the notice leaves once the job has ended
 
 	seen := e.stack.Usage.Seen()
 	check := func(fn string, uses []routes.Permission) {

@@ -198,23 +198,26 @@ func (st *Stack) startExports(ctx context.Context, opts Options) error {
 	links := &jobs.Presigner{Credentials: s3e.Client().Options().Credentials, Region: emulators.Region, Bucket: ExportsBucket, Endpoint: s3e.URL,
 		Signed: st.Usage.Record}
 	a.Downloads, a.Uploads = links, links
+	jobPage := func(tenant string, j *domain.Job) string {
+		// The local stack has no front end: the links lead to the API's own job page.
+		base := strings.TrimSuffix(a.SetupURL, "/local/setup")
+		if j.Kind == domain.JobExport {
+			return base + "/v1/exports/" + j.ID
+		}
+		return base + "/v1/jobs/" + j.ID
+	}
 	st.Worker = jobs.NewWorker(st.Store, a, queue, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
-		func(tenant string, j *domain.Job) string {
-			// The local stack has no front end: the links lead to the API's own job page.
-			base := strings.TrimSuffix(a.SetupURL, "/local/setup")
-			if j.Kind == domain.JobExport {
-				return base + "/v1/exports/" + j.ID
-			}
-			return base + "/v1/jobs/" + j.ID
-		},
-		zone, func() time.Time { return a.Now() }, opts.Log)
+		jobPage, zone, func() time.Time { return a.Now() }, opts.Log)
 	if st.ImportQueue, err = sqsE.CreateQueue(ctx, "imports", retry, config.JobMaxAttempts); err != nil {
 		return err
 	}
 	importQueue := &jobs.Queue{Client: queue.Client, URL: st.ImportQueue.URL}
 	a.ImportQueue = importQueue
-	st.ImportWorker = imports.NewWorker(st.Store, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Phones,
-		func() time.Time { return a.Now() }, opts.Log)
+	st.ImportWorker = imports.NewWorker(st.Store, a, importQueue, &jobs.Files{S3: s3e.Client(recorded), Bucket: ExportsBucket}, a.Mail,
+		jobPage, a.Phones, func() time.Time { return a.Now() }, opts.Log)
+	if opts.JobHandOver > 0 {
+		st.ImportWorker.Runners[domain.JobImport].(*imports.Phases).Commit.Margin = opts.JobHandOver
+	}
 	pollCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	st.stop = stop
 	if bulk, ok := st.Worker.Runners[domain.JobBulk].(*jobs.Bulk); ok {

@@ -100,6 +100,7 @@ const (
 	GetImport           = "getImport"
 	UpdateImportMapping = "updateImportMapping"
 	ListImportErrors    = "listImportErrors"
+	CommitImport        = "commitImport"
 
 	ListClientEvents = "listClientEvents"
 	ListEvents       = "listEvents"
@@ -223,6 +224,8 @@ var All = []Route{
 	{Operation: UpdateImportMapping, Method: "PUT", Path: "/v1/imports/{id}/mapping", Access: Write,
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage@imports")},
 	{Operation: ListImportErrors, Method: "GET", Path: "/v1/imports/{id}/errors", Access: Read, Uses: uses("dynamodb:GetItem", "dynamodb:Query")},
+	{Operation: CommitImport, Method: "POST", Path: "/v1/imports/{id}/commit", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage@imports")},
 	{Operation: ListJobs, Method: "GET", Path: "/v1/jobs", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: GetJob, Method: "GET", Path: "/v1/jobs/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: CancelJob, Method: "POST", Path: "/v1/jobs/{id}/cancel", Access: Write,
@@ -261,10 +264,13 @@ var Workers = []Worker{
 			"s3:PutObject", "s3:AbortMultipartUpload", "ses:SendEmail", "sqs:SendMessage")},
 	// The import worker reads the uploaded files (it alone), checks every row against the
 	// clients (by their claims, then the clients), keeps the errors and writes the failing
-	// rows' file. Its own function: it links the spreadsheet readers, which nothing else needs.
+	// rows' file; a commit writes the rows as a create or an update would, hands over to a
+	// next message when its invocation runs short, and tells the requester by mail. Its own
+	// function: it links the spreadsheet readers, which nothing else needs.
 	{Function: "import-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue, Queue: ImportQueue,
-		Uses: uses("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-			"s3:GetObject@imports", "s3:PutObject")},
+		Uses: uses(slices.Concat([]string{"dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchGetItem",
+			"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+			"s3:GetObject@imports", "s3:PutObject", "ses:SendEmail", "sqs:SendMessage@imports"})...)},
 }
 
 // WorkerOf is the worker of a function (zero when there is none).

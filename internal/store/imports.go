@@ -51,11 +51,12 @@ func (s *Store) GetImport(ctx context.Context, tenant, id string) (*domain.Impor
 	return &it.Import, nil
 }
 
-// StartImportCheck records im (its mapping changed, its status checking, job its check) in
-// place of the version expected, and queues job, in one transaction: a mapping changed by
+// StartImportJob records im (its mapping changed and its status checking, or its status
+// committing; job its check or commit) in place of the version expected, and queues job, in
+// one transaction: a mapping changed by
 // someone else since the caller read the import fails with domain.ErrPreconditionFailed;
 // ErrTooManyJobs when the tenant has max jobs unfinished.
-func (s *Store) StartImportCheck(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error {
+func (s *Store) StartImportJob(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error {
 	item, err := marshalItem(importItem{PK: importsPK(tenant), SK: im.ID, Expires: im.CreatedAt.Add(config.ImportRetention).Unix(), Import: *im})
 	if err != nil {
 		return err

@@ -29,11 +29,12 @@ const (
 // the job worker is 0.65 MB over with SES, S3 and SQS, measured without each: no SES 10.68,
 // no S3 10.81, no API code 11.01.
 //
-// The import worker links excelize (XLSX) beside DynamoDB and S3: 12.39 MB when it came.
+// The import worker links excelize (XLSX) beside DynamoDB, S3, SQS, SES and the API's write
+// path (its commit writes clients as the API does): 13.31 MB when it came.
 var ceilings = map[string]float64{
 	"job-worker":      11.15,
 	"send-invitation": 9.31,
-	"import-worker":   12.39,
+	"import-worker":   13.31,
 }
 
 func main() {

@@ -1,0 +1,170 @@
+package localstack_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/imports"
+)
+
+// waitStatus waits for an import to leave status from and returns it.
+func (e *env) waitStatus(tok, id, from string) (map[string]any, string) {
+	e.t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		r := e.do("GET", "/v1/imports/"+id, tok, "")
+		if im := r.json(e.t); im["status"] != from {
+			return im, r.header.Get("ETag")
+		}
+	}
+	e.t.Fatalf("import %s stayed %s", id, from)
+	return nil, ""
+}
+
+// A commit writes what the check found good, as the API writes clients: a create and an
+// update each with its event naming the import and its job, the counts, the search; rows in
+// error skipped and listed; If-Match required and checked; no new mapping once committed;
+// the requester told by mail.
+func TestImportCommit(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	jean := e.do("POST", "/v1/clients", tok, `{"first_name":"Jean","last_name":"Dupont","email":"jean@exemple.fr","code":"C-1"}`).json(t)["id"].(string)
+	file := winLatin1(strings.Join([]string{
+		"Prénom;Nom;E-mail;Téléphone;Code client;Ville;Étiquettes",
+		"Hélène;Martin;helene@exemple.fr;06 12 34 56 78;C-10;Lyon;VIP",
+		"Jean;Dupont;jean@exemple.fr;;;Paris;",
+		";;pas-un-email;;;;",
+		";;;;;;",
+		"Zoé;Œuvre;zoe@exemple.fr;;C-11;Nîmes;VIP",
+	}, "\r\n") + "\r\n")
+	id := e.upload(tok, "clients.csv", file)["id"].(string)
+	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"mode":"create_or_update","match":"email"}`, "Accept-Language", "fr")
+	checked, etag := e.waitStatus(tok, id, "checking")
+	if rep := checked["report"].(map[string]any); rep["to_create"] != 2.0 || rep["to_update"] != 1.0 || rep["in_error"] != 1.0 {
+		t.Fatalf("report %v", rep)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/commit", tok, ""); r.status != 428 {
+		t.Fatalf("commit without If-Match: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", `"1"`); r.status != 412 {
+		t.Fatalf("commit of an older version: %d %s", r.status, r.body)
+	}
+	r := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", etag, "Accept-Language", "fr")
+	if r.status != 202 || r.json(t)["status"] != "committing" {
+		t.Fatalf("commit: %d %s", r.status, r.body)
+	}
+	if m := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{}`); m.status != 409 || m.json(t)["code"] != "import_committed" {
+		t.Fatalf("a mapping while committing: %d %s", m.status, m.body)
+	}
+	done, _ := e.waitStatus(tok, id, "committing")
+	res, _ := done["result"].(map[string]any)
+	if done["status"] != "committed" || res["rows"] != 5.0 || res["created"] != 2.0 || res["updated"] != 1.0 || res["in_error"] != 1.0 || res["blank"] != 1.0 {
+		t.Fatalf("committed: %v", done)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", "*"); r.status != 409 || r.json(t)["code"] != "import_committed" {
+		t.Fatalf("a second commit: %d %s", r.status, r.body)
+	}
+	// The clients as the API shows them: found by search, counted, Jean's city set.
+	found := e.do("GET", "/v1/clients?q=helene", tok, "").json(t)["items"].([]any)
+	if len(found) != 1 {
+		t.Fatalf("search: %v", found)
+	}
+	helene := found[0].(map[string]any)["id"].(string)
+	if stats := e.do("GET", "/v1/clients/stats", tok, "").json(t); fmt.Sprint(stats["total"]) != "3" {
+		t.Errorf("stats %v", stats)
+	}
+	if c := e.do("GET", "/v1/clients/"+jean, tok, "").json(t); c["address"].(map[string]any)["city"] != "Paris" || c["version"] != 2.0 {
+		t.Errorf("Jean %v", c)
+	}
+	for client, action := range map[string]string{helene: "created", jean: "updated"} {
+		items := e.do("GET", "/v1/clients/"+client+"/events", tok, "").json(t)["items"].([]any)
+		ev := items[0].(map[string]any)
+		if ev["action"] != action || ev["import_id"] != id || ev["job_id"] != done["job_id"] {
+			t.Errorf("%s's event %v", client, ev)
+		}
+	}
+	// The row in error, listed under the commit.
+	errs := e.do("GET", "/v1/imports/"+id+"/errors", tok, "").json(t)["items"].([]any)
+	for _, x := range errs {
+		if x.(map[string]any)["row"] != 4.0 {
+			t.Errorf("errors %v", errs)
+		}
+	}
+	if len(errs) != 2 {
+		t.Errorf("errors %v", errs)
+	}
+	mails := e.waitMails("claire@agence.example", 1)
+	if !strings.Contains(mails[0].Subject, "import") {
+		t.Errorf("mail %q", mails[0].Subject)
+	}
+}
+
+// crashing is a writer that fails once, after a number of rows, as a worker that dies midway
+// through a batch: the writes before it stand, the batch's progress is never recorded.
+type crashing struct {
+	imports.Writer
+	after   int64
+	written atomic.Int64
+	crashed atomic.Bool
+}
+
+var errCrash = errors.New("worker killed")
+
+func (c *crashing) CreateImported(ctx context.Context, tenant string, job *domain.Job, id string, f domain.Fields, defs domain.Definitions, v int64) error {
+	if c.written.Add(1) > c.after && c.crashed.CompareAndSwap(false, true) {
+		return errCrash
+	}
+	return c.Writer.CreateImported(ctx, tenant, job, id, f, defs, v)
+}
+
+// A commit killed halfway through a batch and delivered again writes each row once: the
+// clients the first run made are found by the ids their rows give them, the rest written by
+// the second run, each client with one event, the counts exact.
+func TestImportCommitSurvivesACrash(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	const n = 300
+	var b strings.Builder
+	b.WriteString("Prénom;Nom;E-mail\r\n")
+	for i := range n {
+		fmt.Fprintf(&b, "Client;N%03d;c%d@exemple.fr\r\n", i, i)
+	}
+	id := e.upload(tok, "clients.csv", b.String())["id"].(string)
+	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{}`)
+	_, etag := e.waitStatus(tok, id, "checking")
+	commit := e.stack.ImportWorker.Runners[domain.JobImport].(*imports.Phases).Commit
+	crash := &crashing{Writer: commit.Writer, after: 130}
+	commit.Writer = crash
+	if r := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", etag); r.status != 202 {
+		t.Fatalf("commit: %d %s", r.status, r.body)
+	}
+	done, _ := e.waitStatus(tok, id, "committing")
+	if !crash.crashed.Load() {
+		t.Fatal("the writer never crashed")
+	}
+	if res := done["result"].(map[string]any); done["status"] != "committed" || res["created"] != float64(n) || res["rows"] != float64(n) {
+		t.Fatalf("committed: %v", done)
+	}
+	if stats := e.do("GET", "/v1/clients/stats", tok, "").json(t); fmt.Sprint(stats["total"]) != fmt.Sprint(n) {
+		t.Fatalf("stats %v", stats)
+	}
+	seen := map[string]bool{}
+	for _, c := range e.all(tok, "/v1/clients", 100) {
+		name := c["last_name"].(string)
+		if seen[name] {
+			t.Fatalf("%s twice", name)
+		}
+		seen[name] = true
+		if evs := e.do("GET", "/v1/clients/"+c["id"].(string)+"/events", tok, "").json(t)["items"].([]any); len(evs) != 1 {
+			t.Fatalf("%s has %d events", name, len(evs))
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("%d clients", len(seen))
+	}
+}
