@@ -264,6 +264,7 @@ func (a *API) needs() map[string][]need {
 		routes.GetImport:           {{"an upload signer (API.Uploads) and a download signer (API.Downloads)", a.Uploads != nil && a.Downloads != nil}},
 		routes.UpdateImportMapping: {{"the import queue (API.ImportQueue) and a limit", a.ImportQueue != nil && a.MaxRunningJobs > 0}},
 		routes.CommitImport:        {{"the import queue (API.ImportQueue) and a limit", a.ImportQueue != nil && a.MaxRunningJobs > 0}},
+		routes.RevertImport:        {{"the import queue (API.ImportQueue) and a limit", a.ImportQueue != nil && a.MaxRunningJobs > 0}},
 	}
 }
 

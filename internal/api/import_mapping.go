@@ -73,8 +73,13 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 	if allowed != nil && !allowed(im.Version) {
 		return nil, domain.ErrPreconditionFailed
 	}
-	if im.Status == domain.ImportCommitting || im.Status == domain.ImportCommitted {
+	switch im.Status {
+	case domain.ImportCommitting, domain.ImportCommitted, domain.ImportFailed, domain.ImportReverting, domain.ImportReverted:
 		return nil, &domain.Error{Code: domain.CodeImportCommitted}
+	case domain.ImportCancelled:
+		if im.Result != nil {
+			return nil, &domain.Error{Code: domain.CodeImportCommitted} // a commit stopped midway wrote rows
+		}
 	}
 	next := *im
 	if mode != "" {
@@ -209,7 +214,8 @@ func (a *API) listImportErrors(ctx context.Context, r *request) (*response, erro
 		return nil, err
 	}
 	out := importErrorPage{Items: []importErrorView{}}
-	if im.Report != nil && im.Report.Errors > 0 {
+	// The errors of the import's last job: its check, its commit or its revert.
+	if im.Report != nil && (im.Report.Errors > 0 || im.Result != nil || im.Reverted != nil) {
 		page, err := a.Imports.ImportErrors(ctx, r.who.Tenant, im, q["cursor"], limit)
 		if errors.Is(err, domain.ErrInvalidCursor) {
 			return nil, domain.Errorf(domain.CodeInvalidCursor, "cursor")
@@ -261,7 +267,7 @@ func (a *API) commitImport(ctx context.Context, r *request) (*response, error) {
 	}
 	switch im.Status {
 	case domain.ImportChecked:
-	case domain.ImportCommitting, domain.ImportCommitted:
+	case domain.ImportCommitting, domain.ImportCommitted, domain.ImportFailed, domain.ImportReverting, domain.ImportReverted:
 		return nil, &domain.Error{Code: domain.CodeImportCommitted}
 	default:
 		return nil, &domain.Error{Code: domain.CodeImportNotChecked}
@@ -335,4 +341,64 @@ func (a *API) importEvent(ctx context.Context, tenant string, job *domain.Job, c
 	}
 	ev.JobID, ev.ImportID = job.ID, job.Import.ImportID
 	return ev, nil
+}
+
+// revertImport: POST /v1/imports/{id}/revert, If-Match required → 202 with the import,
+// reverting: a job deletes the clients the commit created and gives the clients it updated
+// back their fields, each only if it is still as the commit left it (otherwise it changed
+// since: listed in GET …/errors, left as it is). A commit cancelled or failed midway can be
+// reverted for what it wrote.
+func (a *API) revertImport(ctx context.Context, r *request) (*response, error) {
+	id, err := r.uuidParam("id")
+	if err != nil {
+		return nil, err
+	}
+	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
+	if err != nil {
+		return nil, err
+	}
+	if !present {
+		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
+	}
+	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed(im.Version) {
+		return nil, domain.ErrPreconditionFailed
+	}
+	committed := im.Status == domain.ImportCommitted || im.Status == domain.ImportFailed ||
+		im.Status == domain.ImportCancelled && im.Result != nil && im.Reverted == nil
+	if !committed {
+		return nil, &domain.Error{Code: domain.CodeImportNotCommitted}
+	}
+	jobID, err := a.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := domain.At(a.Now())
+	next := *im
+	next.Version, next.Status, next.JobID, next.UpdatedAt, next.Reverted = im.Version+1, domain.ImportReverting, jobID, now, &domain.ImportRevertResult{}
+	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
+		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
+		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseRevert}}
+	return a.startImportJob(ctx, r, im, &next, job)
+}
+
+// revertInline is the most events a revert's deletion reduces itself: a client an import
+// created and nobody changed since has one.
+const revertInline = 100
+
+// DeleteImported deletes a client an import created, under the version the import left it
+// at, with an event naming the import.
+func (a *API) DeleteImported(ctx context.Context, tenant string, job *domain.Job, c *domain.Client) error {
+	ev, err := a.importEvent(ctx, tenant, job, c.ID, domain.ActionDeleted, a.Now())
+	if err != nil {
+		return err
+	}
+	pending, err := a.Clients.DeleteClient(ctx, tenant, c.ID, func(v int64) bool { return v == c.Version }, ev, revertInline)
+	if err == nil && pending > 0 {
+		a.Log.WarnContext(ctx, "a reverted client's events are left to reduce", "client_id", c.ID, "pending", pending)
+	}
+	return err
 }

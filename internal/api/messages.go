@@ -150,6 +150,9 @@ var problemTexts = map[domain.Code]problemText{
 	domain.CodeImportCommitted: {
 		text{"Import committed", "Import validé"},
 		text{"This import is committed or being committed: its mapping no longer changes. Start a new import for another file.", "Cet import est validé ou en cours de validation : ses colonnes ne changent plus. Lancez un nouvel import pour un autre fichier."}},
+	domain.CodeImportNotCommitted: {
+		text{"Import not committed", "Import non validé"},
+		text{"Only a commit that has ended (done, failed or cancelled midway) can be reverted.", "Seule une validation terminée (réussie, échouée ou interrompue) peut être annulée."}},
 	domain.CodeJobNotFound: {
 		text{"Job not found", "Tâche introuvable"},
 		text{"No job has this id.", "Aucune tâche ne porte cet identifiant."}},

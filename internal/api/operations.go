@@ -41,6 +41,7 @@ var (
 	UpdateImportMapping    = Op{routes.UpdateImportMapping, (*API).updateImportMapping}
 	ListImportErrors       = Op{routes.ListImportErrors, (*API).listImportErrors}
 	CommitImport           = Op{routes.CommitImport, (*API).commitImport}
+	RevertImport           = Op{routes.RevertImport, (*API).revertImport}
 	ListExports            = Op{routes.ListExports, (*API).listExports}
 	ListJobs               = Op{routes.ListJobs, (*API).listJobs}
 	GetJob                 = Op{routes.GetJob, (*API).getJob}
@@ -103,6 +104,7 @@ func allOps() []Op {
 		UpdateImportMapping,
 		ListImportErrors,
 		CommitImport,
+		RevertImport,
 		ListExports,
 		ListJobs,
 		GetJob,

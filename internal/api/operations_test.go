@@ -70,6 +70,7 @@ var opByName = map[string]Op{
 	"UpdateImportMapping":    UpdateImportMapping,
 	"ListImportErrors":       ListImportErrors,
 	"CommitImport":           CommitImport,
+	"RevertImport":           RevertImport,
 }
 
 // Every route has one operation, and its function's main starts exactly that one (a main

@@ -79,6 +79,7 @@ var status = map[domain.Code]int{
 	domain.CodeImportNotFound:        http.StatusNotFound,
 	domain.CodeImportNotChecked:      http.StatusConflict,
 	domain.CodeImportCommitted:       http.StatusConflict,
+	domain.CodeImportNotCommitted:    http.StatusConflict,
 	domain.CodeJobNotFound:           http.StatusNotFound,
 	domain.CodeConfirmMismatch:       http.StatusConflict,
 	domain.CodeUnknownStaff:          http.StatusUnprocessableEntity,

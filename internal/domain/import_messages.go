@@ -18,6 +18,8 @@ const (
 	CodeMatchKeyMissing Code = "match_key_missing"
 	// CodeRowUnreadable: the reader could not read the row (param: the reader's code).
 	CodeRowUnreadable Code = "row_unreadable"
+	// CodeChangedSince: a revert left the row's client as it is: it changed after the import.
+	CodeChangedSince Code = "changed_since"
 )
 
 // RowBadEncoding is the reader's code of a row whose bytes are not UTF-8 (package sheet's
@@ -31,6 +33,7 @@ var importRowTexts = map[Code]Localized{
 	CodeAlreadyExists:   {EN: "Another client already has this %s.", FR: "Un autre client a déjà cet %s."},
 	CodeMatchKeyMissing: {EN: "The %s that finds the client to update is missing.", FR: "Il manque l’%s qui retrouve le client à mettre à jour."},
 	CodeRowUnreadable:   {EN: "This row could not be read: %s.", FR: "Cette ligne n’a pas pu être lue\u00a0: %s."},
+	CodeChangedSince:    {EN: "This client changed after the import: left as it is.", FR: "Ce client a changé après l’import\u00a0: laissé tel quel."},
 }
 
 // importKeyWords name what a row is matched on, in each language (with the French article's

@@ -42,7 +42,32 @@ const (
 	// ImportFailed: its commit failed for good after its attempts (what it wrote stays, its
 	// result says how far it went).
 	ImportFailed ImportStatus = "failed"
+	// ImportReverting: POST …/revert undoes what its commit wrote; ImportReverted: done,
+	// reverted says what came of each write.
+	ImportReverting ImportStatus = "reverting"
+	ImportReverted  ImportStatus = "reverted"
 )
+
+// ImportWrite is what a commit writes for a row, recorded before the write: the client it
+// creates, or the one it updates with the fields it had; Version is the client's version once
+// written (1 for a creation).
+type ImportWrite struct {
+	Row      int     `json:"row"`
+	ClientID string  `json:"client_id"`
+	Action   Action  `json:"action"`
+	Version  int64   `json:"version"`
+	Before   *Fields `json:"before,omitempty"`
+}
+
+// ImportRevertResult counts what a revert did with a commit's writes: clients deleted,
+// clients given back their fields, writes with nothing to undo (never made), and clients that
+// changed since (listed, left as they are).
+type ImportRevertResult struct {
+	Deleted      int `json:"deleted"`
+	Restored     int `json:"restored"`
+	Untouched    int `json:"untouched"`
+	ChangedSince int `json:"changed_since"`
+}
 
 // Codes of an import that cannot do what is asked in its state.
 const (
@@ -50,6 +75,8 @@ const (
 	CodeImportNotChecked Code = "import_not_checked"
 	// CodeImportCommitted: a new mapping of an import committed or being committed.
 	CodeImportCommitted Code = "import_committed"
+	// CodeImportNotCommitted: a revert of an import whose commit has not ended.
+	CodeImportNotCommitted Code = "import_not_committed"
 )
 
 // ImportResult counts what a commit did with the rows.
@@ -170,8 +197,9 @@ type Import struct {
 	ProblemRow int           `json:"problem_row,omitempty"`
 	JobID      string        `json:"job_id,omitempty"`
 	ErrorsFile *JobFile      `json:"errors_file,omitempty"`
-	// Result is what the commit did (so far, while it runs).
-	Result *ImportResult `json:"result,omitempty"`
+	// Result is what the commit did (so far, while it runs); Reverted what the revert did.
+	Result   *ImportResult       `json:"result,omitempty"`
+	Reverted *ImportRevertResult `json:"reverted,omitempty"`
 }
 
 // ObjectKey is where the import's file is uploaded: the tenant's prefix, the import's own.

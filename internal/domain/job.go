@@ -107,6 +107,7 @@ type ImportTask struct {
 const (
 	ImportPhaseCheck  = "check"
 	ImportPhaseCommit = "commit"
+	ImportPhaseRevert = "revert"
 )
 
 // JobResume is where a job's runs have got to: the list's cursor after the last page done,
@@ -117,6 +118,8 @@ type JobResume struct {
 	// Row is the last row of a file a commit has done, and Result what it did so far.
 	Row    int           `json:"row,omitempty"`
 	Result *ImportResult `json:"result,omitempty"`
+	// Reverted is what a revert did so far.
+	Reverted *ImportRevertResult `json:"reverted,omitempty"`
 }
 
 // Requester is who asked for the job, as the events of its changes name them.

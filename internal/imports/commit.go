@@ -34,6 +34,8 @@ type Writer interface {
 type CommitStore interface {
 	Store
 	GetClients(ctx context.Context, tenant string, ids []string) ([]*domain.Client, domain.Definitions, error)
+	PutImportWrites(ctx context.Context, tenant string, im *domain.Import, writes []domain.ImportWrite) error
+	DeleteImportWrites(ctx context.Context, tenant string, im *domain.Import, rows []int) error
 }
 
 // Commit runs an import's commit: the file read again with the mapping its check used, every
@@ -262,6 +264,21 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 			writes = append(writes, &write{p: p, target: target, fields: fields})
 		}
 	}
+	// What the batch is about to write, recorded first (for a revert: the client's version
+	// tells later whether the write was made).
+	intents := make([]domain.ImportWrite, 0, len(writes))
+	for _, w := range writes {
+		if w.target == nil {
+			intents = append(intents, domain.ImportWrite{Row: w.p.checked.Row, ClientID: w.id, Action: domain.ActionCreated, Version: 1})
+		} else {
+			before := w.target.Fields
+			intents = append(intents, domain.ImportWrite{Row: w.p.checked.Row, ClientID: w.target.ID, Action: domain.ActionUpdated,
+				Version: w.target.Version + 1, Before: &before})
+		}
+	}
+	if err := cm.Imports.PutImportWrites(ctx, cm.run.Tenant, cm.im, intents); err != nil {
+		return err
+	}
 	parallel := max(cm.Parallel, 1)
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, parallel)
@@ -277,8 +294,12 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 		})
 	}
 	wg.Wait()
+	var refused []int
 	for _, w := range writes {
 		var de *domain.Error
+		if w.err != nil && errors.As(w.err, &de) && !retry.Busy(w.err) {
+			refused = append(refused, w.p.checked.Row)
+		}
 		switch {
 		case w.err == nil && w.target == nil:
 			cm.result.Created++
@@ -296,6 +317,10 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 				return err
 			}
 		}
+	}
+	// A write refused is no write: a revert must not take the client's version for its.
+	if err := cm.Imports.DeleteImportWrites(ctx, cm.run.Tenant, cm.im, refused); err != nil {
+		return err
 	}
 	if err := cm.sink.flush(); err != nil {
 		return err

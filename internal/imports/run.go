@@ -422,18 +422,32 @@ func (s *checkSink) Progress(rows int, report Report) error {
 	return s.run.Progress(s.ctx, domain.JobProgress{Done: int64(rows), Failed: int64(report.Errors)})
 }
 
-// Phases runs an import job's phase: its check or its commit.
+// Phases runs an import job's phase: its check, its commit or its revert.
 type Phases struct {
 	Check  *Check
 	Commit *Commit
+	Revert *Revert
 }
 
 // Run runs the phase the job names.
 func (p *Phases) Run(ctx context.Context, run *jobs.Run) error {
-	if run.Job.Import != nil && run.Job.Import.Phase == domain.ImportPhaseCommit {
+	phase := ""
+	if run.Job.Import != nil {
+		phase = run.Job.Import.Phase
+	}
+	switch phase {
+	case domain.ImportPhaseCommit:
 		return p.Commit.Run(ctx, run)
+	case domain.ImportPhaseRevert:
+		return p.Revert.Run(ctx, run)
 	}
 	return p.Check.Run(ctx, run)
+}
+
+// Service writes and undoes an import's rows as the API does (package api).
+type Service interface {
+	Writer
+	Reverter
 }
 
 // CommitParallel is the rows of a batch a commit writes at once.
@@ -442,12 +456,13 @@ const CommitParallel = 8
 // NewWorker is the import worker: the job framework's, with the import's runs; the commit
 // writes through w (package api), hands over through queue when its invocation runs out of
 // time, and the requester is told by mail (nil: not).
-func NewWorker(st *store.Store, w Writer, queue *jobs.Queue, files *jobs.Files, mail jobs.Mailer, jobURL func(tenant string, j *domain.Job) string,
+func NewWorker(st *store.Store, w Service, queue *jobs.Queue, files *jobs.Files, mail jobs.Mailer, jobURL func(tenant string, j *domain.Job) string,
 	parsePhone domain.PhoneParser, now func() time.Time, log *slog.Logger) *jobs.Worker {
 	worker := jobs.NewImportWorker(st, files, now, log)
 	commit := &Commit{Imports: st, Writer: w, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone,
 		Parallel: CommitParallel, Margin: config.JobHandOver}
 	worker.Requeue, worker.Mail, worker.JobURL, worker.Failed = queue.SendJob, mail, jobURL, commit.Failed
-	worker.Runners[domain.JobImport] = &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit}
+	worker.Runners[domain.JobImport] = &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit,
+		Revert: &Revert{Imports: st, Writer: w, Margin: config.JobHandOver}}
 	return worker
 }

@@ -250,6 +250,15 @@ func TestGrantsEqualWhatTheCodeCalls(t *testing.T) {
 	mailed := len(e.mailsTo("claire@agence.example"))
 	must(e.do("POST", "/v1/imports/"+impID+"/commit", editor, "", "If-Match", etag), 202)
 	e.waitMails("claire@agence.example", mailed+1) // the notice leaves once the job has ended
+	// Its revert: the clients it created deleted (their collection read), the renamed one
+	// given back its name.
+	etag = e.do("GET", "/v1/imports/"+impID, editor, "").header.Get("ETag")
+	must(e.do("POST", "/v1/imports/"+impID+"/revert", editor, "", "If-Match", etag), 202)
+	for deadline := time.Now().Add(30 * time.Second); e.do("GET", "/v1/imports/"+impID, editor, "").json(t)["status"] != "reverted"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the import was never reverted")
+		}
+	}
 
 	seen := e.stack.Usage.Seen()
 	check := func(fn string, uses []routes.Permission) {

@@ -168,3 +168,61 @@ func TestImportCommitSurvivesACrash(t *testing.T) {
 		t.Fatalf("%d clients", len(seen))
 	}
 }
+
+// A revert undoes what the commit wrote, and only that: the clients it created deleted, the
+// client it updated given back its fields, a client changed since left as it is and listed;
+// each change an event naming the import; the counts back.
+func TestImportRevert(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	jean := e.do("POST", "/v1/clients", tok, `{"first_name":"Jean","last_name":"Dupont","email":"jean@exemple.fr","notes":"fidèle"}`).json(t)["id"].(string)
+	file := "Prénom;Nom;E-mail;Ville;Notes\r\nHélène;Martin;helene@exemple.fr;Lyon;\r\nJean;Dupond;jean@exemple.fr;Paris;très fidèle\r\nZoé;Durand;zoe@exemple.fr;Nîmes;\r\n"
+	id := e.upload(tok, "clients.csv", file)["id"].(string)
+	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"mode":"create_or_update"}`)
+	_, etag := e.waitStatus(tok, id, "checking")
+	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", etag); r.status != 409 || r.json(t)["code"] != "import_not_committed" {
+		t.Fatalf("revert before a commit: %d %s", r.status, r.body)
+	}
+	e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", etag)
+	_, etag = e.waitStatus(tok, id, "committing")
+	// Zoé changes after the import: she stays.
+	zoe := e.do("GET", "/v1/clients?q=zoe", tok, "").json(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+	if r := e.do("PATCH", "/v1/clients/"+zoe, tok, `{"notes":"appelée"}`, "If-Match", `"1"`, "Content-Type", "application/merge-patch+json"); r.status != 200 {
+		t.Fatalf("patch: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, ""); r.status != 428 {
+		t.Fatalf("revert without If-Match: %d", r.status)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", etag, "Accept-Language", "fr"); r.status != 202 || r.json(t)["status"] != "reverting" {
+		t.Fatalf("revert: %d %s", r.status, r.body)
+	}
+	done, _ := e.waitStatus(tok, id, "reverting")
+	rev, _ := done["reverted"].(map[string]any)
+	if done["status"] != "reverted" || rev["deleted"] != 1.0 || rev["restored"] != 1.0 || rev["changed_since"] != 1.0 {
+		t.Fatalf("reverted: %v", done)
+	}
+	if r := e.do("GET", "/v1/clients?q=helene", tok, "").json(t)["items"].([]any); len(r) != 0 {
+		t.Errorf("Hélène still there: %v", r)
+	}
+	c := e.do("GET", "/v1/clients/"+jean, tok, "").json(t)
+	if c["last_name"] != "Dupont" || c["notes"] != "fidèle" || c["address"] != nil || c["version"] != 3.0 {
+		t.Errorf("Jean not restored: %v", c)
+	}
+	if c := e.do("GET", "/v1/clients/"+zoe, tok, "").json(t); c["notes"] != "appelée" {
+		t.Errorf("Zoé overwritten: %v", c)
+	}
+	if stats := e.do("GET", "/v1/clients/stats", tok, "").json(t); fmt.Sprint(stats["total"]) != "2" {
+		t.Errorf("stats %v", stats)
+	}
+	ev := e.do("GET", "/v1/clients/"+jean+"/events", tok, "").json(t)["items"].([]any)[0].(map[string]any)
+	if ev["action"] != "updated" || ev["import_id"] != id {
+		t.Errorf("Jean's last event %v", ev)
+	}
+	errs := e.do("GET", "/v1/imports/"+id+"/errors", tok, "", "Accept-Language", "fr").json(t)["items"].([]any)
+	if len(errs) != 1 || errs[0].(map[string]any)["code"] != "changed_since" || errs[0].(map[string]any)["row"] != 4.0 {
+		t.Errorf("listed %v", errs)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", "*"); r.status != 409 {
+		t.Errorf("a second revert: %d", r.status)
+	}
+}

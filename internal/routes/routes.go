@@ -101,6 +101,7 @@ const (
 	UpdateImportMapping = "updateImportMapping"
 	ListImportErrors    = "listImportErrors"
 	CommitImport        = "commitImport"
+	RevertImport        = "revertImport"
 
 	ListClientEvents = "listClientEvents"
 	ListEvents       = "listEvents"
@@ -226,6 +227,8 @@ var All = []Route{
 	{Operation: ListImportErrors, Method: "GET", Path: "/v1/imports/{id}/errors", Access: Read, Uses: uses("dynamodb:GetItem", "dynamodb:Query")},
 	{Operation: CommitImport, Method: "POST", Path: "/v1/imports/{id}/commit", Access: Write,
 		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage@imports")},
+	{Operation: RevertImport, Method: "POST", Path: "/v1/imports/{id}/revert", Access: Write,
+		Uses: uses("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessage@imports")},
 	{Operation: ListJobs, Method: "GET", Path: "/v1/jobs", Access: Read, Uses: uses("dynamodb:Query")},
 	{Operation: GetJob, Method: "GET", Path: "/v1/jobs/{id}", Access: Read, Uses: uses("dynamodb:GetItem", "s3:GetObject")},
 	{Operation: CancelJob, Method: "POST", Path: "/v1/jobs/{id}/cancel", Access: Write,
@@ -265,11 +268,12 @@ var Workers = []Worker{
 	// The import worker reads the uploaded files (it alone), checks every row against the
 	// clients (by their claims, then the clients), keeps the errors and writes the failing
 	// rows' file; a commit writes the rows as a create or an update would, hands over to a
-	// next message when its invocation runs short, and tells the requester by mail. Its own
+	// next message when its invocation runs short, and tells the requester by mail; a revert
+	// deletes (reading the client's collection) or restores what it wrote. Its own
 	// function: it links the spreadsheet readers, which nothing else needs.
 	{Function: "import-worker", MemoryMB: 1024, TimeoutSeconds: 900, Trigger: FromQueue, Queue: ImportQueue,
 		Uses: uses(slices.Concat([]string{"dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchGetItem",
-			"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+			"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:Query",
 			"s3:GetObject@imports", "s3:PutObject", "ses:SendEmail", "sqs:SendMessage@imports"})...)},
 }
 

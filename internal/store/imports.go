@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -162,4 +163,66 @@ func (s *Store) ImportErrors(ctx context.Context, tenant string, im *domain.Impo
 		page.Items = append(page.Items, it.Errors...)
 	}
 	return page, nil
+}
+
+// What a commit wrote, row by row, in the import's partition: T#<t>#IMPORT#<id> / W#<row>.
+// A commit records each row's write before making it (an intent: the client's version tells
+// whether it was made), so that a revert knows every client it created and every field it
+// changed, with the fields as they were.
+
+func importWriteSK(row int) string { return fmt.Sprintf("W#%010d", row) }
+
+type importWriteItem struct {
+	PK      string `json:"PK"`
+	SK      string `json:"SK"`
+	Expires int64  `json:"expires_at"`
+	domain.ImportWrite
+}
+
+// PutImportWrites records what a commit is about to write (BatchWriteItem of 25; a row
+// recorded again is replaced).
+func (s *Store) PutImportWrites(ctx context.Context, tenant string, im *domain.Import, writes []domain.ImportWrite) error {
+	reqs := make([]types.WriteRequest, 0, len(writes))
+	for _, w := range writes {
+		item, err := marshalItem(importWriteItem{PK: importPK(tenant, im.ID), SK: importWriteSK(w.Row),
+			Expires: im.CreatedAt.Add(config.ImportRetention).Unix(), ImportWrite: w})
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+// ImportWrites returns up to limit of a commit's writes after row after, in row order.
+func (s *Store) ImportWrites(ctx context.Context, tenant string, im *domain.Import, after, limit int) ([]domain.ImportWrite, error) {
+	in := s.query(importPK(tenant, im.ID), true)
+	in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :from AND :to")
+	in.ExpressionAttributeNames["#sk"] = Schema.Keys.Sort
+	in.ExpressionAttributeValues[":from"] = str(importWriteSK(after + 1))
+	in.ExpressionAttributeValues[":to"] = str(importWriteSK(math.MaxInt32))
+	in.ConsistentRead = aws.Bool(true)
+	in.Limit = aws.Int32(int32(limit))
+	out, err := s.db.Query(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("import writes: %w", err)
+	}
+	writes := make([]domain.ImportWrite, 0, len(out.Items))
+	for _, item := range out.Items {
+		it, err := decode[importWriteItem](item)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, it.ImportWrite)
+	}
+	return writes, nil
+}
+
+// DeleteImportWrites forgets the writes of rows that a commit did not make after all.
+func (s *Store) DeleteImportWrites(ctx context.Context, tenant string, im *domain.Import, rows []int) error {
+	reqs := make([]types.WriteRequest, 0, len(rows))
+	for _, row := range rows {
+		reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(importPK(tenant, im.ID), importWriteSK(row))}})
+	}
+	return s.batchWrite(ctx, reqs)
 }

@@ -1,0 +1,156 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/jobs"
+	"github.com/clientdesk/clientdesk/internal/retry"
+)
+
+// Reverter undoes what a commit wrote, as the API would (package api): a client deleted, or
+// given back its fields, under the version the commit left it at, with an event naming the
+// import.
+type Reverter interface {
+	DeleteImported(ctx context.Context, tenant string, job *domain.Job, c *domain.Client) error
+	UpdateImported(ctx context.Context, tenant string, job *domain.Job, old *domain.Client, f domain.Fields, defs domain.Definitions) error
+}
+
+// RevertStore is what a revert reads and keeps.
+type RevertStore interface {
+	CommitStore
+	ImportWrites(ctx context.Context, tenant string, im *domain.Import, after, limit int) ([]domain.ImportWrite, error)
+}
+
+// Revert runs an import's revert: every write its commit recorded, in row order, a page at a
+// time. A client it created is deleted; a client it updated gets back the fields it had;
+// either only if the client is still at the version the commit left it (otherwise it changed
+// since: listed, never overwritten). A run again goes on from the last page recorded; a write
+// already undone is found so (the client gone, or back at its version before) and counted.
+type Revert struct {
+	Imports RevertStore
+	Writer  Reverter
+	// Margin is the time an invocation keeps to hand over.
+	Margin time.Duration
+}
+
+// revertPage is the writes a revert undoes at once.
+const revertPage = 50
+
+// Run reverts the import its job names, if that is still the import's current job.
+func (rv *Revert) Run(ctx context.Context, run *jobs.Run) error {
+	check := &Check{Imports: rv.Imports}
+	im, err := check.current(ctx, run)
+	if im == nil || err != nil {
+		return err
+	}
+	defs, _, err := rv.Imports.GetDefinitions(ctx, run.Tenant)
+	if err != nil {
+		return err
+	}
+	resume := domain.JobResume{Reverted: &domain.ImportRevertResult{}}
+	if run.Job.Resume != nil && run.Job.Resume.Reverted != nil {
+		resume = *run.Job.Resume
+	}
+	counts := resume.Reverted
+	for pages := 0; ; pages++ {
+		if deadline, ok := ctx.Deadline(); ok && pages > 0 && time.Until(deadline) < rv.Margin {
+			return jobs.ErrContinue
+		}
+		writes, err := rv.Imports.ImportWrites(ctx, run.Tenant, im, resume.Row, revertPage)
+		if err != nil {
+			return err
+		}
+		if len(writes) == 0 {
+			break
+		}
+		ids := make([]string, len(writes))
+		for i, w := range writes {
+			ids[i] = w.ClientID
+		}
+		found, _, err := rv.Imports.GetClients(ctx, run.Tenant, ids)
+		if err != nil {
+			return err
+		}
+		byID := map[string]*domain.Client{}
+		for _, c := range found {
+			byID[c.ID] = c
+		}
+		var changed [][]domain.ImportRowError
+		for _, w := range writes {
+			c := byID[w.ClientID]
+			outcome, err := rv.undo(ctx, run, w, c, defs)
+			if err != nil {
+				return fmt.Errorf("row %d: %w", w.Row, err)
+			}
+			switch outcome {
+			case undoDeleted:
+				counts.Deleted++
+			case undoRestored:
+				counts.Restored++
+			case undoNothing:
+				counts.Untouched++
+			case undoChanged:
+				counts.ChangedSince++
+				changed = append(changed, []domain.ImportRowError{{Row: w.Row, Column: -1, Code: domain.CodeChangedSince}})
+			}
+		}
+		if err := rv.Imports.PutImportErrors(ctx, run.Tenant, im, changed); err != nil {
+			return err
+		}
+		resume.Row = writes[len(writes)-1].Row
+		done := int64(counts.Deleted + counts.Restored + counts.Untouched + counts.ChangedSince)
+		if err := run.ProgressAt(ctx, domain.JobProgress{Done: done, Failed: int64(counts.ChangedSince)},
+			&domain.JobResume{Row: resume.Row, Reverted: counts}); err != nil {
+			if errors.Is(err, jobs.ErrCancelled) {
+				im.Status, im.Reverted = domain.ImportCancelled, counts
+				return check.record(ctx, run, im, err)
+			}
+			return err
+		}
+	}
+	im.Status, im.Reverted = domain.ImportReverted, counts
+	return check.record(ctx, run, im, nil)
+}
+
+type undoOutcome int
+
+const (
+	undoNothing undoOutcome = iota
+	undoDeleted
+	undoRestored
+	undoChanged
+)
+
+// undo undoes one write, if the client is still as the commit left it.
+func (rv *Revert) undo(ctx context.Context, run *jobs.Run, w domain.ImportWrite, c *domain.Client, defs domain.Definitions) (undoOutcome, error) {
+	switch {
+	case w.Action == domain.ActionCreated && c == nil:
+		return undoNothing, nil // never made, or deleted already (by an earlier run of this revert)
+	case w.Action == domain.ActionCreated && c.Version == w.Version:
+		err := rv.Writer.DeleteImported(ctx, run.Tenant, run.Job, c)
+		return rv.outcome(undoDeleted, err)
+	case w.Action == domain.ActionUpdated && c != nil && c.Version == w.Version-1:
+		return undoNothing, nil // the update was never made
+	case w.Action == domain.ActionUpdated && c != nil && c.Version == w.Version && w.Before != nil:
+		err := rv.Writer.UpdateImported(ctx, run.Tenant, run.Job, c, *w.Before, defs)
+		return rv.outcome(undoRestored, err)
+	}
+	return undoChanged, nil
+}
+
+// outcome is what a write's answer means: done; changed since when another write came first
+// (or the value it gives back is someone else's now); the run's failure otherwise.
+func (rv *Revert) outcome(done undoOutcome, err error) (undoOutcome, error) {
+	var de *domain.Error
+	switch {
+	case err == nil:
+		return done, nil
+	case retry.Busy(err) || !errors.As(err, &de):
+		return undoNothing, err
+	}
+	return undoChanged, nil
+}
