@@ -35,17 +35,7 @@ func BenchmarkCheckRun(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			db, err := emulators.StartDynamoDB(ctx, "check-bench")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			files, err := emulators.StartS3(ctx, "bench-files")
-			if err != nil {
-				b.Fatal(err)
-			}
-			m := &store.Meter{}
-			st := store.New(db.Client(m.Attach), db.Table, time.Now)
+			st, m, files := benchEmulators(b)
 			for i := range 1000 {
 				c := domain.NewClient(uuid.Must(uuid.NewV7()).String(), domain.Fields{FirstName: "Client", LastName: fmt.Sprint(i),
 					Email: fmt.Sprintf("client%d@exemple.fr", i*7), Locale: "fr"}, time.Now())
@@ -56,30 +46,16 @@ func BenchmarkCheckRun(b *testing.B) {
 				}
 			}
 			data := frenchFile(n)
-			w := NewWorker(st, nil, &jobs.Queue{}, &jobs.Files{S3: files.Client(), Bucket: "bench-files"}, nil, nil, phone.E164, time.Now,
+			w := NewWorker(st, nil, &jobs.Queue{}, &jobs.Files{S3: files.Client(), Bucket: benchBucket}, nil, nil, phone.E164, time.Now,
 				slog.New(slog.DiscardHandler))
 			var rows, reqs, read, written int
 			var elapsed time.Duration
 			var peak atomic.Uint64
 			var added uint64
 			for b.Loop() {
-				now := domain.At(time.Now())
-				im := &domain.Import{ID: uuid.Must(uuid.NewV7()).String(), FileName: "clients.csv", Format: "csv", Size: int64(len(data)),
-					Status: domain.ImportAwaitingFile, Version: 1, CreatedAt: now, UpdatedAt: now}
-				if err := st.CreateImport(ctx, "agency-1", im, nil); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := files.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bench-files"), Key: aws.String(im.ObjectKey("agency-1")),
-					Body: bytes.NewReader(data)}); err != nil {
-					b.Fatal(err)
-				}
-				job := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobImport, Status: domain.JobQueued, Locale: "fr", CreatedAt: now,
-					Import: &domain.ImportTask{ImportID: im.ID, Version: 2, Phase: domain.ImportPhaseCheck}}
-				next := *im
-				next.Version, next.Status, next.JobID, next.Mode, next.Match, next.Country = 2, domain.ImportChecking, job.ID, domain.ImportUpsert, domain.ImportMatchEmail, "FR"
-				if err := st.StartImportJob(ctx, "agency-1", &next, 1, job, 1<<20); err != nil {
-					b.Fatal(err)
-				}
+				im, job := benchImport(b, st, files, data, domain.ImportPhaseCheck, func(im *domain.Import) {
+					im.Status, im.Mode, im.Match, im.Country = domain.ImportChecking, domain.ImportUpsert, domain.ImportMatchEmail, "FR"
+				})
 				m.Reset()
 				runtime.GC()
 				base := liveHeap()
@@ -87,14 +63,9 @@ func BenchmarkCheckRun(b *testing.B) {
 				done := make(chan struct{})
 				var wg sync.WaitGroup
 				wg.Go(func() { sampleHeap(done, &peak) })
-				start := time.Now()
-				resp, err := w.Handle(ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "1", Body: `{"tenant":"agency-1","job_id":"` + job.ID + `"}`}}})
-				elapsed += time.Since(start)
+				elapsed += runJob(b, w, job)
 				close(done)
 				wg.Wait()
-				if err != nil || len(resp.BatchItemFailures) > 0 {
-					b.Fatalf("check failed: %v %v", err, resp)
-				}
 				got, err := st.GetImport(ctx, "agency-1", im.ID)
 				if err != nil || got.Status != domain.ImportChecked || got.Report.Rows != n {
 					b.Fatalf("checked: %v %+v", err, got)
@@ -117,6 +88,65 @@ func liveHeap() uint64 {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
 	return sample[0].Value.Uint64()
+}
+
+// benchEmulators starts what an import's run works on: DynamoDB (its requests metered) and
+// S3, for the benchmark's life.
+func benchEmulators(b *testing.B) (*store.Store, *store.Meter, *emulators.S3) {
+	b.Helper()
+	ctx := context.Background()
+	db, err := emulators.StartDynamoDB(ctx, "import-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(db.Close)
+	files, err := emulators.StartS3(ctx, benchBucket)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := &store.Meter{}
+	return store.New(db.Client(m.Attach), db.Table, time.Now), m, files
+}
+
+const benchBucket = "bench-files"
+
+// benchImport makes an import of data (its file uploaded) and the job of its phase at its
+// version 2, as PUT …/mapping or POST …/commit would leave them (set says how).
+func benchImport(b *testing.B, st *store.Store, files *emulators.S3, data []byte, phase string, set func(*domain.Import)) (*domain.Import, *domain.Job) {
+	b.Helper()
+	ctx := context.Background()
+	now := domain.At(time.Now())
+	im := &domain.Import{ID: uuid.Must(uuid.NewV7()).String(), FileName: "clients.csv", Format: "csv", Size: int64(len(data)),
+		Status: domain.ImportAwaitingFile, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := st.CreateImport(ctx, "agency-1", im, nil); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := files.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(benchBucket), Key: aws.String(im.ObjectKey("agency-1")),
+		Body: bytes.NewReader(data)}); err != nil {
+		b.Fatal(err)
+	}
+	job := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobImport, Status: domain.JobQueued, Locale: "fr", CreatedAt: now,
+		Import: &domain.ImportTask{ImportID: im.ID, Version: 2, Phase: phase}}
+	next := *im
+	next.Version, next.JobID = 2, job.ID
+	set(&next)
+	if err := st.StartImportJob(ctx, "agency-1", &next, 1, job, 1<<20); err != nil {
+		b.Fatal(err)
+	}
+	return im, job
+}
+
+// runJob hands the job's message to the worker, as the queue's event source does, and
+// returns the time it took.
+func runJob(b *testing.B, w *jobs.Worker, job *domain.Job) time.Duration {
+	b.Helper()
+	start := time.Now()
+	resp, err := w.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "1",
+		Body: `{"tenant":"agency-1","job_id":"` + job.ID + `"}`}}})
+	if err != nil || len(resp.BatchItemFailures) > 0 {
+		b.Fatalf("%s run failed: %v %v", job.Import.Phase, err, resp)
+	}
+	return time.Since(start)
 }
 
 // sampleHeap records the largest live heap it sees until done is closed.
