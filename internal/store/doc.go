@@ -26,7 +26,7 @@
 //	                                                                          expires_at (the tenant's retention)
 //	search term      T#<t>#W                          <word>#<id>             -
 //	tag membership   T#<t>#CL#A0|A1#TAG#<folded tag>  <id>                    -
-//	counters         T#<t>#STATS                      S#0 … S#63              -
+//	counters         T#<t>#STATS#0 … #7               S#0 … S#63 (s in #s mod 8) -
 //	field defs       T#<t>#FIELDS                     F                       -
 //	defs version     T#<t>#FIELDS                     V#0 … V#31              -
 //	unique email     T#<t>#U#email#<lower-cased>      U                       -

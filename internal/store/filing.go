@@ -400,7 +400,7 @@ func (s *Store) statsWrite(tenant, id string, was, is *domain.Client) (write, bo
 	_, _ = h.Write([]byte(id))
 	return write{item: types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(s.table),
-		Key:                       key(statsPK(tenant), statsSK(int(h.Sum32()%statsShards))),
+		Key:                       key(statsPK(tenant, int(h.Sum32()%statsShards)), statsSK(int(h.Sum32()%statsShards))),
 		UpdateExpression:          aws.String("ADD " + expr),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,

@@ -20,8 +20,13 @@ const (
 	fieldsSK      = "F"
 	// statsShards are the tenant's counter items: each client write moves one, chosen by
 	// the client's id, so that concurrent writes rarely meet on one (a transaction that
-	// meets another in flight is cancelled, and retried). GetStats sums them in one Query.
-	statsShards = 64
+	// meets another in flight is cancelled, and retried). They lie in statsPartitions
+	// partitions (shard s in partition s mod 8), so that a burst of writes (an import's
+	// commit at 500 clients a second, 2 write units each) spreads over 8 partition keys
+	// instead of reaching DynamoDB's 1,000 units a second on one; GetStats sums them with
+	// one Query a partition, at once.
+	statsShards     = 64
+	statsPartitions = 8
 	// defsMarkers are copies of the definitions' version that a create checks (one, chosen
 	// at random), so that concurrent creates do not all hold the one definitions item.
 	defsMarkers = 32
@@ -94,8 +99,10 @@ func fieldsPK(tenant string) string { return "T#" + tenant + "#FIELDS" }
 // invitationHourPK counts a tenant's invitation e-mails, one item per hour.
 func invitationHourPK(tenant string) string { return "T#" + tenant + "#RATE#INV" }
 
-// statsPK holds the counters of a tenant, in shards so that concurrent writes rarely meet.
-func statsPK(tenant string) string { return "T#" + tenant + "#STATS" }
+// statsPK is the partition of a tenant's counters that holds shard (see statsShards).
+func statsPK(tenant string, shard int) string {
+	return "T#" + tenant + "#STATS#" + strconv.Itoa(shard%statsPartitions)
+}
 
 func statsSK(shard int) string {
 	if shard < 10 {

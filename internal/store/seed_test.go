@@ -120,7 +120,7 @@ func seed(ctx context.Context, s *Store, tenant string, n int) ([]*domain.Client
 	if err := flush(); err != nil {
 		return nil, err
 	}
-	item := key(statsPK(tenant), statsSK(0))
+	item := key(statsPK(tenant, 0), statsSK(0))
 	for attr, v := range counts {
 		item[attr] = &types.AttributeValueMemberN{Value: fmt.Sprint(v)}
 	}
