@@ -326,7 +326,12 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 		return err
 	}
 	last := batch[len(batch)-1].checked.Row
-	return cm.run.ProgressAt(ctx, domain.JobProgress{Done: int64(cm.result.Rows), Failed: int64(cm.result.Errors)},
+	// The check counted the rows: the progress has its total, for a percentage.
+	var total int64
+	if cm.im.Report != nil {
+		total = int64(max(cm.im.Report.Rows, cm.result.Rows))
+	}
+	return cm.run.ProgressAt(ctx, domain.JobProgress{Done: int64(cm.result.Rows), Total: total, Failed: int64(cm.result.Errors)},
 		&domain.JobResume{Row: last, Result: cm.result})
 }
 

@@ -150,6 +150,11 @@ func TestImportCommitSurvivesACrash(t *testing.T) {
 	if res := done["result"].(map[string]any); done["status"] != "committed" || res["created"] != float64(n) || res["rows"] != float64(n) {
 		t.Fatalf("committed: %v", done)
 	}
+	// The job's progress went to 100 % of the rows the check counted.
+	job := e.waitJob(tok, done["job_id"].(string))
+	if p := job["progress"].(map[string]any); p["done"] != float64(n) || p["total"] != float64(n) || job["status"] != "done" {
+		t.Fatalf("job %v", job)
+	}
 	if stats := e.do("GET", "/v1/clients/stats", tok, "").json(t); fmt.Sprint(stats["total"]) != fmt.Sprint(n) {
 		t.Fatalf("stats %v", stats)
 	}

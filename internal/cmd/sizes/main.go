@@ -30,11 +30,12 @@ const (
 // no S3 10.81, no API code 11.01.
 //
 // The import worker links excelize (XLSX) beside DynamoDB, S3, SQS, SES and the API's write
-// path (its commit writes clients as the API does): 13.31 MB when it came.
+// path (its commit writes clients as the API does): 13.37 MB when it came (its code ends just
+// past a 64 KB page of the ELF layout, so a few lines move it by 64 KB).
 var ceilings = map[string]float64{
 	"job-worker":      11.15,
 	"send-invitation": 9.31,
-	"import-worker":   13.31,
+	"import-worker":   13.37,
 }
 
 func main() {
