@@ -29,14 +29,6 @@ type mappingColumn struct {
 // import's version changes with each mapping, so a commit of a report another mapping has
 // replaced is refused.
 func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, error) {
-	id, err := r.uuidParam("id")
-	if err != nil {
-		return nil, err
-	}
-	allowed, _, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
-	if err != nil {
-		return nil, err
-	}
 	body, err := r.body("application/json")
 	if err != nil {
 		return nil, err
@@ -66,22 +58,14 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
-	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
-	if err != nil {
-		return nil, err
-	}
-	if allowed != nil && !allowed(im.Version) {
-		return nil, domain.ErrPreconditionFailed
-	}
-	switch im.Status {
-	case domain.ImportCommitting, domain.ImportCommitted, domain.ImportFailed, domain.ImportReverting, domain.ImportReverted:
-		return nil, &domain.Error{Code: domain.CodeImportCommitted}
-	case domain.ImportCancelled:
-		if im.Result != nil {
-			return nil, &domain.Error{Code: domain.CodeImportCommitted} // a commit stopped midway wrote rows
-		}
-	}
-	next := *im
+	return a.startImportPhase(ctx, r, domain.ImportPhaseCheck, false, func(im, next *domain.Import) error {
+		return a.setMapping(ctx, r, d, im, next, mode, match, country, columns)
+	})
+}
+
+// setMapping gives next the mapping a request sets on im (see updateImportMapping).
+func (a *API) setMapping(ctx context.Context, r *request, d *domain.ObjectDecoder, im, next *domain.Import, mode, match, country string,
+	columns []mappingColumn) error {
 	if mode != "" {
 		next.Mode = mode
 	}
@@ -113,24 +97,12 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 	if d.Has("columns") {
 		set, cerrs, err := a.mappingColumns(ctx, r.who.Tenant, im, columns)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		errs = append(errs, cerrs...)
 		next.Columns, next.ColumnsSet = set, true
 	}
-	if err := domain.Invalid(errs); err != nil {
-		return nil, err
-	}
-	jobID, err := a.NewID()
-	if err != nil {
-		return nil, err
-	}
-	now := domain.At(a.Now())
-	next.Version, next.Status, next.JobID, next.UpdatedAt = im.Version+1, domain.ImportChecking, jobID, now
-	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
-		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
-		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseCheck}}
-	return a.startImportJob(ctx, r, im, &next, job)
+	return domain.Invalid(errs)
 }
 
 // mappingColumns checks the columns a mapping sets against the file's headers, as the last
@@ -247,6 +219,16 @@ func (a *API) listImportErrors(ctx context.Context, r *request) (*response, erro
 // good (rows now in error are skipped and listed), each client once however often the job
 // runs. A commit after a new mapping or upload names an older version: 412.
 func (a *API) commitImport(ctx context.Context, r *request) (*response, error) {
+	return a.startImportPhase(ctx, r, domain.ImportPhaseCommit, true, func(_, next *domain.Import) error {
+		next.Result = &domain.ImportResult{}
+		return nil
+	})
+}
+
+// startImportPhase starts a job of the import the path names: under If-Match (required when
+// must), if the import's state lets it start phase (domain.Import.Starts), with the next state
+// set makes (a mapping's); the import's version moves on, its status to the phase's.
+func (a *API) startImportPhase(ctx context.Context, r *request, phase string, must bool, set func(im, next *domain.Import) error) (*response, error) {
 	id, err := r.uuidParam("id")
 	if err != nil {
 		return nil, err
@@ -255,33 +237,32 @@ func (a *API) commitImport(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !present {
+	if must && !present {
 		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
 	}
 	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}
-	if !allowed(im.Version) {
+	if present && !allowed(im.Version) {
 		return nil, domain.ErrPreconditionFailed
 	}
-	switch im.Status {
-	case domain.ImportChecked:
-	case domain.ImportCommitting, domain.ImportCommitted, domain.ImportFailed, domain.ImportReverting, domain.ImportReverted:
-		return nil, &domain.Error{Code: domain.CodeImportCommitted}
-	default:
-		return nil, &domain.Error{Code: domain.CodeImportNotChecked}
+	if err := im.Starts(phase); err != nil {
+		return nil, err
+	}
+	next := *im
+	if err := set(im, &next); err != nil {
+		return nil, err
 	}
 	jobID, err := a.NewID()
 	if err != nil {
 		return nil, err
 	}
 	now := domain.At(a.Now())
-	next := *im
-	next.Version, next.Status, next.JobID, next.UpdatedAt, next.Result = im.Version+1, domain.ImportCommitting, jobID, now, &domain.ImportResult{}
+	next.Version, next.Status, next.JobID, next.UpdatedAt = im.Version+1, domain.ImportPhaseStatus[phase], jobID, now
 	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
 		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
-		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseCommit}}
+		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: phase}}
 	return a.startImportJob(ctx, r, im, &next, job)
 }
 
@@ -349,40 +330,10 @@ func (a *API) importEvent(ctx context.Context, tenant string, job *domain.Job, c
 // since: listed in GET …/errors, left as it is). A commit cancelled or failed midway can be
 // reverted for what it wrote.
 func (a *API) revertImport(ctx context.Context, r *request) (*response, error) {
-	id, err := r.uuidParam("id")
-	if err != nil {
-		return nil, err
-	}
-	allowed, present, err := ifMatch(header(r.APIGatewayV2HTTPRequest, "If-Match"))
-	if err != nil {
-		return nil, err
-	}
-	if !present {
-		return nil, domain.Errorf(domain.CodePreconditionNeeded, "If-Match")
-	}
-	im, err := a.Imports.GetImport(ctx, r.who.Tenant, id)
-	if err != nil {
-		return nil, err
-	}
-	if !allowed(im.Version) {
-		return nil, domain.ErrPreconditionFailed
-	}
-	committed := im.Status == domain.ImportCommitted || im.Status == domain.ImportFailed ||
-		im.Status == domain.ImportCancelled && im.Result != nil && im.Reverted == nil
-	if !committed {
-		return nil, &domain.Error{Code: domain.CodeImportNotCommitted}
-	}
-	jobID, err := a.NewID()
-	if err != nil {
-		return nil, err
-	}
-	now := domain.At(a.Now())
-	next := *im
-	next.Version, next.Status, next.JobID, next.UpdatedAt, next.Reverted = im.Version+1, domain.ImportReverting, jobID, now, &domain.ImportRevertResult{}
-	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
-		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
-		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: domain.ImportPhaseRevert}}
-	return a.startImportJob(ctx, r, im, &next, job)
+	return a.startImportPhase(ctx, r, domain.ImportPhaseRevert, true, func(_, next *domain.Import) error {
+		next.Reverted = &domain.ImportRevertResult{}
+		return nil
+	})
 }
 
 // revertInline is the most events a revert's deletion reduces itself: a client an import

@@ -48,6 +48,37 @@ const (
 	ImportReverted  ImportStatus = "reverted"
 )
 
+// ImportPhaseStatus is an import's status while a job of each phase runs.
+var ImportPhaseStatus = map[string]ImportStatus{
+	ImportPhaseCheck: ImportChecking, ImportPhaseCommit: ImportCommitting, ImportPhaseRevert: ImportReverting,
+}
+
+// Starts says whether the import, as it stands, may start a job of phase, or why not: a check
+// (a new mapping) until a commit has written rows; a commit once a check has ended well; a
+// revert once a commit has ended (done, failed, or cancelled midway), and once.
+func (im *Import) Starts(phase string) error {
+	wrote := im.Result != nil // a commit started: it may have written rows
+	switch phase {
+	case ImportPhaseCheck:
+		if wrote {
+			return &Error{Code: CodeImportCommitted}
+		}
+	case ImportPhaseCommit:
+		if wrote {
+			return &Error{Code: CodeImportCommitted}
+		}
+		if im.Status != ImportChecked {
+			return &Error{Code: CodeImportNotChecked}
+		}
+	case ImportPhaseRevert:
+		ended := im.Status == ImportCommitted || im.Status == ImportFailed || im.Status == ImportCancelled
+		if !wrote || !ended || im.Reverted != nil {
+			return &Error{Code: CodeImportNotCommitted}
+		}
+	}
+	return nil
+}
+
 // ImportWrite is what a commit writes for a row, recorded before the write: the client it
 // creates, or the one it updates with the fields it had; Version is the client's version once
 // written (1 for a creation).
