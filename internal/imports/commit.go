@@ -33,7 +33,7 @@ type Writer interface {
 // create, by the ids the rows give them.
 type CommitStore interface {
 	Store
-	GetClients(ctx context.Context, tenant string, ids []string) ([]*domain.Client, domain.Definitions, error)
+	ClientsByID(ctx context.Context, tenant string, ids []string) ([]*domain.Client, error)
 	PutImportWrites(ctx context.Context, tenant string, im *domain.Import, writes []domain.ImportWrite) error
 	DeleteImportWrites(ctx context.Context, tenant string, im *domain.Import, rows []int) error
 }
@@ -130,8 +130,8 @@ func (c *Commit) Failed(ctx context.Context, tenant string, job *domain.Job, log
 		return
 	}
 	im.Status = domain.ImportFailed
-	if job.Resume != nil {
-		im.Result = job.Resume.Result
+	if job.Resume != nil && job.Resume.Result != nil {
+		im.Result = job.Resume.Result // as of its last batch (else the empty result it started with)
 	}
 	if err := c.Imports.RecordImport(ctx, tenant, im); err != nil {
 		log.ErrorContext(ctx, "failed import not marked", "import_id", im.ID, "error", err.Error())
@@ -199,9 +199,6 @@ type committing struct {
 // their ids name (made by an earlier run), read together; each row decided again and written,
 // Parallel at once; the rows in error kept; the progress and the counts recorded.
 func (cm *committing) batch(ctx context.Context, batch []pending) error {
-	if len(batch) == 0 {
-		return nil
-	}
 	var emails, codes, ids []string
 	for _, p := range batch {
 		if p.checked.EmailKey != "" {
@@ -220,7 +217,7 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 	}
 	made := map[string]bool{}
 	if len(ids) > 0 {
-		found, _, err := cm.Imports.GetClients(ctx, cm.run.Tenant, ids)
+		found, err := cm.Imports.ClientsByID(ctx, cm.run.Tenant, ids)
 		if err != nil {
 			return err
 		}

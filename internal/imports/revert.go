@@ -71,7 +71,7 @@ func (rv *Revert) Run(ctx context.Context, run *jobs.Run) error {
 		for i, w := range writes {
 			ids[i] = w.ClientID
 		}
-		found, _, err := rv.Imports.GetClients(ctx, run.Tenant, ids)
+		found, err := rv.Imports.ClientsByID(ctx, run.Tenant, ids)
 		if err != nil {
 			return err
 		}

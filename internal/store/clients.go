@@ -201,6 +201,12 @@ func (s *Store) GetClients(ctx context.Context, tenant string, ids []string) ([]
 	return s.batchGetClients(ctx, tenant, ids, true)
 }
 
+// ClientsByID reads clients by id as GetClients does, without the definitions.
+func (s *Store) ClientsByID(ctx context.Context, tenant string, ids []string) ([]*domain.Client, error) {
+	clients, _, err := s.batchGetClients(ctx, tenant, ids, false)
+	return clients, err
+}
+
 // batchGetClients reads clients by id, in the given order (the missing ones left out), and
 // the definitions if asked, in as few BatchGetItem requests as the 100-key limit allows.
 func (s *Store) batchGetClients(ctx context.Context, tenant string, ids []string, withDefs bool) ([]*domain.Client, domain.Definitions, error) {
