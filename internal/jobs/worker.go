@@ -256,11 +256,6 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 			return err
 		}
 		log.InfoContext(ctx, "job continues", "done", job.Progress.Done)
-		if w.Requeue == nil {
-			// A worker that never hands over (the import worker): the message itself comes
-			// back after the queue's visibility timeout.
-			return runErr
-		}
 		return w.Requeue(ctx, msg.Tenant, job.ID)
 	}
 	switch {
