@@ -9,12 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/clientdesk/clientdesk/internal/imports"
 	"github.com/clientdesk/clientdesk/internal/localstack"
+	"github.com/clientdesk/clientdesk/internal/sheet"
 )
 
 // An import's file goes straight to storage: the import answers with a presigned PUT whose
@@ -354,5 +357,43 @@ func TestImportCheckXLSX(t *testing.T) {
 	errs := e.do("GET", "/v1/imports/"+id+"/errors", tok, "").json(t)["items"].([]any)
 	if len(errs) != 1 || errs[0].(map[string]any)["row"] != 3.0 || errs[0].(map[string]any)["code"] != "invalid_email" {
 		t.Fatalf("errors %v", errs)
+	}
+}
+
+// The widest file the reader takes (500 columns, each header as long as a cell may be, in
+// four-byte characters) still makes an import record DynamoDB stores: headers are kept cut
+// to 100 characters (about 200 KB for 500 of them, under the 400 KB an item may hold), and
+// the strict emulator refuses any item over it as DynamoDB does.
+func TestImportWidestFile(t *testing.T) {
+	e := start(t)
+	tok := e.staff("editor")
+	headers := make([]string, sheet.MaxColumns)
+	for i := range headers {
+		headers[i] = strconv.Itoa(i) + strings.Repeat("𝄞", (sheet.MaxCellBytes-8)/4)
+	}
+	row := strings.Repeat(";", sheet.MaxColumns-1)
+	file := strings.Join(headers, ";") + "\r\n" + "Anne" + row + "\r\n"
+	id := e.upload(tok, "large.csv", file)["id"].(string)
+	if r := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{}`); r.status != 202 {
+		t.Fatalf("mapping: %d %s", r.status, r.body)
+	}
+	got, etag := e.waitImport(tok, id)
+	cols, _ := got["columns"].([]any)
+	if got["status"] != "checked" || len(cols) != sheet.MaxColumns || len(got["unmapped"].([]any)) != sheet.MaxColumns {
+		t.Fatalf("checked: status %v, %d columns", got["status"], len(cols))
+	}
+	if h := cols[0].(map[string]any)["header"].(string); utf8.RuneCountInString(h) != imports.HeaderChars || !strings.HasSuffix(h, "…") {
+		t.Errorf("header kept as %d characters", utf8.RuneCountInString(h))
+	}
+	// Its whole mapping set by hand, then checked again: the record is rewritten as large.
+	var set []string
+	for i := range sheet.MaxColumns {
+		set = append(set, `{"index":`+strconv.Itoa(i)+`}`)
+	}
+	if r := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"columns":[`+strings.Join(set, ",")+`]}`, "If-Match", etag); r.status != 202 {
+		t.Fatalf("columns: %d %s", r.status, r.body)
+	}
+	if got, _ := e.waitImport(tok, id); got["status"] != "checked" || got["columns_set"] != true {
+		t.Fatalf("checked again: %v %v", got["status"], got["problem"])
 	}
 }
