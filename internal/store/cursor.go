@@ -22,7 +22,7 @@ type cursor struct {
 }
 
 const (
-	cursorVersion  = 2
+	cursorVersion  = 3 // 3: the search's and tag's positions hold each shard's (FanShards)
 	maxCursorBytes = 2048
 )
 

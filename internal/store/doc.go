@@ -24,8 +24,8 @@
 //	request ref      T#<t>#C#<id>                     IDEM#<operation>#<key>  expires_at (24 h)
 //	event            T#<t>#C#<id>                     EV#<event id>           GSI5PK=T#<t>#FEED GSI5SK=<event id>
 //	                                                                          expires_at (the tenant's retention)
-//	search term      T#<t>#W                          <word>#<id>             -
-//	tag membership   T#<t>#CL#A0|A1#TAG#<folded tag>  <id>                    -
+//	search term      T#<t>#W#<shard>#<0|1>            <word>#<id>             -
+//	tag membership   T#<t>#CL#A0|A1#TAG#<tag>#<0|1>   <id>                    -
 //	counters         T#<t>#STATS#0 … #7               S#0 … S#63 (s in #s mod 8) -
 //	field defs       T#<t>#FIELDS                     F                       -
 //	defs version     T#<t>#FIELDS                     V#0 … V#31              -
@@ -70,7 +70,8 @@
 // part and domain, phone digits in E.164 and national form, code, tags, searchable custom
 // values; folded; a word that begins another is dropped). Each word is one item in the
 // tenant's term partition of its shard (its first two characters, four for a number:
-// domain.TermShard), sorted by word, carrying what a search filters on: status, tab,
+// domain.TermShard), itself split in two by the client's id (FanShards, fanout.go: a word
+// every client of an import carries spreads its writes over two keys), sorted by word, carrying what a search filters on: status, tab,
 // tags, the client's whole text, and the client itself when its JSON is at most 8 KB (almost
 // every client). A search Queries begins_with(SK, word) for its rarest word (each word
 // probed with the page's Limit; the fewest entries of a word that came back whole, else the
@@ -103,10 +104,12 @@
 //	1  get a client (with field definitions)      BatchGetItem: client + definitions, consistent     1
 //	2  list a tab, any sort, or one status        Query on GSI1, GSI2, GSI3 or GSI4 (+ GetItem of    1 (2)
 //	                                              the definitions when a client has custom values)
-//	3  list by tag                                Query the tag partition + BatchGetItem             2
-//	4  search (with any filters)                  Query the term partition (+ BatchGetItem of the    1 (2)
-//	                                              clients larger than 8 KB, or GetItem of the
-//	                                              definitions when a client has custom values)
+//	3  list by tag                                Query the tag's 2 shards + BatchGetItem            3 (4)
+//	4  search (with any filters)                  Query the term partition's 2 shards (+ Batch-      2 (3)
+//	                                              GetItem of the clients larger than 8 KB, or
+//	                                              GetItem of the definitions when a client has
+//	                                              custom values; a shard that holds more than its
+//	                                              share of the page is Queried once more)
 //	5  counts per status and tab                  Query the 64 counter shards                        1
 //	6  create (unique email and code, idempotent) TransactWriteItems: client, claims, terms, tags,   1
 //	                                              counter, idempotency record, and a check that the
@@ -175,9 +178,12 @@
 // stream would take the conflicts away but make the counts exact only once settled (seconds
 // behind); more shards alone would leave the definitions item held by every create.
 //
-// On paper, on AWS: the busiest partition of a tenant's writes is its search words
-// (T#<t>#W): a create puts 8 to 12 words, each under 2 KB, at 2 write units per KB in a
-// transaction, so about 20–40 units a create against the partition's 1,000 a second: 25–50
-// creates a second per tenant before DynamoDB splits the partition for heat. The counters'
-// partition takes 2 units per write (about 500 a second), and one shard 1/64 of them.
+// On paper, on AWS: a create puts 8 to 12 words, each under 2 KB, at 2 write units per KB in a
+// transaction; each word lands in the partition key of its first characters and of the
+// client's half (FanShards), so the words most clients share (a tag on every row of an
+// import, gmail) take about 1 unit a create on each of two keys, as the tag's member
+// partition does, and the tab's partition of each list index (1 unit per KB of the client).
+// BenchmarkHotPartitions measures it: the hottest keys take 1.0 unit a create, about 1,000
+// creates a second before one reaches DynamoDB's 1,000 units a second per partition key.
+// The counters take 2 units a write over 8 partition keys (T#<t>#STATS#0…7).
 package store

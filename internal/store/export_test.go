@@ -26,3 +26,6 @@ func ImportErrorsCursor(tenant string, im *domain.Import, sk string) string {
 	return encodeCursor(tenant, "import-errors|"+im.ID+"|"+strconv.FormatInt(im.Version, 10), map[string]string{
 		Schema.Keys.Partition: importPK(tenant, im.ID), Schema.Keys.Sort: sk})
 }
+
+// FanShard is the shard of a client's entries in a sharded partition.
+func FanShard(id string) int { return fanShard(id) }

@@ -303,7 +303,7 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 	var writes []write
 	for _, t := range before {
 		if !slices.Contains(after, t) {
-			writes = append(writes, s.del(termsPK(tenant, t), termSK(t, id)))
+			writes = append(writes, s.del(shardPK(termsPK(tenant, t), fanShard(id)), termSK(t, id)))
 		}
 	}
 	if next == nil {
@@ -321,7 +321,7 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 		if !rewriteAll {
 			break
 		}
-		item, err := marshalItem(termItem{PK: termsPK(tenant, t), SK: termSK(t, id), ClientID: id,
+		item, err := marshalItem(termItem{PK: shardPK(termsPK(tenant, t), fanShard(id)), SK: termSK(t, id), ClientID: id,
 			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom(),
 			Name: nameKey(next.client), Client: carried})
 		if err != nil {
@@ -345,7 +345,7 @@ func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) 
 	retabbed := old != nil && next != nil && old.client.Archived != next.client.Archived
 	for _, t := range before {
 		if !slices.Contains(after, t) || retabbed {
-			writes = append(writes, s.del(tagPK(tenant, t, old.client.Archived), id))
+			writes = append(writes, s.del(shardPK(tagPK(tenant, t, old.client.Archived), fanShard(id)), id))
 		}
 	}
 	if next == nil {
@@ -356,7 +356,7 @@ func (s *Store) tagWrites(tenant, id string, old, next *filed) ([]write, error) 
 		if !moved && slices.Contains(before, t) {
 			continue
 		}
-		item, err := marshalItem(tagItem{PK: tagPK(tenant, t, next.client.Archived), SK: id, ClientID: id,
+		item, err := marshalItem(tagItem{PK: shardPK(tagPK(tenant, t, next.client.Archived), fanShard(id)), SK: id, ClientID: id,
 			Status: next.client.Status, Archived: next.client.Archived, Custom: next.custom()})
 		if err != nil {
 			return nil, err

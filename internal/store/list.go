@@ -195,7 +195,7 @@ func (s *Store) sortedByName(ctx context.Context, tenant string, p queryPlan, se
 		out := first
 		if first == nil {
 			var err error
-			if out, err = s.db.Query(ctx, p.in); err != nil {
+			if out, err = s.read(ctx, &p); err != nil {
 				return nil, "", fmt.Errorf("search: %w", err)
 			}
 		}
@@ -259,6 +259,8 @@ type queryPlan struct {
 	// another page exists (a last page may then come back empty). For plans whose every
 	// entry costs a second read by key, this keeps a page at two reads per client.
 	noLookAhead bool
+	// sharded: the Query's partition is sharded (FanShards), and read from each shard.
+	sharded bool
 	// sortAttr and sortFits say which values of the Query's sort key its key condition
 	// admits (nil: all).
 	sortAttr string
@@ -270,7 +272,16 @@ type queryPlan struct {
 // the tenant's own items. DynamoDB refuses any other starting key with an error, so a forged
 // cursor must be refused here, as the client's mistake it is.
 func (p *queryPlan) accepts(tenant string, pos map[string]string) bool {
-	if len(pos) != len(p.keyAttrs) {
+	n := len(p.keyAttrs)
+	for i := range FanShards {
+		if sk, ok := pos[shardAttr(i)]; ok && p.sharded {
+			if len(sk) > maxSortKeyBytes || (p.sortFits != nil && !p.sortFits(sk)) {
+				return false
+			}
+			n++
+		}
+	}
+	if len(pos) != n {
 		return false
 	}
 	for _, name := range p.keyAttrs {
@@ -361,6 +372,7 @@ func (s *Store) query(pk string, forward bool) *dynamodb.QueryInput {
 // client counts once, on its first matching word.
 func (s *Store) searchPlan(tenant string, q domain.ClientFilter, words []string, key string) queryPlan {
 	p := wordPlan(s.query(termsPK(tenant, key), true), words, key, "client_id")
+	p.sharded = true
 	p.archived(q.Archived)
 	p.statuses(q.Statuses)
 	if q.Tag != "" {
@@ -434,7 +446,7 @@ func (s *Store) rarestWordPlan(ctx context.Context, tenant string, f domain.Clie
 	for i, w := range keys {
 		plans[i] = s.searchPlan(tenant, f, words, w)
 		plans[i].in.Limit = aws.Int32(int32(limit))
-		wg.Go(func() { outs[i], errs[i] = s.db.Query(ctx, plans[i].in) })
+		wg.Go(func() { outs[i], errs[i] = s.read(ctx, &plans[i]) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -499,7 +511,7 @@ func (s *Store) tagPlan(tenant string, q domain.ClientFilter) queryPlan {
 	in := s.query(pk, q.Order() == domain.SortOldest)
 	p := queryPlan{in: in, keyAttrs: []string{Schema.Keys.Partition, Schema.Keys.Sort},
 		partition: map[string]string{Schema.Keys.Partition: pk}, byKey: true, noLookAhead: true,
-		sortAttr: Schema.Keys.Sort, sortFits: keyRange(in, Schema.Keys.Sort, q)}
+		sortAttr: Schema.Keys.Sort, sortFits: keyRange(in, Schema.Keys.Sort, q), sharded: true}
 	p.statuses(q.Statuses)
 	return p
 }
@@ -626,7 +638,7 @@ func (s *Store) collect(ctx context.Context, p queryPlan, limit int, first *dyna
 		out := first
 		if first == nil {
 			var err error
-			if out, err = s.db.Query(ctx, p.in); err != nil {
+			if out, err = s.read(ctx, &p); err != nil {
 				return nil, nil, fmt.Errorf("list clients: %w", err)
 			}
 		}
@@ -656,10 +668,17 @@ func (s *Store) collect(ctx context.Context, p queryPlan, limit int, first *dyna
 	return got, position(p.in.ExclusiveStartKey, p.keyAttrs), nil
 }
 
+// position is where a Query stands after item (or at a LastEvaluatedKey): its key
+// attributes, and in a sharded partition where each shard stands (shardAttr).
 func position(item map[string]types.AttributeValue, attrs []string) map[string]string {
 	pos := map[string]string{}
 	for _, a := range attrs {
 		pos[a] = attrString(item, a)
+	}
+	for i := range FanShards {
+		if sk := attrString(item, shardAttr(i)); sk != "" {
+			pos[shardAttr(i)] = sk
+		}
 	}
 	return pos
 }
