@@ -82,10 +82,11 @@ const (
 	// BulkPageSize is the clients a bulk job changes between two reports of its progress (and
 	// the results it keeps per item).
 	BulkPageSize = 100
-	// BulkHotWritesPerSecond bounds the items a bulk job writes a second to the tenant's
-	// busiest partition (its search words), under DynamoDB's 1,000 write units a second per
-	// partition with room for the tenant's other traffic.
-	BulkHotWritesPerSecond = 800
+	// HotWriteUnitsPerSecond bounds the write units a second a job that writes many clients
+	// (a bulk change, an import's commit) puts on the tenant's busiest partition key (a
+	// list index's tab, a shared word's or tag's shard: store.HotWriteUnits), under
+	// DynamoDB's 1,000 a second per partition key with room for the tenant's other traffic.
+	HotWriteUnitsPerSecond = 800
 	// JobHandOver is the time a job's invocation keeps before its deadline to hand the job on
 	// to a next one (a new message), rather than start a page it may not finish.
 	JobHandOver = 60 * time.Second

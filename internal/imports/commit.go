@@ -19,6 +19,7 @@ import (
 	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/retry"
 	"github.com/clientdesk/clientdesk/internal/sheet"
+	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 // Writer writes an import's rows as clients, as the API writes them (package api): the
@@ -59,6 +60,10 @@ type Commit struct {
 	Parallel int
 	// Margin is the time an invocation keeps to hand over: a batch is not started with less.
 	Margin time.Duration
+	// HotUnitsPerSecond bounds the write units a second the commit puts on the tenant's
+	// busiest partition key (jobs.Pacer; 0: no pace). Sleep is the pacer's (nil: time.Sleep).
+	HotUnitsPerSecond float64
+	Sleep             func(time.Duration)
 }
 
 // Run commits the import its job names, if that is still the import's current job.
@@ -100,7 +105,8 @@ func (c *Commit) Run(ctx context.Context, run *jobs.Run) error {
 	if run.Job.Resume != nil && run.Job.Resume.Result != nil {
 		resume = *run.Job.Resume
 	}
-	cm := &committing{Commit: c, run: run, im: im, checker: checker, sink: sink, defs: defs, defsVersion: defsVersion, result: resume.Result}
+	cm := &committing{Commit: c, run: run, im: im, checker: checker, sink: sink, defs: defs, defsVersion: defsVersion, result: resume.Result,
+		pace: jobs.NewPacer(c.HotUnitsPerSecond, c.Sleep)}
 	err = cm.rows(ctx, r, resume.Row)
 	if errors.Is(err, jobs.ErrCancelled) {
 		// Stopped by its requester: what is written stays written, the result says how far.
@@ -193,6 +199,7 @@ type committing struct {
 	defs        domain.Definitions
 	defsVersion int64
 	result      *domain.ImportResult
+	pace        *jobs.Pacer
 }
 
 // batch writes a batch of rows: the clients their e-mails and codes belong to now, and those
@@ -280,6 +287,14 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, parallel)
 	for _, w := range writes {
+		// The client as the row writes it, for what its write costs the busiest key.
+		written := &domain.Client{ID: w.id, Fields: *w.fields, Status: domain.StatusProspect}
+		if w.target != nil {
+			target := *w.target
+			target.Fields = *w.fields
+			written = &target
+		}
+		cm.pace.Spend(store.HotWriteUnits(cm.run.Tenant, written, cm.defs))
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()

@@ -460,7 +460,7 @@ func NewWorker(st *store.Store, w Service, queue *jobs.Queue, files *jobs.Files,
 	parsePhone domain.PhoneParser, now func() time.Time, log *slog.Logger) *jobs.Worker {
 	worker := jobs.NewImportWorker(st, files, now, log)
 	commit := &Commit{Imports: st, Writer: w, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone,
-		Parallel: CommitParallel, Margin: config.JobHandOver}
+		Parallel: CommitParallel, Margin: config.JobHandOver, HotUnitsPerSecond: config.HotWriteUnitsPerSecond}
 	worker.Requeue, worker.Mail, worker.JobURL, worker.Failed = queue.SendJob, mail, jobURL, commit.Failed
 	worker.Runners[domain.JobImport] = &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit,
 		Revert: &Revert{Imports: st, Writer: w, Margin: config.JobHandOver}}

@@ -34,10 +34,9 @@ type Bulk struct {
 	Results Results
 	// PageSize is the clients a page holds.
 	PageSize int
-	// HotWritesPerSecond bounds the items written a second to the tenant's busiest partition
-	// (its search words: every client's words are rewritten when its status or tab moves);
-	// 0 leaves the pace to the requests' own.
-	HotWritesPerSecond float64
+	// HotUnitsPerSecond bounds the write units a second the job puts on the tenant's busiest
+	// partition key (Pacer); 0 leaves the pace to the requests' own.
+	HotUnitsPerSecond float64
 	// Margin is the time an invocation keeps to hand over: a page is not started with less.
 	Margin time.Duration
 	Sleep  func(time.Duration)
@@ -59,7 +58,7 @@ func (b *Bulk) Run(ctx context.Context, run *Run) error {
 	}
 	q.Cursor = resume.Cursor
 	progress := job.Progress
-	pace := pacer{perSecond: b.HotWritesPerSecond, start: time.Now(), sleep: b.Sleep}
+	pace := NewPacer(b.HotUnitsPerSecond, b.Sleep)
 	for pages := 0; resume.Page == 0 || resume.Cursor != ""; pages++ {
 		// Every invocation does a page at least: a job always moves on.
 		if deadline, ok := ctx.Deadline(); ok && pages > 0 && time.Until(deadline) < b.Margin {
@@ -85,7 +84,7 @@ func (b *Bulk) Run(ctx context.Context, run *Run) error {
 				progress.Failed++
 			}
 			if res.Result == domain.BulkDone {
-				pace.spend(hotWrites(job.Bulk.Action, c, page.Definitions))
+				pace.Spend(hotWrites(run.Tenant, job.Bulk.Action, c, page.Definitions))
 			}
 		}
 		if err := b.Results.PutJobResults(ctx, run.Tenant, job, resume.Page, rows); err != nil {
@@ -164,22 +163,16 @@ func clientName(c *domain.Client) string {
 	return name
 }
 
-// hotWrites is what a change writes to the tenant's busiest partition, its search words: a
-// client whose status, tab or tags move has each of its words rewritten (two write units
-// each, in a transaction); a change of its team writes none there.
-func hotWrites(action domain.BulkActionKind, c *domain.Client, defs domain.Definitions) float64 {
+// hotWrites is what a change of c costs on the tenant's busiest partition key, in write
+// units: what any client write costs there (store.HotWriteUnits), and for a change of team,
+// the client's entry in the staff member's partition, which every client of the job shares
+// (2 units: a small item in a transaction).
+func hotWrites(tenant string, action domain.BulkActionKind, c *domain.Client, defs domain.Definitions) float64 {
+	units := store.HotWriteUnits(tenant, c, defs)
 	if action == domain.BulkSetManager {
-		return 0
+		units = max(units, 2)
 	}
-	return 2 * float64(len(domain.SearchTerms(c, defs.Searchable)))
-}
-
-// pacer keeps writes under a rate: after spending, it sleeps until the time they are owed.
-type pacer struct {
-	perSecond float64
-	start     time.Time
-	spent     float64
-	sleep     func(time.Duration)
+	return units
 }
 
 // busyTries bounds the tries of one client while DynamoDB answers that it is busy.
@@ -192,7 +185,7 @@ const minPace = 25
 // or transaction conflicts past the store's tries: a failure that passes), the job slows
 // down (half the pace each time) and tries again after a jittered wait, within the
 // invocation's time. ok is false when DynamoDB stayed busy: the run hands over.
-func (p *pacer) apply(ctx context.Context, change func() domain.BulkResult) (res domain.BulkResult, ok bool) {
+func (p *Pacer) apply(ctx context.Context, change func() domain.BulkResult) (res domain.BulkResult, ok bool) {
 	for attempt := 0; ; attempt++ {
 		res = change()
 		if res.Code != domain.CodeUnavailable {
@@ -203,31 +196,12 @@ func (p *pacer) apply(ctx context.Context, change func() domain.BulkResult) (res
 		}
 		if p.perSecond > 0 {
 			p.perSecond = max(p.perSecond/2, minPace)
-			p.start, p.spent = time.Now(), 0
+			p.start, p.spent = p.now(), 0
 		}
 		wait := retry.Wait(attempt + 3) // from 80 ms up
 		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
 			return res, false
 		}
-		if p.sleep != nil {
-			p.sleep(wait)
-		} else {
-			time.Sleep(wait)
-		}
-	}
-}
-
-func (p *pacer) spend(units float64) {
-	if p.perSecond <= 0 || units <= 0 {
-		return
-	}
-	p.spent += units
-	due := time.Duration(p.spent / p.perSecond * float64(time.Second))
-	if wait := due - time.Since(p.start); wait > 0 {
-		if p.sleep != nil {
-			p.sleep(wait)
-		} else {
-			time.Sleep(wait)
-		}
+		p.sleep(wait)
 	}
 }

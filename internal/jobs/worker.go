@@ -340,7 +340,7 @@ func NewWorker(st *store.Store, svc Service, queue *Queue, files *Files, mail Ma
 			domain.JobExport:      &Exporter{Clients: st, PageSize: config.ExportPageSize, Zone: zone},
 			domain.JobSiteCleanup: &SiteCleanup{Sites: svc},
 			domain.JobBulk: &Bulk{Changes: svc, Clients: st, Results: st, PageSize: config.BulkPageSize, Zone: zone,
-				HotWritesPerSecond: config.BulkHotWritesPerSecond, Margin: config.JobHandOver},
+				HotUnitsPerSecond: config.HotWriteUnitsPerSecond, Margin: config.JobHandOver},
 		}}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -140,6 +141,16 @@ func TestImportCommitSurvivesACrash(t *testing.T) {
 	commit := e.stack.ImportWorker.Runners[domain.JobImport].(*imports.Phases).Commit
 	crash := &crashing{Writer: commit.Writer, after: 130}
 	commit.Writer = crash
+	// The commit paces itself on the tenant's busiest key: at 10 write units a second, the
+	// rows it writes (1 unit each) are owed far more time than they take, and it waits.
+	var mu sync.Mutex
+	var longest time.Duration
+	commit.HotUnitsPerSecond, commit.Sleep = 10, func(d time.Duration) {
+		mu.Lock()
+		longest = max(longest, d)
+		mu.Unlock()
+	}
+	defer func() { commit.HotUnitsPerSecond, commit.Sleep = 0, nil }()
 	if r := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", etag); r.status != 202 {
 		t.Fatalf("commit: %d %s", r.status, r.body)
 	}
@@ -147,6 +158,11 @@ func TestImportCommitSurvivesACrash(t *testing.T) {
 	if !crash.crashed.Load() {
 		t.Fatal("the writer never crashed")
 	}
+	mu.Lock()
+	if longest < 5*time.Second { // 130 rows or more a run, owed 13 s or more
+		t.Errorf("the commit waited %v at most, at 10 units a second", longest)
+	}
+	mu.Unlock()
 	if res := done["result"].(map[string]any); done["status"] != "committed" || res["created"] != float64(n) || res["rows"] != float64(n) {
 		t.Fatalf("committed: %v", done)
 	}

@@ -65,7 +65,7 @@ func bulkService(b *testing.B, s *store.Store) *jobs.Worker {
 	w := jobs.NewWorker(s, a, nil, &jobs.Files{S3: s3e.Client(), Bucket: "bench-files"}, nil,
 		func(string, *domain.Job) string { return "" }, time.UTC, time.Now, slog.New(slog.DiscardHandler))
 	bulk := w.Runners[domain.JobBulk].(*jobs.Bulk)
-	bulk.HotWritesPerSecond = 0 // measure the work itself; the pace is computed from its writes
+	bulk.HotUnitsPerSecond = 0 // measure the work itself; the pace is computed from its writes
 	return w
 }
 
@@ -156,21 +156,20 @@ func BenchmarkBulkJob(b *testing.B) {
 			b.Fatalf("job %+v %v", done, err)
 		}
 		got := m.Snapshot()
-		key, hot := got.Hottest()
+		hottest := got.HottestUnits(1)[0]
 		per := func(v int) float64 { return float64(v) / float64(selected) }
 		b.ReportMetric(float64(selected), "clients")
 		b.ReportMetric(per(got.Requests), "requests/client")
 		b.ReportMetric(per(got.ItemsRead), "items-read/client")
 		b.ReportMetric(per(got.ItemsWritten), "items-written/client")
-		b.ReportMetric(per(hot), "hottest-key-writes/client")
+		b.ReportMetric(hottest.Units/float64(selected), "hottest-key-WCU/client")
 		b.ReportMetric(elapsed.Seconds(), "s-wall")
 		b.ReportMetric(float64(selected)/elapsed.Seconds(), "clients/s")
-		// The pace the job keeps on AWS: its busiest partition at BulkHotWritesPerSecond,
-		// each write two units (a transaction's).
-		paced := config.BulkHotWritesPerSecond / (2 * per(hot))
+		// The pace the job keeps on AWS: its busiest partition key at HotWriteUnitsPerSecond.
+		paced := config.HotWriteUnitsPerSecond / (hottest.Units / float64(selected))
 		b.ReportMetric(paced, "paced-clients/s")
 		b.ReportMetric(100000/paced/60, "min-for-100k-paced")
-		b.Logf("%d clients: %s; hottest key %s (%.1f writes a client)", selected, fmt.Sprint(got.ByOperation), maskTenant(key), per(hot))
+		b.Logf("%d clients: %s; hottest key %s (%.2f write units a client)", selected, fmt.Sprint(got.ByOperation), maskTenant(hottest.Key), hottest.Units/float64(selected))
 		b.StartTimer()
 	}
 }

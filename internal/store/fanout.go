@@ -5,12 +5,15 @@ import (
 	"errors"
 	"hash/fnv"
 	"maps"
+	"math"
 	"strconv"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/clientdesk/clientdesk/internal/domain"
 )
 
 // FanShards is how many partition keys a partition that every client of a tenant may write
@@ -149,4 +152,33 @@ func (s *Store) queryShards(ctx context.Context, in *dynamodb.QueryInput) (*dyna
 		}
 	}
 	return out, nil
+}
+
+// HotWriteUnits is what one write of c costs, at most, on a partition key that every client
+// of a tenant may share, in write units (1 a KB, 2 in a transaction): the tab's partition of
+// each list index takes a copy of the client, and each of its words' and tags' entries goes
+// to the shard of its client (FanShards) of a key that every client with that word or tag
+// shares, the words' entries carrying the client. A job that writes many clients (a bulk
+// change, an import's commit) paces itself on it (jobs.Pacer).
+func HotWriteUnits(tenant string, c *domain.Client, defs domain.Definitions) float64 {
+	f := newFiled(c, defs)
+	units := 0.0
+	if item, err := f.item(tenant); err == nil {
+		units = kilobytes(item) // a list index's copy
+	}
+	if terms := keyableTerms(f.terms); len(terms) > 0 {
+		// Its words' entries differ by their word only: the longest is the largest.
+		if item, err := marshalItem(f.termItem(tenant, longestWord(terms), f.text())); err == nil {
+			units = max(units, 2*kilobytes(item)/FanShards)
+		}
+	}
+	if len(f.tagKeys) > 0 {
+		units = max(units, 2.0/FanShards) // a tag's member: a small item
+	}
+	return units
+}
+
+// kilobytes is an item's size in DynamoDB's write units: KB, rounded up.
+func kilobytes(item map[string]types.AttributeValue) float64 {
+	return math.Ceil(float64(itemSize(item)) / 1024)
 }

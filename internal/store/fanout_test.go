@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -82,6 +83,46 @@ func TestShardedPartitionsReadAsOne(t *testing.T) {
 						t.Errorf("%+v by %d:\n got %v\nwant %v", q.filter, limit, got, q.want)
 					}
 				}
+			}
+		})
+	}
+}
+
+// HotWriteUnits, what a job paces itself on, is what the meter bills one client's create on
+// the keys every client may share: the tab's partition of each list index, and a word's or a
+// tag's partition key, which the clients that share it share in FanShards parts. From a
+// small client to one whose notes are too large for its words' entries to carry it.
+func TestHotWriteUnitsAreWhatTheMeterBills(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		notes int
+		tags  []string
+		want  float64
+	}{
+		{"small, with a tag", 0, []string{"VIP"}, 1},
+		{"small, no tag", 0, nil, 1},
+		{"3 KB of notes", 3000, []string{"VIP"}, 4},
+		{"too large to be carried", 9000, []string{"VIP"}, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, m := newStore(t)
+			c := newClient(t, domain.Fields{FirstName: "Hélène", LastName: "Dufour", Email: "helene@example.fr",
+				Phones: []string{"+33612345678"}, Tags: tc.tags, Notes: strings.Repeat("n", tc.notes)})
+			if err := s.CreateClient(context.Background(), "t1", c, nil, 0, nil, ev(c)); err != nil {
+				t.Fatal(err)
+			}
+			billed := 0.0
+			for key, units := range m.Snapshot().WriteUnitsByKey {
+				switch {
+				case strings.HasPrefix(key, "GSI1:") || strings.HasPrefix(key, "GSI2:") || strings.HasPrefix(key, "GSI3:"):
+					billed = max(billed, units)
+				case strings.Contains(key, "#W#") || strings.Contains(key, "#TAG#"):
+					billed = max(billed, units/store.FanShards)
+				}
+			}
+			got := store.HotWriteUnits("t1", c, domain.Definitions{})
+			if got != billed || got != tc.want {
+				t.Errorf("HotWriteUnits %v, the meter billed %v, want %v", got, billed, tc.want)
 			}
 		})
 	}

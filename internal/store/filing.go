@@ -114,6 +114,17 @@ type tagItem struct {
 	Custom   bool          `json:"custom,omitempty"`
 }
 
+// termItem files the client under word; text is f.text(), made once for all its words.
+func (f *filed) termItem(tenant, word, text string) termItem {
+	c := f.client
+	var carried *domain.Client
+	if f.carried() {
+		carried = c
+	}
+	return termItem{PK: shardPK(termsPK(tenant, word), fanShard(c.ID)), SK: termSK(word, c.ID), ClientID: c.ID,
+		Status: c.Status, Archived: c.Archived, Text: text, Tags: f.tagKeys, Custom: f.custom(), Name: nameKey(c), Client: carried}
+}
+
 func (f *filed) custom() bool { return len(f.client.CustomFields) > 0 }
 
 func (f *filed) text() string {
@@ -313,17 +324,11 @@ func (s *Store) termWrites(tenant, id string, old, next *filed) ([]write, error)
 		old.client.Archived != next.client.Archived || !slices.Equal(old.tagKeys, next.tagKeys) ||
 		old.custom() != next.custom() || nameKey(old.client) != nameKey(next.client) || old.carried() || next.carried()
 	text := next.text()
-	var carried *domain.Client
-	if next.carried() {
-		carried = next.client
-	}
 	for _, t := range after {
 		if !rewriteAll {
 			break
 		}
-		item, err := marshalItem(termItem{PK: shardPK(termsPK(tenant, t), fanShard(id)), SK: termSK(t, id), ClientID: id,
-			Status: next.client.Status, Archived: next.client.Archived, Text: text, Tags: next.tagKeys, Custom: next.custom(),
-			Name: nameKey(next.client), Client: carried})
+		item, err := marshalItem(next.termItem(tenant, t, text))
 		if err != nil {
 			return nil, err
 		}
