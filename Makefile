@@ -11,7 +11,7 @@ CDK       := infra/node_modules/.bin/cdk
 CDK_ENV   := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_VERSION_CHECK=1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: dev test lint unit spreadsheet build sizes bench synth synth-check deploy clean
+.PHONY: dev test lint unit programs build sizes bench synth synth-check deploy clean
 
 ## dev: run the whole service locally on emulators (API on http://127.0.0.1:$(PORT))
 dev: $(CDK)
@@ -32,14 +32,16 @@ lint:
 	$(GO) tool staticcheck -checks all ./...
 
 # The emulators that run as Node processes (SES) come from infra/package.json; LibreOffice,
-# which opens the exports in the tests, from Debian's packages.
-unit: $(CDK) spreadsheet
+# which opens the exports in the tests, and Chromium, which opens the e-mails, from Debian's
+# packages.
+unit: $(CDK) programs
 	$(GO) test -race -count=1 ./...
 
-## spreadsheet: LibreOffice Calc (Debian's libreoffice-calc-nogui) for the tests that open
-## exports as a person does; says so where it cannot be installed
-spreadsheet:
-	@sh infra/tools/libreoffice.sh
+## programs: what the tests open files in as a person does: LibreOffice Calc (Debian's
+## libreoffice-calc-nogui: exports, failing rows) and Chromium (Debian's chromium: e-mails);
+## says so where they cannot be installed
+programs:
+	@sh infra/tools/debian.sh soffice:libreoffice-calc-nogui chromium:chromium
 
 ## build: one bootstrap per function, linux/arm64, for provided.al2023
 build:

@@ -87,6 +87,9 @@ func Render(d domain.InvitationMail) (domain.RenderedMail, error) {
 	if message != "" {
 		lines := strings.Split(message, "\n")
 		for i, l := range lines {
+			if lang == "fr" {
+				l = domain.FrenchTypography(l) // as in the text part: no line starts with its "!"
+			}
 			lines[i] = escapeText(l)
 		}
 		h.WriteString(`

@@ -52,7 +52,7 @@ func TestNoInjectionAndFrenchTypography(t *testing.T) {
 	if strings.Contains(fr.HTML, "<script>") || !strings.Contains(fr.HTML, "&lt;script&gt;") {
 		t.Error("the custom message is not escaped in HTML")
 	}
-	if !strings.Contains(fr.HTML, "Bienvenue ! Voici votre accès.<br>&lt;script&gt;") {
+	if !strings.Contains(fr.HTML, "Bienvenue\u202f! Voici votre accès.<br>&lt;script&gt;") {
 		t.Error("line breaks of the message are lost")
 	}
 	for _, want := range []string{"21 décembre 2026 à 09\u00a0h\u00a014 (fuseau Europe/Paris)", "identifiant\u00a0: helene@example.fr", "Bienvenue\u202f!"} {

@@ -135,7 +135,7 @@ func needLibreOffice(t *testing.T, what string) string {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		t.Skip("SKIPPED: LibreOffice (soffice) is not installed here, so " + what + " was opened in a spreadsheet program. " +
-			"`make test` installs Debian's libreoffice-calc-nogui through infra/tools/libreoffice.sh and said why it could not.")
+			"`make test` installs Debian's libreoffice-calc-nogui through infra/tools/debian.sh and said why it could not.")
 	}
 	return soffice
 }

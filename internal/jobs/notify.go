@@ -56,7 +56,8 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	}
 	// The HTML part is the text, escaped, its link made clickable.
 	var h strings.Builder
-	h.WriteString("<!DOCTYPE html><html><body style=\"font-family:Helvetica,Arial,sans-serif\">")
+	h.WriteString(`<!DOCTYPE html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+		`<title>` + html.EscapeString(subject) + `</title></head><body style="font-family:Helvetica,Arial,sans-serif">`)
 	for _, para := range strings.Split(strings.TrimSpace(body), "\n\n") {
 		h.WriteString("<p>")
 		for i, line := range strings.Split(para, "\n") {

@@ -2,17 +2,73 @@ package jobs
 
 import (
 	"flag"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/mailview"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // One golden file per kind, outcome, language and part: what the requester receives.
 func TestNoticeGolden(t *testing.T) {
+	for name, m := range sampleNotices(t) {
+		if m.FromName != "Agence Lumière via Clientdesk" || m.ReplyTo != "claire@agence.example" {
+			t.Errorf("sender %q, reply to %q", m.FromName, m.ReplyTo)
+		}
+		for part, got := range map[string]string{"subject.txt": m.Subject, "txt": m.Text, "html": m.HTML} {
+			path := filepath.Join("testdata", "notice."+name+"."+part)
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./internal/jobs -run TestNoticeGolden -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from the golden file:\n%s", path, got)
+			}
+		}
+	}
+}
+
+// The notices as the requester opens them, in a browser, on a phone and on a desktop (every
+// kind, outcome and language in one run of the browser): what mailview.Check holds of every
+// e-mail, and the link to the job, where there is one, whole.
+func TestNoticesOpenInABrowser(t *testing.T) {
+	notices := sampleNotices(t)
+	names := slices.Sorted(maps.Keys(notices))
+	bodies := make([]string, len(names))
+	for i, name := range names {
+		bodies[i] = notices[name].HTML
+	}
+	for i, views := range mailview.OpenAll(t, bodies) {
+		m := notices[names[i]]
+		for _, v := range views {
+			t.Run(fmt.Sprintf("%s at %d px", names[i], v.Width), func(t *testing.T) {
+				mailview.Check(t, v, m)
+				if strings.Contains(m.Text, sampleJobURL) && (len(v.Links) != 1 || v.Links[0].Href != sampleJobURL || v.Links[0].Text != sampleJobURL) {
+					t.Errorf("the link to the job: %+v", v.Links)
+				}
+			})
+		}
+	}
+}
+
+const sampleJobURL = "https://app.example.com/jobs/019a9b6c-3f2e-7d41-9a2e-0123456789ab"
+
+// sampleNotices are a notice of each kind, outcome and language, by "kind.status.lang".
+func sampleNotices(t *testing.T) map[string]domain.RenderedMail {
+	t.Helper()
+	out := map[string]domain.RenderedMail{}
 	for _, kind := range []domain.JobKind{domain.JobExport, domain.JobBulk, domain.JobImport} {
 		for _, status := range []domain.JobStatus{domain.JobDone, domain.JobFailed} {
 			for _, lang := range []string{"fr", "en"} {
@@ -25,29 +81,13 @@ func TestNoticeGolden(t *testing.T) {
 				if kind == domain.JobBulk {
 					j.Bulk = &domain.BulkAction{Action: domain.BulkArchive}
 				}
-				m, err := Notice(j, "https://app.example.com/jobs/"+j.ID)
+				m, err := Notice(j, sampleJobURL)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if m.FromName != "Agence Lumière via Clientdesk" || m.ReplyTo != "claire@agence.example" {
-					t.Errorf("sender %q, reply to %q", m.FromName, m.ReplyTo)
-				}
-				for part, got := range map[string]string{"subject.txt": m.Subject, "txt": m.Text, "html": m.HTML} {
-					path := filepath.Join("testdata", "notice."+string(kind)+"."+string(status)+"."+lang+"."+part)
-					if *update {
-						if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-							t.Fatal(err)
-						}
-					}
-					want, err := os.ReadFile(path)
-					if err != nil {
-						t.Fatalf("%v (run go test ./internal/jobs -run TestNoticeGolden -update)", err)
-					}
-					if got != string(want) {
-						t.Errorf("%s differs from the golden file:\n%s", path, got)
-					}
-				}
+				out[string(kind)+"."+string(status)+"."+lang] = m
 			}
 		}
 	}
+	return out
 }
