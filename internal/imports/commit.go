@@ -37,6 +37,7 @@ type CommitStore interface {
 	ClientsByID(ctx context.Context, tenant string, ids []string) ([]*domain.Client, error)
 	PutImportWrites(ctx context.Context, tenant string, im *domain.Import, writes []domain.ImportWrite) error
 	DeleteImportWrites(ctx context.Context, tenant string, im *domain.Import, rows []int) error
+	ImportWrites(ctx context.Context, tenant string, im *domain.Import, after, limit int) ([]domain.ImportWrite, error)
 }
 
 // Commit runs an import's commit: the file read again with the mapping its check used, every
@@ -46,7 +47,8 @@ type CommitStore interface {
 // Each row is written once however often the job runs: a row's client has an id made from
 // the import and the row (RowID), so a run after a crash or a redelivered message finds the
 // clients it made and counts them done; an update already made finds the client as the row
-// wants it (unchanged). The last row done and the counts so far are recorded with the job's
+// wants it, and at the version its record says it made (counted updated, not unchanged).
+// The last row done and the counts so far are recorded with the job's
 // progress after each batch, and a next run goes on from there.
 type Commit struct {
 	Imports CommitStore
@@ -106,7 +108,7 @@ func (c *Commit) Run(ctx context.Context, run *jobs.Run) error {
 		resume = *run.Job.Resume
 	}
 	cm := &committing{Commit: c, run: run, im: im, checker: checker, sink: sink, defs: defs, defsVersion: defsVersion, result: resume.Result,
-		pace: jobs.NewPacer(c.HotUnitsPerSecond, c.Sleep)}
+		pace: jobs.NewPacer(c.HotUnitsPerSecond, c.Sleep), first: true}
 	err = cm.rows(ctx, r, resume.Row)
 	if errors.Is(err, jobs.ErrCancelled) {
 		// Stopped by its requester: what is written stays written, the result says how far.
@@ -200,6 +202,8 @@ type committing struct {
 	defsVersion int64
 	result      *domain.ImportResult
 	pace        *jobs.Pacer
+	// first: the next batch is the run's first, which a run that died may have begun.
+	first bool
 }
 
 // batch writes a batch of rows: the clients their e-mails and codes belong to now, and those
@@ -232,6 +236,20 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 			made[c.ID] = true
 		}
 	}
+	// A run that died during this batch made some of its writes: their records say which
+	// (an update's record holds the version it gave the client).
+	var begun map[int]domain.ImportWrite
+	if cm.first {
+		cm.first = false
+		earlier, err := cm.Imports.ImportWrites(ctx, cm.run.Tenant, cm.im, batch[0].checked.Row-1, len(batch))
+		if err != nil {
+			return err
+		}
+		begun = map[int]domain.ImportWrite{}
+		for _, w := range earlier {
+			begun[w.Row] = w
+		}
+	}
 	type write struct {
 		p      *pending
 		id     string
@@ -248,10 +266,18 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 			continue
 		}
 		action, fields := cm.checker.Decide(&p.checked, p.present, byEmail[p.checked.EmailKey], byCode[p.checked.CodeKey])
+		target := byEmail[p.checked.EmailKey]
+		if cm.checker.Match == MatchCode {
+			target = byCode[p.checked.CodeKey]
+		}
 		switch action {
 		case ActionBlank:
 			cm.result.Blank++
 		case ActionUnchanged:
+			if w, ok := begun[p.checked.Row]; ok && w.Action == domain.ActionUpdated && target != nil && target.Version == w.Version {
+				cm.result.Updated++ // made by the run that died
+				continue
+			}
 			cm.result.Unchanged++
 		case ActionError:
 			cm.result.Errors++
@@ -261,10 +287,6 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 		case ActionCreate:
 			writes = append(writes, &write{p: p, id: RowID(cm.run.Job, p.checked.Row), fields: fields})
 		case ActionUpdate:
-			target := byEmail[p.checked.EmailKey]
-			if cm.checker.Match == MatchCode {
-				target = byCode[p.checked.CodeKey]
-			}
 			writes = append(writes, &write{p: p, target: target, fields: fields})
 		}
 	}

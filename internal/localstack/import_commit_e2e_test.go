@@ -123,6 +123,56 @@ func (c *crashing) CreateImported(ctx context.Context, tenant string, job *domai
 	return c.Writer.CreateImported(ctx, tenant, job, id, f, defs, v)
 }
 
+func (c *crashing) UpdateImported(ctx context.Context, tenant string, job *domain.Job, old *domain.Client, f domain.Fields, defs domain.Definitions) error {
+	if c.written.Add(1) > c.after && c.crashed.CompareAndSwap(false, true) {
+		return errCrash
+	}
+	return c.Writer.UpdateImported(ctx, tenant, job, old, f, defs)
+}
+
+// A commit of updates killed halfway through its second batch and delivered again counts each
+// update once, as an update: the rows the dead run wrote find their clients as they want
+// them, at the version the run's records say it gave them; none is counted unchanged, none
+// written twice.
+func TestImportCommitCountsUpdatesOnceAcrossACrash(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	const n = 60 // a batch of 50, then 10: the crash comes after 5 of those
+	var b strings.Builder
+	b.WriteString("Prénom;Nom;E-mail;Ville\r\n")
+	for i := range n {
+		if r := e.do("POST", "/v1/clients", tok, fmt.Sprintf(`{"first_name":"Client","last_name":"N%03d","email":"c%d@exemple.fr"}`, i, i)); r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		fmt.Fprintf(&b, "Client;N%03d;c%d@exemple.fr;Lyon\r\n", i, i)
+	}
+	id := e.upload(tok, "clients.csv", b.String())["id"].(string)
+	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"mode":"update"}`)
+	checked, etag := e.waitStatus(tok, id, "checking")
+	if rep := checked["report"].(map[string]any); rep["to_update"] != float64(n) {
+		t.Fatalf("report %v", rep)
+	}
+	commit := e.stack.ImportWorker.Runners[domain.JobImport].(*imports.Phases).Commit
+	crash := &crashing{Writer: commit.Writer, after: 55}
+	commit.Writer = crash
+	if r := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", etag); r.status != 202 {
+		t.Fatalf("commit: %d %s", r.status, r.body)
+	}
+	done, _ := e.waitStatus(tok, id, "committing")
+	if !crash.crashed.Load() {
+		t.Fatal("the writer never crashed")
+	}
+	if res := done["result"].(map[string]any); done["status"] != "committed" || res["updated"] != float64(n) || res["unchanged"] != 0.0 {
+		t.Fatalf("committed: %v", done)
+	}
+	for _, c := range e.all(tok, "/v1/clients", 100) {
+		evs := e.do("GET", "/v1/clients/"+c["id"].(string)+"/events", tok, "").json(t)["items"].([]any)
+		if c["version"] != 2.0 || len(evs) != 2 || c["address"].(map[string]any)["city"] != "Lyon" {
+			t.Fatalf("%s: version %v, %d events, %v", c["last_name"], c["version"], len(evs), c["address"])
+		}
+	}
+}
+
 // A commit killed halfway through a batch and delivered again writes each row once: the
 // clients the first run made are found by the ids their rows give them, the rest written by
 // the second run, each client with one event, the counts exact.
