@@ -263,6 +263,11 @@ func (a *API) startImportPhase(ctx context.Context, r *request, phase string, mu
 	job := &domain.Job{ID: jobID, Kind: domain.JobImport, Status: domain.JobQueued, Locale: r.lang, RequestedBy: r.who.Subject, CreatedAt: now,
 		RequesterEmail: r.who.Email, TenantName: r.who.TenantName,
 		Import: &domain.ImportTask{ImportID: im.ID, Version: next.Version, Phase: phase}}
+	if phase == domain.ImportPhaseRevert {
+		if job.Resume, err = a.revertResume(ctx, r.who.Tenant, im); err != nil {
+			return nil, err
+		}
+	}
 	return a.startImportJob(ctx, r, im, &next, job)
 }
 
@@ -331,9 +336,27 @@ func (a *API) importEvent(ctx context.Context, tenant string, job *domain.Job, c
 // reverted for what it wrote.
 func (a *API) revertImport(ctx context.Context, r *request) (*response, error) {
 	return a.startImportPhase(ctx, r, domain.ImportPhaseRevert, true, func(_, next *domain.Import) error {
-		next.Reverted = &domain.ImportRevertResult{}
+		if next.Reverted == nil {
+			next.Reverted = &domain.ImportRevertResult{}
+		}
 		return nil
 	})
+}
+
+// revertResume is where a revert takes up after one that was cancelled or failed (the
+// import's job): the last row it recorded, and its counts.
+func (a *API) revertResume(ctx context.Context, tenant string, im *domain.Import) (*domain.JobResume, error) {
+	if im.Reverted == nil {
+		return nil, nil
+	}
+	prev, err := a.Jobs.GetJob(ctx, tenant, im.JobID)
+	if domain.CodeOf(err) == domain.CodeOf(domain.ErrJobNotFound) {
+		return nil, nil // expired (8 days): the revert starts over, finding what was undone
+	}
+	if err != nil || prev.Resume == nil || prev.Resume.Reverted == nil {
+		return nil, err
+	}
+	return &domain.JobResume{Row: prev.Resume.Row, Reverted: prev.Resume.Reverted}, nil
 }
 
 // revertInline is the most events a revert's deletion reduces itself: a client an import

@@ -71,8 +71,10 @@ func (im *Import) Starts(phase string) error {
 			return &Error{Code: CodeImportNotChecked}
 		}
 	case ImportPhaseRevert:
+		// Once a commit has ended; again after a revert that was cancelled or failed, which
+		// the next one takes up where it stopped.
 		ended := im.Status == ImportCommitted || im.Status == ImportFailed || im.Status == ImportCancelled
-		if !wrote || !ended || im.Reverted != nil {
+		if !wrote || !ended {
 			return &Error{Code: CodeImportNotCommitted}
 		}
 	}

@@ -7,7 +7,8 @@ import (
 )
 
 // What each state of an import lets start: a new mapping (check) until a commit has written,
-// a commit once checked, a revert once a commit has ended, once.
+// a commit once checked, a revert once a commit has ended, and again after a revert that was
+// cancelled or failed.
 func TestImportStarts(t *testing.T) {
 	result := &domain.ImportResult{}
 	reverted := &domain.ImportRevertResult{}
@@ -27,7 +28,8 @@ func TestImportStarts(t *testing.T) {
 		{"commit cancelled", domain.Import{Status: domain.ImportCancelled, Result: result}, domain.CodeImportCommitted, domain.CodeImportCommitted, ""},
 		{"reverting", domain.Import{Status: domain.ImportReverting, Result: result, Reverted: reverted}, domain.CodeImportCommitted, domain.CodeImportCommitted, domain.CodeImportNotCommitted},
 		{"reverted", domain.Import{Status: domain.ImportReverted, Result: result, Reverted: reverted}, domain.CodeImportCommitted, domain.CodeImportCommitted, domain.CodeImportNotCommitted},
-		{"revert cancelled", domain.Import{Status: domain.ImportCancelled, Result: result, Reverted: reverted}, domain.CodeImportCommitted, domain.CodeImportCommitted, domain.CodeImportNotCommitted},
+		{"revert cancelled", domain.Import{Status: domain.ImportCancelled, Result: result, Reverted: reverted}, domain.CodeImportCommitted, domain.CodeImportCommitted, ""},
+		{"revert failed", domain.Import{Status: domain.ImportFailed, Result: result, Reverted: reverted}, domain.CodeImportCommitted, domain.CodeImportCommitted, ""},
 	}
 	for _, tt := range tests {
 		for phase, want := range map[string]domain.Code{domain.ImportPhaseCheck: tt.check, domain.ImportPhaseCommit: tt.commit, domain.ImportPhaseRevert: tt.revert} {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -125,25 +124,6 @@ func (c *Commit) Run(ctx context.Context, run *jobs.Run) error {
 	im.Status, im.Result = domain.ImportCommitted, cm.result
 	run.Job.Progress = domain.JobProgress{Done: int64(cm.result.Rows), Total: int64(cm.result.Rows), Failed: int64(cm.result.Errors)}
 	return check.record(ctx, run, im, nil)
-}
-
-// Failed marks the import of a commit that failed for good: what it wrote stays, its result
-// (as of its last batch) says how far it went.
-func (c *Commit) Failed(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger) {
-	if job.Import == nil || job.Import.Phase != domain.ImportPhaseCommit {
-		return
-	}
-	im, err := c.Imports.GetImport(ctx, tenant, job.Import.ImportID)
-	if err != nil || im.JobID != job.ID || im.Version != job.Import.Version {
-		return
-	}
-	im.Status = domain.ImportFailed
-	if job.Resume != nil && job.Resume.Result != nil {
-		im.Result = job.Resume.Result // as of its last batch (else the empty result it started with)
-	}
-	if err := c.Imports.RecordImport(ctx, tenant, im); err != nil {
-		log.ErrorContext(ctx, "failed import not marked", "import_id", im.ID, "error", err.Error())
-	}
 }
 
 // rows commits the rows after the row done (the rows before are read and checked all the

@@ -1,7 +1,9 @@
 package imports
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -138,8 +140,18 @@ func (rv *Revert) undo(ctx context.Context, run *jobs.Run, w domain.ImportWrite,
 	case w.Action == domain.ActionUpdated && c != nil && c.Version == w.Version && w.Before != nil:
 		err := rv.Writer.UpdateImported(ctx, run.Tenant, run.Job, c, *w.Before, defs)
 		return rv.outcome(undoRestored, err)
+	case w.Action == domain.ActionUpdated && c != nil && c.Version == w.Version+1 && w.Before != nil && sameFields(c.Fields, *w.Before):
+		return undoRestored, nil // by a run of a revert that died after it, or a revert before
 	}
 	return undoChanged, nil
+}
+
+// sameFields reports whether two clients' fields are the same, as stored (an empty list or
+// map is no list or map).
+func sameFields(a, b domain.Fields) bool {
+	x, errX := json.Marshal(a)
+	y, errY := json.Marshal(b)
+	return errX == nil && errY == nil && bytes.Equal(x, y)
 }
 
 // outcome is what a write's answer means: done; changed since when another write came first

@@ -444,6 +444,32 @@ func (p *Phases) Run(ctx context.Context, run *jobs.Run) error {
 	return p.Check.Run(ctx, run)
 }
 
+// Failed marks the import of a commit or a revert that failed for good, if it is still that
+// job's: what the job wrote or undid stays, its counts as of its last batch or page say how
+// far it went (a commit failed before its first batch keeps the empty result it started
+// with), and a revert may be started (again), from there. A check that fails leaves its
+// import checking, and a new mapping starts another.
+func (p *Phases) Failed(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger) {
+	if job.Import == nil || (job.Import.Phase != domain.ImportPhaseCommit && job.Import.Phase != domain.ImportPhaseRevert) {
+		return
+	}
+	im, err := p.Commit.Imports.GetImport(ctx, tenant, job.Import.ImportID)
+	if err != nil || im.JobID != job.ID || im.Version != job.Import.Version {
+		return
+	}
+	im.Status = domain.ImportFailed
+	switch {
+	case job.Resume == nil:
+	case job.Import.Phase == domain.ImportPhaseCommit && job.Resume.Result != nil:
+		im.Result = job.Resume.Result
+	case job.Import.Phase == domain.ImportPhaseRevert && job.Resume.Reverted != nil:
+		im.Reverted = job.Resume.Reverted
+	}
+	if err := p.Commit.Imports.RecordImport(ctx, tenant, im); err != nil {
+		log.ErrorContext(ctx, "failed import not marked", "import_id", im.ID, "phase", job.Import.Phase, "error", err.Error())
+	}
+}
+
 // Service writes and undoes an import's rows as the API does (package api).
 type Service interface {
 	Writer
@@ -461,8 +487,9 @@ func NewWorker(st *store.Store, w Service, queue *jobs.Queue, files *jobs.Files,
 	worker := jobs.NewImportWorker(st, files, now, log)
 	commit := &Commit{Imports: st, Writer: w, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone,
 		Parallel: CommitParallel, Margin: config.JobHandOver, HotUnitsPerSecond: config.HotWriteUnitsPerSecond}
-	worker.Requeue, worker.Mail, worker.JobURL, worker.Failed = queue.SendJob, mail, jobURL, commit.Failed
-	worker.Runners[domain.JobImport] = &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit,
+	phases := &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit,
 		Revert: &Revert{Imports: st, Writer: w, Margin: config.JobHandOver}}
+	worker.Requeue, worker.Mail, worker.JobURL, worker.Failed = queue.SendJob, mail, jobURL, phases.Failed
+	worker.Runners[domain.JobImport] = phases
 	return worker
 }

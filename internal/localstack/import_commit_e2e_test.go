@@ -130,6 +130,22 @@ func (c *crashing) UpdateImported(ctx context.Context, tenant string, job *domai
 	return c.Writer.UpdateImported(ctx, tenant, job, old, f, defs)
 }
 
+// clientsToUpdate creates n clients by the API (last names <prefix>000…, e-mails
+// <prefix>0@exemple.fr…) and returns the rows of a file (first name, last name, e-mail,
+// city) that give each of them a city.
+func (e *env) clientsToUpdate(tok, prefix string, n int) string {
+	e.t.Helper()
+	var b strings.Builder
+	for i := range n {
+		last, email := fmt.Sprintf("%s%03d", prefix, i), fmt.Sprintf("%s%d@exemple.fr", strings.ToLower(prefix), i)
+		if r := e.do("POST", "/v1/clients", tok, `{"first_name":"Client","last_name":"`+last+`","email":"`+email+`"}`); r.status != 201 {
+			e.t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		fmt.Fprintf(&b, "Client;%s;%s;Lyon\r\n", last, email)
+	}
+	return b.String()
+}
+
 // A commit of updates killed halfway through its second batch and delivered again counts each
 // update once, as an update: the rows the dead run wrote find their clients as they want
 // them, at the version the run's records say it gave them; none is counted unchanged, none
@@ -138,15 +154,7 @@ func TestImportCommitCountsUpdatesOnceAcrossACrash(t *testing.T) {
 	e := startExports(t)
 	tok := e.exporter()
 	const n = 60 // a batch of 50, then 10: the crash comes after 5 of those
-	var b strings.Builder
-	b.WriteString("Prénom;Nom;E-mail;Ville\r\n")
-	for i := range n {
-		if r := e.do("POST", "/v1/clients", tok, fmt.Sprintf(`{"first_name":"Client","last_name":"N%03d","email":"c%d@exemple.fr"}`, i, i)); r.status != 201 {
-			t.Fatalf("create: %d %s", r.status, r.body)
-		}
-		fmt.Fprintf(&b, "Client;N%03d;c%d@exemple.fr;Lyon\r\n", i, i)
-	}
-	id := e.upload(tok, "clients.csv", b.String())["id"].(string)
+	id := e.upload(tok, "clients.csv", "Prénom;Nom;E-mail;Ville\r\n"+e.clientsToUpdate(tok, "N", n))["id"].(string)
 	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"mode":"update"}`)
 	checked, etag := e.waitStatus(tok, id, "checking")
 	if rep := checked["report"].(map[string]any); rep["to_update"] != float64(n) {
@@ -295,5 +303,99 @@ func TestImportRevert(t *testing.T) {
 	}
 	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", "*"); r.status != 409 {
 		t.Errorf("a second revert: %d", r.status)
+	}
+}
+
+// stopping is a reverter that dies once at one undo, as a worker killed midway through a
+// page, and asks for the job's cancellation at another, as its requester would.
+type stopping struct {
+	imports.Reverter
+	calls             atomic.Int64
+	crashAt, cancelAt int64
+	crashed           atomic.Bool
+	cancel            func(jobID string)
+}
+
+func (s *stopping) step(job *domain.Job) error {
+	n := s.calls.Add(1)
+	if n == s.crashAt && s.crashed.CompareAndSwap(false, true) {
+		return errCrash
+	}
+	if n == s.cancelAt {
+		s.cancel(job.ID)
+	}
+	return nil
+}
+
+func (s *stopping) DeleteImported(ctx context.Context, tenant string, job *domain.Job, c *domain.Client) error {
+	if err := s.step(job); err != nil {
+		return err
+	}
+	return s.Reverter.DeleteImported(ctx, tenant, job, c)
+}
+
+func (s *stopping) UpdateImported(ctx context.Context, tenant string, job *domain.Job, old *domain.Client, f domain.Fields, defs domain.Definitions) error {
+	if err := s.step(job); err != nil {
+		return err
+	}
+	return s.Reverter.UpdateImported(ctx, tenant, job, old, f, defs)
+}
+
+// A revert killed midway through a page and delivered again, then cancelled, then started
+// again, undoes each write once and counts it once: the clients the dead run gave back their
+// fields are found so (restored, not "changed since"), and the second revert takes up where
+// the cancelled one stopped, with its counts (the clients it deleted are not counted again
+// as untouched). 60 updates then 60 creations: pages of 50 writes.
+func TestImportRevertTakesUpWhereItStopped(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	const n = 60
+	var b strings.Builder
+	b.WriteString("Prénom;Nom;E-mail;Ville\r\n" + e.clientsToUpdate(tok, "U", n))
+	for i := range n {
+		fmt.Fprintf(&b, "Client;N%03d;n%d@exemple.fr;Nîmes\r\n", i, i)
+	}
+	id := e.upload(tok, "clients.csv", b.String())["id"].(string)
+	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"mode":"create_or_update"}`)
+	_, etag := e.waitStatus(tok, id, "checking")
+	e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", etag)
+	committed, etag := e.waitStatus(tok, id, "committing")
+	if res := committed["result"].(map[string]any); res["updated"] != float64(n) || res["created"] != float64(n) {
+		t.Fatalf("committed: %v", committed)
+	}
+
+	revert := e.stack.ImportWorker.Runners[domain.JobImport].(*imports.Phases).Revert
+	// The 55th undo (the 5th of the second page, an update) dies once; the 70th, in the
+	// second page run again, asks for the cancellation, which the page's end sees.
+	stop := &stopping{Reverter: revert.Writer, crashAt: 55, cancelAt: 70,
+		cancel: func(job string) { e.do("POST", "/v1/jobs/"+job+"/cancel", tok, "") }}
+	revert.Writer = stop
+	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", etag); r.status != 202 {
+		t.Fatalf("revert: %d %s", r.status, r.body)
+	}
+	stopped, etag := e.waitStatus(tok, id, "reverting")
+	rev := stopped["reverted"].(map[string]any)
+	if !stop.crashed.Load() || stopped["status"] != "cancelled" || rev["restored"] != float64(n) || rev["deleted"] != 40.0 || rev["changed_since"] != 0.0 {
+		t.Fatalf("cancelled after the second page (crashed: %v): %v", stop.crashed.Load(), stopped)
+	}
+	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", etag); r.status != 202 {
+		t.Fatalf("revert again: %d %s", r.status, r.body)
+	}
+	done, _ := e.waitStatus(tok, id, "reverting")
+	rev = done["reverted"].(map[string]any)
+	if done["status"] != "reverted" || rev["restored"] != float64(n) || rev["deleted"] != float64(n) || rev["untouched"] != 0.0 || rev["changed_since"] != 0.0 {
+		t.Fatalf("reverted: %v", done)
+	}
+	clients := e.all(tok, "/v1/clients", 100)
+	if len(clients) != n {
+		t.Fatalf("%d clients left", len(clients))
+	}
+	for _, c := range clients {
+		if c["address"] != nil || c["version"] != 3.0 {
+			t.Fatalf("%s not given back its fields: %v", c["last_name"], c)
+		}
+	}
+	if errs := e.do("GET", "/v1/imports/"+id+"/errors", tok, "").json(t)["items"].([]any); len(errs) != 0 {
+		t.Errorf("errors listed: %v", errs)
 	}
 }
