@@ -19,7 +19,11 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 		lang = "en"
 	}
 	ready, tenant := j.Status == domain.JobDone, j.TenantName
-	rows, done, failed := count(j.Progress.Done), count(j.Progress.Done-j.Progress.Failed), count(j.Progress.Failed)
+	rows, done, failed := count(j.Progress.Done, lang), count(j.Progress.Done-j.Progress.Failed, lang), count(j.Progress.Failed, lang)
+	whose := tenant // the tenant, as the sentences name it: "Agence Lumière's clients", « les clients d’Agence Lumière »
+	if lang == "fr" {
+		whose = frenchOf(tenant)
+	}
 	fileName, action := "", ""
 	if j.File != nil {
 		fileName = j.File.Name
@@ -32,15 +36,15 @@ func Notice(j *domain.Job, url string) (domain.RenderedMail, error) {
 	switch {
 	case j.Kind == domain.JobExport && ready:
 		subject = w.exportReady
-		text = fmt.Sprintf(w.exportReadyText, tenant, rows, fileName, fileFormat(j).Pick(lang), url)
+		text = fmt.Sprintf(w.exportReadyText, whose, rows, fileName, fileFormat(j).Pick(lang), url)
 	case j.Kind == domain.JobExport:
-		subject, text = w.exportFailed, fmt.Sprintf(w.exportFailedText, tenant, j.ID)
+		subject, text = w.exportFailed, fmt.Sprintf(w.exportFailedText, whose, j.ID)
 	default:
 		k := w.bulk
-		what := fmt.Sprintf(k.what, tenant, action)
+		what := fmt.Sprintf(k.what, whose, action)
 		if j.Kind == domain.JobImport {
 			k = w.imports
-			what = fmt.Sprintf(k.what, tenant)
+			what = fmt.Sprintf(k.what, whose)
 		}
 		if ready {
 			subject, text = k.done, fmt.Sprintf(w.doneText, what, k.ended, done, failed, url)
@@ -89,14 +93,14 @@ var noticeWords = map[string]struct {
 }{
 	"fr": {hello: "Bonjour,",
 		exportReady:      "Votre export de clients est prêt",
-		exportReadyText:  "Votre export des clients de %s est prêt : %s lignes dans %s.\nFormat : %s.\nTéléchargez-le ici (connexion requise) :\n%s\n\nLe fichier reste disponible 7 jours.",
+		exportReadyText:  "Votre export des clients %s est prêt : %s lignes dans %s.\nFormat : %s.\nTéléchargez-le ici (connexion requise) :\n%s\n\nLe fichier reste disponible 7 jours.",
 		exportFailed:     "Votre export de clients a échoué",
-		exportFailedText: "Votre export des clients de %s n’a pas pu aboutir malgré plusieurs essais.\nVous pouvez le relancer ; si le problème persiste, contactez le support en citant la référence %s.",
+		exportFailedText: "Votre export des clients %s n’a pas pu aboutir malgré plusieurs essais.\nVous pouvez le relancer ; si le problème persiste, contactez le support en citant la référence %s.",
 		doneText:         "%s est %s : %s effectuées, %s refusées.\nLe résultat client par client (connexion requise) :\n%s",
 		stoppedText:      "%s %s malgré plusieurs essais, après %s clients.\nCe qui a été fait le reste. Vous pouvez %s relancer sur le reste ; si le problème persiste, contactez le support en citant la référence %s.",
-		bulk: jobWords{what: "Votre action groupée « %[2]s » sur les clients de %[1]s", ended: "terminée", stopped: "s’est arrêtée", it: "la",
+		bulk: jobWords{what: "Votre action groupée « %[2]s » sur les clients %[1]s", ended: "terminée", stopped: "s’est arrêtée", it: "la",
 			done: "Votre action groupée est terminée", failed: "Votre action groupée a échoué"},
-		imports: jobWords{what: "Votre import de clients de %s", ended: "terminé", stopped: "s’est arrêté", it: "le",
+		imports: jobWords{what: "Votre import de clients %s", ended: "terminé", stopped: "s’est arrêté", it: "le",
 			done: "Votre import de clients est terminé", failed: "Votre import de clients a échoué"}},
 	"en": {hello: "Hello,",
 		exportReady:      "Your client export is ready",
@@ -128,5 +132,34 @@ func fileFormat(j *domain.Job) domain.Localized {
 		EN: "zipped CSV file, " + sep.EN + " separated, UTF-8 encoded"}
 }
 
-// count writes a count as a number.
-func count(n int64) string { return strconv.FormatInt(n, 10) }
+// count writes a count as each language writes it: 1 234 in French (a narrow no-break space
+// between the thousands), 1,234 in English.
+func count(n int64, lang string) string {
+	digits := strconv.FormatInt(n, 10)
+	sep := ","
+	if lang == "fr" {
+		sep = "\u202f"
+	}
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
+}
+
+// frenchOf is « de » and a name, elided before a vowel as French writes it: « d’Agence
+// Lumière », « d’Élan », « de Studio Nord ». Before an h, « de » stays (French elides before
+// some h and not others; the name cannot tell which).
+func frenchOf(name string) string {
+	if first := domain.Fold(strings.TrimSpace(name)); first != "" && strings.ContainsRune("aeiouy", rune(first[0])) {
+		return "d’" + name
+	}
+	return "de " + name
+}

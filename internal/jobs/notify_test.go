@@ -91,3 +91,25 @@ func sampleNotices(t *testing.T) map[string]domain.RenderedMail {
 	}
 	return out
 }
+
+// French and English write counts and names as their readers expect: thousands grouped
+// (a narrow no-break space in French), « de » elided before a vowel.
+func TestNoticeWriting(t *testing.T) {
+	for _, tc := range []struct {
+		n      int64
+		fr, en string
+	}{
+		{0, "0", "0"}, {999, "999", "999"}, {1234, "1\u202f234", "1,234"}, {100000, "100\u202f000", "100,000"},
+		{1234567, "1\u202f234\u202f567", "1,234,567"}, {-1234, "-1\u202f234", "-1,234"},
+	} {
+		if fr, en := count(tc.n, "fr"), count(tc.n, "en"); fr != tc.fr || en != tc.en {
+			t.Errorf("%d: %q, %q", tc.n, fr, en)
+		}
+	}
+	for name, want := range map[string]string{"Agence Lumière": "d’Agence Lumière", "Élan": "d’Élan", "Studio Nord": "de Studio Nord",
+		"Yvelines Conseil": "d’Yvelines Conseil", "Hôtel du Port": "de Hôtel du Port", "": "de "} {
+		if got := frenchOf(name); got != want {
+			t.Errorf("%q: %q, want %q", name, got, want)
+		}
+	}
+}
