@@ -24,7 +24,7 @@ type Reverter interface {
 // RevertStore is what a revert reads and keeps.
 type RevertStore interface {
 	CommitStore
-	ImportWrites(ctx context.Context, tenant string, im *domain.Import, after, limit int) ([]domain.ImportWrite, error)
+	DeletedByImport(ctx context.Context, tenant, clientID, importID string) (bool, error)
 }
 
 // Revert runs an import's revert: every write its commit recorded, in row order, a page at a
@@ -131,7 +131,13 @@ const (
 func (rv *Revert) undo(ctx context.Context, run *jobs.Run, w domain.ImportWrite, c *domain.Client, defs domain.Definitions) (undoOutcome, error) {
 	switch {
 	case w.Action == domain.ActionCreated && c == nil:
-		return undoNothing, nil // never made, or deleted already (by an earlier run of this revert)
+		// Deleted by a run of a revert that died after it, or a revert before (its deletion's
+		// event names the import); else never made, or deleted by someone since.
+		deleted, err := rv.Imports.DeletedByImport(ctx, run.Tenant, w.ClientID, run.Job.Import.ImportID)
+		if deleted {
+			return undoDeleted, err
+		}
+		return undoNothing, err
 	case w.Action == domain.ActionCreated && c.Version == w.Version:
 		err := rv.Writer.DeleteImported(ctx, run.Tenant, run.Job, c)
 		return rv.outcome(undoDeleted, err)

@@ -343,9 +343,10 @@ func (s *stopping) UpdateImported(ctx context.Context, tenant string, job *domai
 
 // A revert killed midway through a page and delivered again, then cancelled, then started
 // again, undoes each write once and counts it once: the clients the dead run gave back their
-// fields are found so (restored, not "changed since"), and the second revert takes up where
-// the cancelled one stopped, with its counts (the clients it deleted are not counted again
-// as untouched). 60 updates then 60 creations: pages of 50 writes.
+// fields are found so (restored, not "changed since"), those it deleted are found deleted by
+// the import (their deletion's event names it: deleted, not untouched), and the second revert
+// takes up where the cancelled one stopped, with its counts. 60 updates then 60 creations:
+// pages of 50 writes.
 func TestImportRevertTakesUpWhereItStopped(t *testing.T) {
 	e := startExports(t)
 	tok := e.exporter()
@@ -365,9 +366,10 @@ func TestImportRevertTakesUpWhereItStopped(t *testing.T) {
 	}
 
 	revert := e.stack.ImportWorker.Runners[domain.JobImport].(*imports.Phases).Revert
-	// The 55th undo (the 5th of the second page, an update) dies once; the 70th, in the
-	// second page run again, asks for the cancellation, which the page's end sees.
-	stop := &stopping{Reverter: revert.Writer, crashAt: 55, cancelAt: 70,
+	// The 65th undo (the 15th of the second page: rows 51–60 restored and 61–64 deleted
+	// before it) dies once; the 80th, in the second page run again, asks for the
+	// cancellation, which the page's end sees.
+	stop := &stopping{Reverter: revert.Writer, crashAt: 65, cancelAt: 80,
 		cancel: func(job string) { e.do("POST", "/v1/jobs/"+job+"/cancel", tok, "") }}
 	revert.Writer = stop
 	if r := e.do("POST", "/v1/imports/"+id+"/revert", tok, "", "If-Match", etag); r.status != 202 {

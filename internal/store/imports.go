@@ -226,3 +226,18 @@ func (s *Store) DeleteImportWrites(ctx context.Context, tenant string, im *domai
 	}
 	return s.batchWrite(ctx, reqs)
 }
+
+// DeletedByImport reports whether the client was deleted by a revert of the import: its
+// deletion's event, which outlives the client (redacted), names the import.
+func (s *Store) DeletedByImport(ctx context.Context, tenant, clientID, importID string) (bool, error) {
+	page, err := s.Events(ctx, tenant, EventQuery{ClientID: clientID, Actions: []domain.Action{domain.ActionDeleted}, Limit: 10})
+	if err != nil {
+		return false, err
+	}
+	for _, e := range page.Items {
+		if e.ImportID == importID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
