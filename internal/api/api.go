@@ -95,6 +95,7 @@ type ImportStore interface {
 	GetImport(ctx context.Context, tenant, id string) (*domain.Import, error)
 	StartImportJob(ctx context.Context, tenant string, im *domain.Import, expected int64, job *domain.Job, max int) error
 	ImportErrors(ctx context.Context, tenant string, im *domain.Import, cursor string, limit int) (store.ImportErrorPage, error)
+	StopImport(ctx context.Context, tenant string, job *domain.Job, status domain.ImportStatus) error
 }
 
 // IdempotencyStore reads the records of requests made with an Idempotency-Key (they are

@@ -89,6 +89,12 @@ func (a *API) cancelJob(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if job.Status == domain.JobCancelled {
+		// Cancelled before any run: no run will tell its import (if it has one), this does.
+		if err := a.Imports.StopImport(ctx, r.who.Tenant, job, domain.ImportCancelled); err != nil {
+			return nil, err
+		}
+	}
 	status := http.StatusOK
 	if !job.Status.Final() {
 		status = http.StatusAccepted

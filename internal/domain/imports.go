@@ -81,6 +81,33 @@ func (im *Import) Starts(phase string) error {
 	return nil
 }
 
+// Stop is the import once a job of it ended without its run recording so: failed for good,
+// or cancelled before a run saw the request (status says which). What the job did stays; its
+// counts are the job's last report (a commit failed before its first batch keeps the empty
+// result it started with). A check that failed leaves the import checking, and a new mapping
+// starts another; a commit cancelled before any run took it up leaves the import checked, to
+// be committed again. Stop reports whether it changed the import.
+func (im *Import) Stop(job *Job, status ImportStatus) bool {
+	if job.Import == nil || (job.Import.Phase == ImportPhaseCheck && status != ImportCancelled) {
+		return false
+	}
+	im.Status = status
+	if job.Import.Phase == ImportPhaseCommit && status == ImportCancelled && job.Attempt == 0 {
+		// Cancelled before any run took it up: nothing written, the import checked as before.
+		im.Status, im.Result = ImportChecked, nil
+		return true
+	}
+	if r := job.Resume; r != nil {
+		switch {
+		case job.Import.Phase == ImportPhaseCommit && r.Result != nil:
+			im.Result = r.Result
+		case job.Import.Phase == ImportPhaseRevert && r.Reverted != nil:
+			im.Reverted = r.Reverted
+		}
+	}
+	return true
+}
+
 // ImportWrite is what a commit writes for a row, recorded before the write: the client it
 // creates, or the one it updates with the fields it had; Version is the client's version once
 // written (1 for a creation).

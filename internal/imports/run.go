@@ -31,6 +31,7 @@ type Store interface {
 	PutImportErrors(ctx context.Context, tenant string, im *domain.Import, rows [][]domain.ImportRowError) error
 	GetDefinitions(ctx context.Context, tenant string) (domain.Definitions, int64, error)
 	Holders(ctx context.Context, tenant string, emails, codes []string) (byEmail, byCode map[string]*domain.Client, err error)
+	StopImport(ctx context.Context, tenant string, job *domain.Job, status domain.ImportStatus) error
 }
 
 // Problems of a file that a check could not read through, beyond the reader's (package sheet).
@@ -444,29 +445,15 @@ func (p *Phases) Run(ctx context.Context, run *jobs.Run) error {
 	return p.Check.Run(ctx, run)
 }
 
-// Failed marks the import of a commit or a revert that failed for good, if it is still that
-// job's: what the job wrote or undid stays, its counts as of its last batch or page say how
-// far it went (a commit failed before its first batch keeps the empty result it started
-// with), and a revert may be started (again), from there. A check that fails leaves its
-// import checking, and a new mapping starts another.
-func (p *Phases) Failed(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger) {
-	if job.Import == nil || (job.Import.Phase != domain.ImportPhaseCommit && job.Import.Phase != domain.ImportPhaseRevert) {
-		return
+// Ended marks the import of a job that ended without its run recording so: failed for good,
+// or cancelled before a run saw the request (store.StopImport).
+func (p *Phases) Ended(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger) {
+	status := domain.ImportFailed
+	if job.Status == domain.JobCancelled {
+		status = domain.ImportCancelled
 	}
-	im, err := p.Commit.Imports.GetImport(ctx, tenant, job.Import.ImportID)
-	if err != nil || im.JobID != job.ID || im.Version != job.Import.Version {
-		return
-	}
-	im.Status = domain.ImportFailed
-	switch {
-	case job.Resume == nil:
-	case job.Import.Phase == domain.ImportPhaseCommit && job.Resume.Result != nil:
-		im.Result = job.Resume.Result
-	case job.Import.Phase == domain.ImportPhaseRevert && job.Resume.Reverted != nil:
-		im.Reverted = job.Resume.Reverted
-	}
-	if err := p.Commit.Imports.RecordImport(ctx, tenant, im); err != nil {
-		log.ErrorContext(ctx, "failed import not marked", "import_id", im.ID, "phase", job.Import.Phase, "error", err.Error())
+	if err := p.Commit.Imports.StopImport(ctx, tenant, job, status); err != nil {
+		log.ErrorContext(ctx, "ended import not marked", "status", status, "error", err.Error())
 	}
 }
 
@@ -489,7 +476,7 @@ func NewWorker(st *store.Store, w Service, queue *jobs.Queue, files *jobs.Files,
 		Parallel: CommitParallel, Margin: config.JobHandOver, HotUnitsPerSecond: config.HotWriteUnitsPerSecond}
 	phases := &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit,
 		Revert: &Revert{Imports: st, Writer: w, Margin: config.JobHandOver}}
-	worker.Requeue, worker.Mail, worker.JobURL, worker.Failed = queue.SendJob, mail, jobURL, phases.Failed
+	worker.Requeue, worker.Mail, worker.JobURL, worker.Ended = queue.SendJob, mail, jobURL, phases.Ended
 	worker.Runners[domain.JobImport] = phases
 	return worker
 }

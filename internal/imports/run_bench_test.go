@@ -92,7 +92,7 @@ func liveHeap() uint64 {
 
 // benchEmulators starts what an import's run works on: DynamoDB (its requests metered) and
 // S3, for the benchmark's life.
-func benchEmulators(b *testing.B) (*store.Store, *store.Meter, *emulators.S3) {
+func benchEmulators(b testing.TB) (*store.Store, *store.Meter, *emulators.S3) {
 	b.Helper()
 	ctx := context.Background()
 	db, err := emulators.StartDynamoDB(ctx, "import-bench")
@@ -112,7 +112,7 @@ const benchBucket = "bench-files"
 
 // benchImport makes an import of data (its file uploaded) and the job of its phase at its
 // version 2, as PUT …/mapping or POST …/commit would leave them (set says how).
-func benchImport(b *testing.B, st *store.Store, files *emulators.S3, data []byte, phase string, set func(*domain.Import)) (*domain.Import, *domain.Job) {
+func benchImport(b testing.TB, st *store.Store, files *emulators.S3, data []byte, phase string, set func(*domain.Import)) (*domain.Import, *domain.Job) {
 	b.Helper()
 	ctx := context.Background()
 	now := domain.At(time.Now())
@@ -138,7 +138,7 @@ func benchImport(b *testing.B, st *store.Store, files *emulators.S3, data []byte
 
 // runJob hands the job's message to the worker, as the queue's event source does, and
 // returns the time it took.
-func runJob(b *testing.B, w *jobs.Worker, job *domain.Job) time.Duration {
+func runJob(b testing.TB, w *jobs.Worker, job *domain.Job) time.Duration {
 	b.Helper()
 	start := time.Now()
 	resp, err := w.Handle(context.Background(), events.SQSEvent{Records: []events.SQSMessage{{MessageId: "1",

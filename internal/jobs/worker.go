@@ -188,9 +188,10 @@ type Worker struct {
 	MaxAttempts int
 	// Requeue sends a job's message again, for a run that goes on where this one stopped.
 	Requeue func(ctx context.Context, tenant, jobID string) error
-	// Failed, when set, is told of a job that failed for good (its last attempt spent), so
-	// that what the job worked on can say so.
-	Failed func(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger)
+	// Ended, when set, is told of a job that ended without its runner's say: failed for good
+	// (its last attempt spent), or cancelled before a run saw the request (between two runs),
+	// so that what the job worked on can say so.
+	Ended func(ctx context.Context, tenant string, job *domain.Job, log *slog.Logger)
 }
 
 // Handle is the Lambda handler: each message is one job or task; only the messages whose
@@ -230,12 +231,14 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 	log = log.With("tenant", msg.Tenant, "job_id", job.ID, "kind", job.Kind, "run_id", runID, "attempt", job.Attempt)
 	runner, ok := w.Runners[job.Kind]
 	var runErr error
+	ran := false
 	switch {
 	case job.CancelRequested:
 		runErr = ErrCancelled
 	case !ok:
 		runErr = fmt.Errorf("no runner for %s jobs", job.Kind)
 	default:
+		ran = true
 		runErr = runner.Run(ctx, &Run{ID: runID, Tenant: msg.Tenant, Job: job, Log: log, Files: w.Files, store: w.Jobs})
 	}
 	if retry.Busy(runErr) {
@@ -276,8 +279,8 @@ func (w *Worker) process(ctx context.Context, rec events.SQSMessage, log *slog.L
 		return err
 	}
 	log.InfoContext(ctx, "job ended", "status", job.Status, "done", job.Progress.Done, "failed", job.Progress.Failed)
-	if job.Status == domain.JobFailed && w.Failed != nil {
-		w.Failed(ctx, msg.Tenant, job, log)
+	if w.Ended != nil && (job.Status == domain.JobFailed || job.Status == domain.JobCancelled && !ran) {
+		w.Ended(ctx, msg.Tenant, job, log)
 	}
 	w.notify(ctx, msg.Tenant, job, log)
 	return runErr // a failed job's message goes on to the dead-letter queue

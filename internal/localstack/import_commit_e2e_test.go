@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/imports"
 )
@@ -399,5 +401,41 @@ func TestImportRevertTakesUpWhereItStopped(t *testing.T) {
 	}
 	if errs := e.do("GET", "/v1/imports/"+id+"/errors", tok, "").json(t)["items"].([]any); len(errs) != 0 {
 		t.Errorf("errors listed: %v", errs)
+	}
+}
+
+// A commit cancelled while its job waits in the queue (no run has taken it up) leaves its
+// import checked, as it was, and can be committed again; nothing was written.
+func TestImportCommitCancelledBeforeItRuns(t *testing.T) {
+	e := startExports(t)
+	tok := e.exporter()
+	id := e.upload(tok, "clients.csv", "Prénom;Nom\r\nHélène;Martin\r\n")["id"].(string)
+	e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{}`)
+	checked, _ := e.waitStatus(tok, id, "checking")
+	// The commit's job as POST …/commit records it, held back from the queue.
+	ctx := context.Background()
+	im, err := e.stack.Store.GetImport(ctx, "agency-1", id)
+	if err != nil || checked["status"] != "checked" {
+		t.Fatalf("%v %v", err, checked)
+	}
+	job := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobImport, Status: domain.JobQueued, Locale: "fr",
+		CreatedAt: domain.At(time.Now()), Import: &domain.ImportTask{ImportID: id, Version: im.Version + 1, Phase: domain.ImportPhaseCommit}}
+	next := *im
+	next.Version, next.Status, next.JobID, next.Result = im.Version+1, domain.ImportCommitting, job.ID, &domain.ImportResult{}
+	if err := e.stack.Store.StartImportJob(ctx, "agency-1", &next, im.Version, job, 10); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do("POST", "/v1/jobs/"+job.ID+"/cancel", tok, ""); r.status != 200 {
+		t.Fatalf("cancel: %d %s", r.status, r.body)
+	}
+	r := e.do("GET", "/v1/imports/"+id, tok, "")
+	if got := r.json(t); got["status"] != "checked" || got["result"] != nil {
+		t.Fatalf("after the cancellation: %v", got)
+	}
+	if c := e.do("POST", "/v1/imports/"+id+"/commit", tok, "", "If-Match", r.header.Get("ETag")); c.status != 202 {
+		t.Fatalf("commit again: %d %s", c.status, c.body)
+	}
+	if done, _ := e.waitStatus(tok, id, "committing"); done["status"] != "committed" || done["result"].(map[string]any)["created"] != 1.0 {
+		t.Fatalf("committed: %v", done)
 	}
 }

@@ -90,6 +90,23 @@ func (s *Store) RecordImport(ctx context.Context, tenant string, im *domain.Impo
 	}}}})
 }
 
+// StopImport marks the import of a job that ended without its run recording so (failed for
+// good, or cancelled before a run saw the request: status; domain.Import.Stop), if the import
+// is still that job's: nothing otherwise.
+func (s *Store) StopImport(ctx context.Context, tenant string, job *domain.Job, status domain.ImportStatus) error {
+	if job.Import == nil {
+		return nil
+	}
+	im, err := s.GetImport(ctx, tenant, job.Import.ImportID)
+	if err != nil || im.JobID != job.ID || im.Version != job.Import.Version || !im.Stop(job, status) {
+		return err
+	}
+	if err := s.RecordImport(ctx, tenant, im); !errors.Is(err, ErrImportMoved) {
+		return err
+	}
+	return nil
+}
+
 // A check's errors live in the import's own partition, one item per row in error, by the
 // version checked and the row: T#<t>#IMPORT#<id> / E#<version>#<row>, both zero-padded so
 // that they sort as numbers. A new check writes under its own version; the old ones expire
