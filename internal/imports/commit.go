@@ -74,23 +74,11 @@ func (c *Commit) Run(ctx context.Context, run *jobs.Run) error {
 	if im == nil || err != nil {
 		return err
 	}
-	f, size, problem, err := check.download(ctx, run.Tenant, im)
-	if err != nil {
+	r, header, closeFile, err := check.openFile(ctx, run, im)
+	if r == nil {
 		return err
 	}
-	if problem != "" {
-		return check.unreadable(ctx, run, im, problem, 0)
-	}
-	defer func() { _ = f.Close(); _ = removeFile(f) }()
-	r, err := sheet.Open(sheet.Format(im.Format), f, size)
-	if err != nil {
-		return check.unreadableBy(ctx, run, im, err)
-	}
-	defer func() { _ = r.Close() }()
-	header, err := r.Next()
-	if err != nil {
-		return check.unreadableBy(ctx, run, im, err)
-	}
+	defer closeFile()
 	defs, defsVersion, err := c.Imports.GetDefinitions(ctx, run.Tenant)
 	if err != nil {
 		return err

@@ -108,27 +108,40 @@ func jobLang(j *domain.Job) string {
 
 func removeFile(f *os.File) error { return os.Remove(f.Name()) }
 
-func (c *Check) check(ctx context.Context, run *jobs.Run, im *domain.Import) error {
+// openFile downloads the import's file and opens it at its header row, for a check or a
+// commit. A file that cannot be read (missing, of another size, empty, or refused by the
+// reader) records the import unreadable: r is then nil, and err is that record's outcome.
+// closeFile releases the reader and the temporary copy.
+func (c *Check) openFile(ctx context.Context, run *jobs.Run, im *domain.Import) (r sheet.Reader, header sheet.Row, closeFile func(), err error) {
 	f, size, problem, err := c.download(ctx, run.Tenant, im)
 	if err != nil {
-		return err
+		return nil, header, nil, err
 	}
 	if problem != "" {
-		return c.unreadable(ctx, run, im, problem, 0)
+		return nil, header, nil, c.unreadable(ctx, run, im, problem, 0)
 	}
-	defer func() { _ = f.Close(); _ = removeFile(f) }()
-	r, err := sheet.Open(sheet.Format(im.Format), f, size)
-	if err != nil {
-		return c.unreadableBy(ctx, run, im, err)
+	discard := func() { _ = f.Close(); _ = removeFile(f) }
+	if r, err = sheet.Open(sheet.Format(im.Format), f, size); err != nil {
+		discard()
+		return nil, header, nil, c.unreadableBy(ctx, run, im, err)
 	}
-	defer func() { _ = r.Close() }()
-	header, err := r.Next()
-	if err == io.EOF {
-		return c.unreadable(ctx, run, im, ProblemEmpty, 0)
+	closeFile = func() { _ = r.Close(); discard() }
+	if header, err = r.Next(); err != nil {
+		closeFile()
+		if err == io.EOF {
+			return nil, header, nil, c.unreadable(ctx, run, im, ProblemEmpty, 0)
+		}
+		return nil, header, nil, c.unreadableBy(ctx, run, im, err)
 	}
-	if err != nil {
-		return c.unreadableBy(ctx, run, im, err)
+	return r, header, closeFile, nil
+}
+
+func (c *Check) check(ctx context.Context, run *jobs.Run, im *domain.Import) error {
+	r, header, closeFile, err := c.openFile(ctx, run, im)
+	if r == nil {
+		return err
 	}
+	defer closeFile()
 	d := r.Detected()
 	im.Read = &domain.ImportRead{Format: string(d.Format), Encoding: d.Encoding, Sheet: d.Sheet}
 	if d.Separator != "" {
