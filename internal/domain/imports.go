@@ -33,14 +33,15 @@ const (
 	ImportChecking     ImportStatus = "checking"
 	ImportChecked      ImportStatus = "checked"
 	ImportUnreadable   ImportStatus = "unreadable"
-	// ImportCancelled: its check was cancelled (a new mapping checks again).
+	// ImportCancelled: its job was cancelled: a check (a new mapping checks again), a commit
+	// (what it wrote stays; a revert undoes it) or a revert (a revert again finishes it).
 	ImportCancelled ImportStatus = "cancelled"
 	// ImportCommitting: POST …/commit writes its rows (job_id); ImportCommitted: done, its
 	// result says what each row did. Neither takes a new mapping.
 	ImportCommitting ImportStatus = "committing"
 	ImportCommitted  ImportStatus = "committed"
-	// ImportFailed: its commit failed for good after its attempts (what it wrote stays, its
-	// result says how far it went).
+	// ImportFailed: its commit or its revert failed for good after its attempts (what it
+	// wrote or undid stays, its result or reverted says how far it went; a revert may start).
 	ImportFailed ImportStatus = "failed"
 	// ImportReverting: POST …/revert undoes what its commit wrote; ImportReverted: done,
 	// reverted says what came of each write.
@@ -120,8 +121,8 @@ type ImportWrite struct {
 }
 
 // ImportRevertResult counts what a revert did with a commit's writes: clients deleted,
-// clients given back their fields, writes with nothing to undo (never made), and clients that
-// changed since (listed, left as they are).
+// clients given back their fields, writes with nothing to undo (never made, or the client
+// deleted by someone since), and clients that changed since (listed, left as they are).
 type ImportRevertResult struct {
 	Deleted      int `json:"deleted"`
 	Restored     int `json:"restored"`
