@@ -3,7 +3,8 @@ module github.com/clientdesk/clientdesk
 go 1.26.0
 
 // The DynamoDB, SES and SQS clients are held at their last releases before the SDK's
-// schema code generation (the releases after dynamodb v1.68.0, sesv2 v1.74.0, sqs v1.48.1):
+// schema code generation (the releases after dynamodb v1.68.0, sesv2 v1.74.0, sqs v1.48.1),
+// and DynamoDB Streams' types (linked by attributevalue) at v1.41.0, the release it requires:
 // from those on, each service's package builds a registry of every shape of its API in its
 // package initialisation (sesv2's alone is 195 KB of code), which no dead code elimination
 // removes and every function pays in size (0.3–0.5 MB a service) and in start-up time. S3
@@ -48,7 +49,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.9 // indirect
-	github.com/aws/aws-sdk-go-v2/service/dynamodbstreams v1.46.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/dynamodbstreams v1.41.0 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.24 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/checksum v1.11.10 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.9 // indirect

@@ -206,12 +206,21 @@ func parseNumber(v, lang string) (any, bool) {
 	return f, true
 }
 
-// parseDate reads a date as YYYY-MM-DD (the stored form): ISO in both languages, else
-// day/month/year in French and month/day/year in English, with / . or - and a two-digit
-// year read in 1950–2049.
+// parseDate reads a date as YYYY-MM-DD (the stored form): ISO in both languages (its time
+// of day, as an XLSX date cell with a time shows it, left aside), else day/month/year in
+// French and month/day/year in English, with / . or - and a two-digit year read in
+// 1950–2049.
 func parseDate(v, lang string) (any, bool) {
 	if t, err := time.Parse(time.DateOnly, v); err == nil {
 		return t.Format(time.DateOnly), true
+	}
+	if date, clock, ok := strings.Cut(v, " "); ok && len(date) == len(time.DateOnly) {
+		if _, err := time.Parse("15:04", clock); err != nil {
+			if _, err = time.Parse("15:04:05", clock); err != nil {
+				return nil, false
+			}
+		}
+		return parseDate(date, lang)
 	}
 	parts := strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '.' || r == '-' })
 	if len(parts) != 3 {

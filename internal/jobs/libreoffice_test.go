@@ -3,10 +3,13 @@ package jobs
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/sheet"
 )
 
 // The exports, opened in LibreOffice Calc as a person opens them, cell by cell.
@@ -124,7 +128,58 @@ func TestOpensInLibreOffice(t *testing.T) {
 				checkSheetLayout(t, f, sheet, len(cols), false)
 			}
 			checkCells(t, f, sheet, tc.cells)
+			checkImportReads(t, raw, tc.cells)
 		})
+	}
+}
+
+// checkImportReads reads the workbook LibreOffice saved with the import's own reader (package
+// sheet), as a person who saves an export there imports it again: text as LibreOffice holds
+// it, a number as the same number, a date as its ISO date (to the minute when it has a time).
+func checkImportReads(t *testing.T, xlsx []byte, cells []loCell) {
+	t.Helper()
+	r, err := sheet.NewXLSX(bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var rows [][]string
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, row.Cells)
+	}
+	for _, c := range cells {
+		col, row, _ := excelize.CellNameToCoordinates(c.ref)
+		got := ""
+		if row <= len(rows) && col <= len(rows[row-1]) {
+			got = rows[row-1][col-1]
+		}
+		want := c.shows
+		switch c.is {
+		case "number":
+			g, _ := strconv.ParseFloat(got, 64)
+			w, _ := strconv.ParseFloat(want, 64)
+			if g != w {
+				t.Errorf("%s: the import reads %q, want the number %s", c.ref, got, want)
+			}
+			continue
+		case "date":
+			var serial float64
+			fmt.Sscan(want, &serial)
+			at := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Add(time.Duration(math.Round(serial*86400)) * time.Second).Truncate(time.Minute)
+			if want = at.Format(time.DateOnly); serial != float64(int(serial)) {
+				want = at.Format("2006-01-02 15:04")
+			}
+		}
+		if got != want && (c.is != "date" || !strings.HasPrefix(got, want)) {
+			t.Errorf("%s: the import reads %q, want %q", c.ref, got, want)
+		}
 	}
 }
 

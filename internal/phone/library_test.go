@@ -28,8 +28,21 @@ func TestMetadataIsGenerated(t *testing.T) {
 		t.Fatal("metadata_gen.go differs from the library's metadata: run go generate ./internal/phone")
 	}
 	var ids []string
-	for _, t := range territories {
-		ids = append(ids, t.id)
+	var geo, nonGeo []territory
+	for _, s := range territories {
+		m := decodeTerritory(s)
+		ids = append(ids, m.id)
+		geo = append(geo, *m)
+		if found := regionMetadata(m.id); found == nil || found.id != m.id {
+			t.Errorf("%s not found", m.id)
+		}
+	}
+	for _, s := range nonGeographical {
+		m := decodeTerritory(s)
+		nonGeo = append(nonGeo, *m)
+		if found := metadataFor(m.countryCode, nonGeoRegion); found == nil || found.countryCode != m.countryCode {
+			t.Errorf("+%d not found", m.countryCode)
+		}
 	}
 	var supported []string
 	for r := range phonenumbers.GetSupportedRegions() {
@@ -40,7 +53,7 @@ func TestMetadataIsGenerated(t *testing.T) {
 		t.Errorf("territories %v, the library supports %v", ids, supported)
 	}
 	// Every pattern compiles with Go's regexp, as the library compiles them.
-	for _, list := range [][]territory{territories[:], nonGeographical[:]} {
+	for _, list := range [][]territory{geo, nonGeo} {
 		for _, m := range list {
 			for _, p := range []string{m.internationalPrefix, m.nationalPrefixForParsing, m.leadingDigits, m.general.pattern, m.fixedLine.pattern, m.mobile.pattern,
 				m.tollFree.pattern, m.premiumRate.pattern, m.sharedCost.pattern, m.personal.pattern, m.voip.pattern, m.pager.pattern, m.uan.pattern, m.voicemail.pattern} {

@@ -3,8 +3,10 @@ package phone
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:generate go run ./gen
@@ -50,14 +52,20 @@ func regionsOf(cc int) []string {
 	return callingCodes[i].regions
 }
 
+// Each territory decoded once, on its first use.
+var (
+	decodedTerritories     [len(territories)]atomic.Pointer[territory]
+	decodedNonGeographical [len(nonGeographical)]atomic.Pointer[territory]
+)
+
 // regionMetadata returns a geographical region's metadata, nil for an unknown region (and
 // for "001").
 func regionMetadata(region string) *territory {
-	i, ok := slices.BinarySearchFunc(territories[:], region, func(t territory, id string) int { return strings.Compare(t.id, id) })
+	i, ok := slices.BinarySearchFunc(territories[:], region, func(t string, id string) int { return strings.Compare(field(t, 0), id) })
 	if !ok {
 		return nil
 	}
-	return &territories[i]
+	return decoded(&decodedTerritories[i], territories[i])
 }
 
 // metadataFor returns the metadata of a region, or of a non-geographical calling code when
@@ -66,11 +74,57 @@ func metadataFor(cc int, region string) *territory {
 	if region != nonGeoRegion {
 		return regionMetadata(region)
 	}
-	i, ok := slices.BinarySearchFunc(nonGeographical[:], cc, func(t territory, cc int) int { return t.countryCode - cc })
+	i, ok := slices.BinarySearchFunc(nonGeographical[:], cc, func(t string, cc int) int {
+		n, _ := strconv.Atoi(field(t, 1))
+		return n - cc
+	})
 	if !ok {
 		return nil
 	}
-	return &nonGeographical[i]
+	return decoded(&decodedNonGeographical[i], nonGeographical[i])
+}
+
+func decoded(p *atomic.Pointer[territory], s string) *territory {
+	if t := p.Load(); t != nil {
+		return t
+	}
+	t := decodeTerritory(s)
+	p.Store(t)
+	return t
+}
+
+// field is a territory's field i (see the generator, internal/phone/gen/source).
+func field(s string, i int) string {
+	for ; i > 0; i-- {
+		_, s, _ = strings.Cut(s, "\x1f")
+	}
+	f, _, _ := strings.Cut(s, "\x1f")
+	return f
+}
+
+// decodeTerritory reads a territory as the generator writes it.
+func decodeTerritory(s string) *territory {
+	f := strings.Split(s, "\x1f")
+	t := &territory{id: f[0], internationalPrefix: f[2], nationalPrefixForParsing: f[3],
+		nationalPrefixTransformRule: f[4], leadingDigits: f[5], sameMobileAndFixedLine: f[6] == "1"}
+	t.countryCode, _ = strconv.Atoi(f[1])
+	for i, d := range []*desc{&t.general, &t.fixedLine, &t.mobile, &t.tollFree, &t.premiumRate, &t.sharedCost,
+		&t.personal, &t.voip, &t.pager, &t.uan, &t.voicemail} {
+		d.pattern, d.lengths, d.localOnly = f[7+3*i], lengthsOf(f[8+3*i]), lengthsOf(f[9+3*i])
+	}
+	return t
+}
+
+func lengthsOf(s string) []int8 {
+	if s == "" {
+		return nil
+	}
+	var out []int8
+	for n := range strings.SplitSeq(s, ",") {
+		l, _ := strconv.Atoi(n)
+		out = append(out, int8(l))
+	}
+	return out
 }
 
 // patterns holds each pattern compiled, on first use: nothing is compiled at start-up, and a

@@ -7,8 +7,6 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
 )
 
 // sniffBytes is how much of a CSV is looked at to detect its encoding and separator.
@@ -48,9 +46,8 @@ func NewCSV(r io.Reader) (Reader, error) {
 		c.src = br
 	default:
 		c.detected.Encoding = EncodingWindows1252
-		decoded, _ := charmap.Windows1252.NewDecoder().Bytes(head)
-		text = string(decoded)
-		c.src = bufio.NewReaderSize(charmap.Windows1252.NewDecoder().Reader(br), sniffBytes)
+		text = string(appendWindows1252(nil, head))
+		c.src = bufio.NewReaderSize(windows1252Reader(br), sniffBytes)
 	}
 	c.sep = detectSeparator(text, truncated)
 	c.detected.Separator = string(c.sep)

@@ -1,8 +1,9 @@
 // Package sheet reads the rows of an uploaded spreadsheet, CSV or XLSX, as a person's program
 // wrote it: CSV in UTF-8 (with or without a byte order mark) or in Windows-1252 as French
 // Excel saves it (ISO-8859-1 is its subset for every letter), separated by commas, semicolons
-// or tabs, quoted per RFC 4180; XLSX's first sheet, read with excelize. What it detects is
-// reported, so the import can say how it read the file.
+// or tabs, quoted per RFC 4180; XLSX's first sheet, streamed from its XML (xlsx.go, the
+// number formats in numfmt.go). What it detects is reported, so the import can say how it
+// read the file.
 //
 // The files are untrusted: every limit is checked as the bytes arrive, so a file of a
 // million columns, a cell without end, a zip bomb or a sheet of 16,384 columns stops with an

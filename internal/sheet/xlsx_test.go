@@ -70,7 +70,7 @@ func TestXLSXFirstSheet(t *testing.T) {
 	}
 	want := [][]string{
 		{"Prénom", "Nom", "E-mail", "Code client", "Chiffre d'affaires", "Client depuis", "Total"},
-		{"Hélène", "Martin", "helene@exemple.fr", "C-0001", "1234.5", "15/03/2024", "2469"},
+		{"Hélène", "Martin", "helene@exemple.fr", "C-0001", "1234.5", "2024-03-15", "2469"},
 		nil,
 		{"=HYPERLINK(\"http://x\")", "Dupont"},
 	}

@@ -2,9 +2,6 @@
 // stripped) next to the peer's, and fails when one is above its limit: a route's function
 // 9.3 MB, a queue or trigger worker 10.5 MB (it links up to four AWS services). The peer is
 // aws-samples/serverless-go-demo, 7.1 MB per function with the same flags.
-//
-// The functions not yet within their limit are listed in ceilings with their size today: they
-// may shrink, never grow, until they are brought within it.
 package main
 
 import (
@@ -21,17 +18,6 @@ const (
 	routeMB  = 9.3
 	workerMB = 10.5
 )
-
-// ceilings are the functions above their limit today, each with its size as measured when
-// it was listed (MB). The import worker links excelize (XLSX) beside DynamoDB, S3, SQS, SES
-// and the API's write path (its commit writes clients as the API does); excelize reads an
-// XML part in any charset through golang.org/x/net/html/charset, which links every encoding
-// of x/text (the Chinese, Japanese and Korean tables alone are 0.65 MB) and no option of
-// excelize's leaves out: 12.58 MB, from 13.37 before the SDK's clients were held below their
-// schema code generation (see go.mod).
-var ceilings = map[string]float64{
-	"import-worker": 12.59, // 12.583 MB measured
-}
 
 func main() {
 	dir := "build"
@@ -63,10 +49,6 @@ func main() {
 			limit = workerMB
 		}
 		verdict := "ok"
-		if c, ok := ceilings[name]; ok && mb > limit {
-			verdict = fmt.Sprintf("above %.1f MB, ceiling %.2f MB", limit, c)
-			limit = c
-		}
 		if mb > limit {
 			verdict = fmt.Sprintf("TOO LARGE (limit %.2f MB)", limit)
 			failed++

@@ -1,7 +1,7 @@
 // Command gen writes the phone package's metadata (metadata_gen.go) from libphonenumber's, as
 // github.com/nyaruka/phonenumbers embeds it: the territories, their calling codes, prefixes and
 // the patterns and lengths of each type of number. Only what parsing and validation read is
-// kept, as Go literals the linker lays out without any work at start-up.
+// kept, a string a territory, decoded on its first use (nothing at start-up).
 //
 //	go generate ./internal/phone
 package main
