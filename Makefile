@@ -63,6 +63,7 @@ bench: sizes $(CDK)
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./internal/store/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/jobs/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./internal/imports/
+	$(GO) test -run '^$$' -bench XLSX -benchtime 1x ./internal/sheet/
 	$(GO) test -run '^$$' -bench ExportLocalStack -benchtime 3x ./internal/localstack/
 	$(GO) test -run '^$$' -bench Startup -benchtime 10x ./infra/
 
