@@ -75,7 +75,7 @@
 // tags, the client's whole text, and the client itself when its JSON is at most 8 KB (almost
 // every client). A search Queries begins_with(SK, word) for its rarest word (each word
 // probed with the page's Limit; the fewest entries of a word that came back whole, else the
-// longest word; see rarestWordPlan), keeps the
+// word whose probe holds the most matches; see rarestWordPlan), keeps the
 // entries whose text holds every other word at a word start and that pass the filters,
 // counts each client once (on its first matching word); the page's clients are those the
 // entries carry, and only the larger ones are read with a BatchGetItem.

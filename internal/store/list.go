@@ -422,45 +422,60 @@ func wordPlan(in *dynamodb.QueryInput, words []string, key, idAttr string) query
 }
 
 // rarestWordPlan chooses the word a search Queries: the one with the fewest entries. Each
-// word's entries are Queried at once with the page's Limit (probe, the first Query the page
-// would make anyway): a word whose entries all came back has that many, exactly, and the
-// fewest of those wins (the longest on a tie); when every word has more, the longest word
-// is chosen, as it is most often the rarer. The chosen word's answer is returned, to be used
-// as the page's first Query, so only the other words' probes are extra reads: a two- or
-// three-word search whose rarest word has at most a page of entries reads at most 3 × (page
-// + 1) items. Query words are prefixes ("mar" finds "martin" and "marie"): what a word costs
-// is what its Query reads, which a count kept per word could not tell.
+// word's entries are Queried at once with the page's Limit (its probe, the first Query the
+// page would make anyway):
+//   - a word whose entries all came back has that many, exactly, and the fewest of those
+//     wins (the longest on a tie);
+//   - else the word whose probe holds the most matches wins (the longest on a tie): every
+//     word's entries hold the same matches (each matching client once), so the word whose
+//     first entries hold more of them is, as far as the probes can tell, the one with fewer
+//     entries, and the one whose page fills soonest.
 //
-// The next pages keep the chosen word (keyAt): when a word was exhausted, its whole answer
-// fit in the first page, so a cursor only follows the longest word.
+// The chosen word's answer is returned, to be used as the page's first Query, so only the
+// other words' probes are extra reads: a two- or three-word search reads at most (w − 1) ×
+// (page + 1) items more than its page on the chosen word. Query words are prefixes ("mar"
+// finds "martin" and "marie"): what a word costs is what its Query reads, which a count kept
+// per word could not tell.
+//
+// The next pages keep the chosen word: it is the one word the position's sort key begins
+// with (keyAt; searchKeys leaves out a word that begins another).
 func (s *Store) rarestWordPlan(ctx context.Context, tenant string, f domain.ClientFilter, words []string, limit int) (queryPlan, *dynamodb.QueryOutput, error) {
-	keys := keyable(words)
-	longest := longestWord(keys)
+	keys := searchKeys(words)
 	if len(keys) == 1 {
-		return s.searchPlan(tenant, f, words, longest), nil, nil
+		return s.searchPlan(tenant, f, words, keys[0]), nil, nil
 	}
 	plans := make([]queryPlan, len(keys))
 	outs := make([]*dynamodb.QueryOutput, len(keys))
+	kept := make([]int, len(keys))
 	errs := make([]error, len(keys))
 	var wg sync.WaitGroup
 	for i, w := range keys {
 		plans[i] = s.searchPlan(tenant, f, words, w)
 		plans[i].in.Limit = aws.Int32(int32(limit))
-		wg.Go(func() { outs[i], errs[i] = s.read(ctx, &plans[i]) })
+		wg.Go(func() {
+			if outs[i], errs[i] = s.read(ctx, &plans[i]); errs[i] == nil {
+				for _, it := range outs[i].Items {
+					if plans[i].keeps(it) {
+						kept[i]++
+					}
+				}
+			}
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return queryPlan{}, nil, fmt.Errorf("search: %w", err)
 	}
-	best := slices.Index(keys, longest)
-	exhausted := false
+	best, exhausted := 0, false
 	for i, w := range keys {
-		if outs[i].LastEvaluatedKey != nil {
-			continue
-		}
+		done := outs[i].LastEvaluatedKey == nil
 		n, m := len(outs[i].Items), len(outs[best].Items)
-		if !exhausted || n < m || (n == m && len(w) > len(keys[best])) {
+		longer := len(w) > len(keys[best])
+		switch {
+		case done && (!exhausted || n < m || (n == m && longer)):
 			best, exhausted = i, true
+		case !done && !exhausted && (kept[i] > kept[best] || (kept[i] == kept[best] && longer)):
+			best = i
 		}
 	}
 	return plans[best], outs[best], nil
@@ -488,11 +503,26 @@ func keyable(words []string) []string {
 	return keys
 }
 
+// searchKeys are the words a search may key on, less those that begin another ("mar" of
+// "mar martin": every client that matches has a word that begins with "martin", whose entry
+// begins with "mar" too): so no two of them begin the same sort key, and a position names
+// the word it was read on (keyAt).
+func searchKeys(words []string) []string {
+	keys := keyable(words)
+	var out []string
+	for _, w := range keys {
+		if !slices.ContainsFunc(keys, func(o string) bool { return o != w && strings.HasPrefix(o, w) }) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // keyAt is the word a search page was keyed on, given the sort key of its position: the
-// longest of the words that begin it (the position of a forged cursor begins with none, and
+// one of searchKeys that begins it (the position of a forged cursor begins with none, and
 // the plan refuses it).
 func keyAt(words []string, sk string) string {
-	words = keyable(words)
+	words = searchKeys(words)
 	key := ""
 	for _, w := range words {
 		if strings.HasPrefix(sk, w) && len(w) > len(key) {

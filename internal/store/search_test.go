@@ -178,9 +178,12 @@ func TestSearchKeysOnTheRarestWord(t *testing.T) {
 		}
 	}
 
-	// Both words have more than a page: the longest is keyed on, and the pages go on with it.
+	// Both words have more than a page: the word whose probe holds more matches is keyed on
+	// ("anne": 6 entries, every one a match; "martin", the longer, 27 entries, one in four),
+	// and the pages go on with it: "martin"'s entries are read only by the first page's probe.
 	seen := map[string]bool{}
 	q := store.ListQuery{Filter: domain.ClientFilter{Query: "anne martin"}, Limit: 2}
+	m.Reset()
 	for pages := 0; ; pages++ {
 		if pages > 10 {
 			t.Fatal("no end")
@@ -202,5 +205,35 @@ func TestSearchKeysOnTheRarestWord(t *testing.T) {
 	}
 	if len(seen) != 6 {
 		t.Errorf("%d of the 6 Anne Martin found", len(seen))
+	}
+	// Keyed on "martin", the pages would read its 27 entries.
+	if c := m.Snapshot(); c.ItemsRead > 20 {
+		t.Errorf("anne martin: %d items read over its pages", c.ItemsRead)
+	}
+
+	// A word that begins another is never keyed on: "mar martin" pages through "martin".
+	seen = map[string]bool{}
+	q = store.ListQuery{Filter: domain.ClientFilter{Query: "mar martin"}, Limit: 4}
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatal("no end")
+		}
+		page, err := s.ListClients(ctx, "t1", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Items {
+			if c.LastName != "Martin" || seen[c.ID] {
+				t.Errorf("found %s %s (again: %v)", c.FirstName, c.LastName, seen[c.ID])
+			}
+			seen[c.ID] = true
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	if len(seen) != 27 {
+		t.Errorf("%d of the 27 Martin found", len(seen))
 	}
 }
