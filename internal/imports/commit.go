@@ -273,11 +273,9 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 	if err := cm.Imports.PutImportWrites(ctx, cm.run.Tenant, cm.im, intents); err != nil {
 		return err
 	}
-	parallel := max(cm.Parallel, 1)
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, parallel)
-	for _, w := range writes {
+	inParallel(len(writes), cm.Parallel, func(i int) {
 		// The client as the row writes it, for what its write costs the busiest key.
+		w := writes[i]
 		written := &domain.Client{ID: w.id, Fields: *w.fields, Status: domain.StatusProspect}
 		if w.target != nil {
 			target := *w.target
@@ -285,17 +283,14 @@ func (cm *committing) batch(ctx context.Context, batch []pending) error {
 			written = &target
 		}
 		cm.pace.Spend(store.HotWriteUnits(cm.run.Tenant, written, cm.defs))
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			if w.target == nil {
-				w.err = cm.Writer.CreateImported(ctx, cm.run.Tenant, cm.run.Job, w.id, *w.fields, cm.defs, cm.defsVersion)
-			} else {
-				w.err = cm.Writer.UpdateImported(ctx, cm.run.Tenant, cm.run.Job, w.target, *w.fields, cm.defs)
-			}
-		})
-	}
-	wg.Wait()
+	}, func(i int) {
+		w := writes[i]
+		if w.target == nil {
+			w.err = cm.Writer.CreateImported(ctx, cm.run.Tenant, cm.run.Job, w.id, *w.fields, cm.defs, cm.defsVersion)
+		} else {
+			w.err = cm.Writer.UpdateImported(ctx, cm.run.Tenant, cm.run.Job, w.target, *w.fields, cm.defs)
+		}
+	})
 	var refused []int
 	for _, w := range writes {
 		var de *domain.Error
@@ -368,4 +363,20 @@ func RowID(job *domain.Job, row int) string {
 	u[9] = byte(row<<2) | sum[0]&0x03
 	copy(u[10:], sum[1:7])
 	return u.String()
+}
+
+// inParallel runs do(i) for every i below n, at most parallel at once (1 when 0), each
+// started once before(i) has returned (a pacer's wait); it returns when all are done.
+func inParallel(n, parallel int, before, do func(i int)) {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, max(parallel, 1))
+	for i := range n {
+		before(i)
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			do(i)
+		})
+	}
+	wg.Wait()
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/clientdesk/clientdesk/internal/api"
 	"github.com/clientdesk/clientdesk/internal/auth"
 	"github.com/clientdesk/clientdesk/internal/domain"
@@ -21,11 +23,20 @@ import (
 // worker does from its message, through the API's write path: rows a second on this machine,
 // DynamoDB requests, items and write units a row, and the write units a row costs on the
 // hottest partition keys of the tenant (what DynamoDB's 1,000 write units a second per
-// partition key bounds: at 500 rows a second, a key at 2 units a row is at 1,000).
+// partition key bounds: at 500 rows a second, a key at 2 units a row is at 1,000). With
+// revert, the commit is followed by its revert, which alone is measured.
 func BenchmarkCommitRun(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range []int{200, 1_000} {
-		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+	for _, bc := range []struct {
+		n      int
+		revert bool
+	}{{200, false}, {1_000, false}, {200, true}} {
+		n := bc.n
+		name := fmt.Sprintf("rows=%d", n)
+		if bc.revert {
+			name += "/revert"
+		}
+		b.Run(name, func(b *testing.B) {
 			st, m, files := benchEmulators(b)
 			a := api.New(api.Stores{Clients: st, Fields: st, Access: st, Jobs: st, Imports: st, Idempotency: st, Timeline: st, Settings: st,
 				Sites: st, Staff: st}, auth.DefaultClaimNames, slog.New(slog.DiscardHandler))
@@ -43,12 +54,27 @@ func BenchmarkCommitRun(b *testing.B) {
 					im.Report, im.Columns = &domain.ImportReport{}, DetectMapping(headers, nil)
 				})
 				m.Reset()
-				elapsed += runJob(b, w, job)
+				took := runJob(b, w, job)
 				got, err := st.GetImport(ctx, "agency-1", im.ID)
 				if err != nil || got.Status != domain.ImportCommitted || got.Result.Created != n {
 					page, _ := st.ImportErrors(ctx, "agency-1", got, "", 5)
 					b.Fatalf("committed: %v %+v %+v", err, got.Result, page.Items)
 				}
+				if bc.revert {
+					job := &domain.Job{ID: uuid.Must(uuid.NewV7()).String(), Kind: domain.JobImport, Status: domain.JobQueued, Locale: "fr",
+						CreatedAt: domain.At(time.Now()), Import: &domain.ImportTask{ImportID: im.ID, Version: got.Version + 1, Phase: domain.ImportPhaseRevert}}
+					next := *got
+					next.Version, next.Status, next.JobID, next.Reverted = got.Version+1, domain.ImportReverting, job.ID, &domain.ImportRevertResult{}
+					if err := st.StartImportJob(ctx, "agency-1", &next, got.Version, job, n); err != nil {
+						b.Fatal(err)
+					}
+					m.Reset()
+					took = runJob(b, w, job)
+					if got, err = st.GetImport(ctx, "agency-1", im.ID); err != nil || got.Status != domain.ImportReverted || got.Reverted.Deleted != n {
+						b.Fatalf("reverted: %v %+v", err, got)
+					}
+				}
+				elapsed += took
 				c = m.Snapshot()
 				rows += n
 			}

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
 	"github.com/clientdesk/clientdesk/internal/jobs"
 	"github.com/clientdesk/clientdesk/internal/retry"
+	"github.com/clientdesk/clientdesk/internal/store"
 )
 
 // Reverter undoes what a commit wrote, as the API would (package api): a client deleted, or
@@ -37,6 +39,12 @@ type Revert struct {
 	Writer  Reverter
 	// Margin is the time an invocation keeps to hand over.
 	Margin time.Duration
+	// Parallel is the writes of a page undone at once (1 when 0).
+	Parallel int
+	// HotUnitsPerSecond bounds the write units a second the revert puts on the tenant's
+	// busiest partition key (jobs.Pacer; 0: no pace). Sleep is the pacer's (nil: time.Sleep).
+	HotUnitsPerSecond float64
+	Sleep             func(time.Duration)
 }
 
 // revertPage is the writes a revert undoes at once.
@@ -58,6 +66,7 @@ func (rv *Revert) Run(ctx context.Context, run *jobs.Run) error {
 		resume = *run.Job.Resume
 	}
 	counts := resume.Reverted
+	pace := jobs.NewPacer(rv.HotUnitsPerSecond, rv.Sleep)
 	for pages := 0; ; pages++ {
 		if deadline, ok := ctx.Deadline(); ok && pages > 0 && time.Until(deadline) < rv.Margin {
 			return jobs.ErrContinue
@@ -81,14 +90,32 @@ func (rv *Revert) Run(ctx context.Context, run *jobs.Run) error {
 		for _, c := range found {
 			byID[c.ID] = c
 		}
-		var changed [][]domain.ImportRowError
-		for _, w := range writes {
-			c := byID[w.ClientID]
-			outcome, err := rv.undo(ctx, run, w, c, defs)
-			if err != nil {
-				return fmt.Errorf("row %d: %w", w.Row, err)
+		// The page's writes undone Parallel at once, each at the pace of what it writes on the
+		// busiest key (the client's entries, removed or written again). A write that fails
+		// fails the run (no undo starts after it), and the next delivery redoes the page:
+		// what was undone is found so.
+		outcomes := make([]undoOutcome, len(writes))
+		errs := make([]error, len(writes))
+		var failed atomic.Bool
+		inParallel(len(writes), rv.Parallel, func(i int) {
+			if c := byID[writes[i].ClientID]; c != nil && !failed.Load() {
+				pace.Spend(store.HotWriteUnits(run.Tenant, c, defs))
 			}
-			switch outcome {
+		}, func(i int) {
+			if failed.Load() {
+				errs[i] = errStopped
+				return
+			}
+			if outcomes[i], errs[i] = rv.undo(ctx, run, writes[i], byID[writes[i].ClientID], defs); errs[i] != nil {
+				failed.Store(true)
+			}
+		})
+		var changed [][]domain.ImportRowError
+		for i, w := range writes {
+			if errs[i] != nil {
+				return fmt.Errorf("row %d: %w", w.Row, errs[i])
+			}
+			switch outcomes[i] {
 			case undoDeleted:
 				counts.Deleted++
 			case undoRestored:
@@ -117,6 +144,9 @@ func (rv *Revert) Run(ctx context.Context, run *jobs.Run) error {
 	im.Status, im.Reverted = domain.ImportReverted, counts
 	return check.record(ctx, run, im, nil)
 }
+
+// errStopped is the error of an undo not started, after another failed.
+var errStopped = errors.New("not undone: an undo before failed")
 
 type undoOutcome int
 

@@ -476,7 +476,8 @@ type Service interface {
 	Reverter
 }
 
-// CommitParallel is the rows of a batch a commit writes at once.
+// CommitParallel is the rows of a batch a commit writes at once, and the writes of a page a
+// revert undoes at once.
 const CommitParallel = 8
 
 // NewWorker is the import worker: the job framework's, with the import's runs; the commit
@@ -488,7 +489,7 @@ func NewWorker(st *store.Store, w Service, queue *jobs.Queue, files *jobs.Files,
 	commit := &Commit{Imports: st, Writer: w, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone,
 		Parallel: CommitParallel, Margin: config.JobHandOver, HotUnitsPerSecond: config.HotWriteUnitsPerSecond}
 	phases := &Phases{Check: &Check{Imports: st, S3: files.S3, Bucket: files.Bucket, ParsePhone: parsePhone}, Commit: commit,
-		Revert: &Revert{Imports: st, Writer: w, Margin: config.JobHandOver}}
+		Revert: &Revert{Imports: st, Writer: w, Margin: config.JobHandOver, Parallel: CommitParallel, HotUnitsPerSecond: config.HotWriteUnitsPerSecond}}
 	worker.Requeue, worker.Mail, worker.JobURL, worker.Ended = queue.SendJob, mail, jobURL, phases.Ended
 	worker.Runners[domain.JobImport] = phases
 	return worker
