@@ -315,14 +315,23 @@ func exportPipeline(stack awscdk.Stack, frontendOrigin string) (awss3.Bucket, aw
 		}},
 		// The front end uploads an import's file straight to its presigned PUT.
 		Cors: &[]*awss3.CorsRule{{
-			AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_PUT},
+			AllowedMethods: corsMethods(config.FilesCORS.Methods),
 			AllowedOrigins: jsii.Strings(frontendOrigin),
-			AllowedHeaders: jsii.Strings("content-type"),
-			MaxAge:         jsii.Number(3600),
+			AllowedHeaders: jsii.Strings(config.FilesCORS.Headers...),
+			MaxAge:         jsii.Number(config.FilesCORS.MaxAgeSeconds),
 		}},
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	return exports, queue, dlq
+}
+
+// corsMethods are the methods of a CORS rule as the construct names them.
+func corsMethods(methods []string) *[]awss3.HttpMethods {
+	out := make([]awss3.HttpMethods, len(methods))
+	for i, m := range methods {
+		out[i] = awss3.HttpMethods(m)
+	}
+	return &out
 }
 
 // jobQueue makes a worker's queue (id) and its dead-letter queue (id + "DLQ").

@@ -95,6 +95,18 @@ const (
 	InlineSiteUnassignments = 100
 )
 
+// FilesCORS is the files bucket's one CORS rule (exports and imports): the web front end
+// PUTs an import's file straight to its presigned link, with the Content-Type the link was
+// signed with (Content-Length is the browser's own). The stack allows the deployment's front
+// end origin; the local stack, that and any page served from the machine.
+var FilesCORS = CORSRule{Methods: []string{"PUT"}, Headers: []string{"content-type"}, MaxAgeSeconds: 3600}
+
+// CORSRule is a bucket's CORS rule but its origins.
+type CORSRule struct {
+	Methods, Headers []string
+	MaxAgeSeconds    int
+}
+
 // Environment variable names.
 const (
 	EnvTableName   = "TABLE_NAME"

@@ -19,7 +19,7 @@ import (
 // signed, an expired link, an unknown key, or an expiry past 7 days is refused with S3's code.
 func TestPresignedLinksAreVerified(t *testing.T) {
 	ctx := context.Background()
-	s, err := StartS3(ctx, "bucket")
+	s, err := StartS3(ctx, "bucket", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,9 +36,11 @@ const (
 )
 
 // StartS3 starts the S3 emulator and creates bucket. Presigned links are verified as S3
-// verifies them.
-func StartS3(ctx context.Context, bucket string) (*S3, error) {
-	hs := httptest.NewServer(presignChecked{next: gofakes3.New(s3mem.New()).Server(), secrets: map[string]string{S3AccessKey: S3Secret}})
+// verifies them, cross-origin requests answered as S3 answers them for a bucket with the
+// CORS rule cors (nil: none).
+func StartS3(ctx context.Context, bucket string, cors *S3CORS) (*S3, error) {
+	presigned := presignChecked{next: gofakes3.New(s3mem.New()).Server(), secrets: map[string]string{S3AccessKey: S3Secret}}
+	hs := httptest.NewServer(s3CORS{next: presigned, rule: cors})
 	s := &S3{URL: hs.URL, http: hs}
 	if _, err := s.Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		hs.Close()

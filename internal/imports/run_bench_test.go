@@ -100,7 +100,7 @@ func benchEmulators(b testing.TB) (*store.Store, *store.Meter, *emulators.S3) {
 		b.Fatal(err)
 	}
 	b.Cleanup(db.Close)
-	files, err := emulators.StartS3(ctx, benchBucket)
+	files, err := emulators.StartS3(ctx, benchBucket, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -172,7 +172,11 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 }
 
 func (st *Stack) startExports(ctx context.Context, opts Options) error {
-	s3e, err := emulators.StartS3(ctx, ExportsBucket)
+	// The bucket's CORS rule, as the stack deploys it (config.FilesCORS), for the local front
+	// end: the one configured and any page of this machine, as the API's.
+	s3e, err := emulators.StartS3(ctx, ExportsBucket, &emulators.S3CORS{
+		AllowOrigin: func(o string) bool { return o == opts.FrontendOrigin || loopbackOrigin(o) },
+		Methods:     config.FilesCORS.Methods, Headers: config.FilesCORS.Headers, MaxAgeSeconds: config.FilesCORS.MaxAgeSeconds})
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,6 @@
 // Package mailview opens an HTML e-mail in a browser, as a person's mail program shows it, and
-// reports what that person sees: for the tests of every e-mail the service sends. The
+// reports what that person sees: for the tests of every e-mail the service sends (and, with
+// DumpDOM, any page a test needs a browser for). The
 // browser is headless Chromium (Debian's chromium, which `make test` installs through
 // infra/tools/debian.sh); a test without it skips, saying so.
 //
@@ -61,17 +62,7 @@ func Open(t testing.TB, body string) []View {
 // OpenAll is Open for several e-mails, in one run of Chromium: for each, its views.
 func OpenAll(t testing.TB, bodies []string) [][]View {
 	t.Helper()
-	chromium := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chromium = p
-			break
-		}
-	}
-	if chromium == "" {
-		t.Skip("SKIPPED: Chromium is not installed here, so the e-mail was not opened in a browser. " +
-			"`make test` installs Debian's chromium through infra/tools/debian.sh and said why it could not.")
-	}
+	chromium := Chromium(t, "the e-mail")
 	var page strings.Builder
 	page.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">`)
 	for _, body := range bodies {
@@ -81,18 +72,11 @@ func OpenAll(t testing.TB, bodies []string) [][]View {
 		}
 	}
 	page.WriteString(measure + `</body></html>`)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "mail.html")
+	path := filepath.Join(t.TempDir(), "mail.html")
 	if err := os.WriteFile(path, []byte(page.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size=1100,900", "--virtual-time-budget=10000",
-		"--dump-dom", "file://"+path)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
+	out := DumpDOM(t, chromium, "file://"+path)
 	m := measured.FindSubmatch(out)
 	if m == nil {
 		t.Fatalf("chromium printed no measure of the e-mails:\n%.2000s", out)
@@ -109,6 +93,35 @@ func OpenAll(t testing.TB, bodies []string) [][]View {
 		all = append(all, views[i*len(Widths):(i+1)*len(Widths)])
 	}
 	return all
+}
+
+// Chromium is the path of the headless browser; without it the test skips, saying that
+// what was not opened in a browser.
+func Chromium(t testing.TB, what string) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("SKIPPED: Chromium is not installed here, so " + what + " was not opened in a browser. " +
+		"`make test` installs Debian's chromium through infra/tools/debian.sh and said why it could not.")
+	return ""
+}
+
+// DumpDOM opens url in headless Chromium (a profile of its own, a desktop's window) and
+// returns the document as it stands once the page has loaded and its scripts and requests
+// have run (within 10 s of the page's time).
+func DumpDOM(t testing.TB, chromium, url string) []byte {
+	t.Helper()
+	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+		"--user-data-dir="+filepath.Join(t.TempDir(), "profile"), "--window-size=1100,900", "--virtual-time-budget=10000",
+		"--dump-dom", url)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	return out
 }
 
 var measured = regexp.MustCompile(`(?s)<pre id="measured">(.*?)</pre>`)

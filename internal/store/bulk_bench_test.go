@@ -57,7 +57,7 @@ func benchAPI(b *testing.B, s *store.Store) *api.API {
 func bulkService(b *testing.B, s *store.Store) *jobs.Worker {
 	a := benchAPI(b, s)
 	ctx := context.Background()
-	s3e, err := emulators.StartS3(ctx, "bench-files")
+	s3e, err := emulators.StartS3(ctx, "bench-files", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
