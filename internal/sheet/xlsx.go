@@ -38,7 +38,7 @@ var (
 
 type xlsxReader struct {
 	part     io.Closer
-	dec      *xml.Decoder
+	dec      *tokens
 	shared   sharedStrings
 	styles   styles
 	detected Detected
@@ -317,7 +317,7 @@ func isoDate(v string) string {
 
 // readText reads an element's text to its end: in rich text (<si>, <is>) only its <t> and
 // its runs' <t>, not the phonetic guides (<rPh>).
-func readText(d *xml.Decoder, buf *bytes.Buffer, rich bool) error {
+func readText(d *tokens, buf *bytes.Buffer, rich bool) error {
 	depth, inT := 1, !rich
 	for {
 		tok, err := d.Token()
@@ -409,7 +409,7 @@ func (s *sharedStrings) get(i int) (string, error) {
 	return string(s.text[start:s.ends[i]]), nil
 }
 
-func (s *sharedStrings) read(d *xml.Decoder) error {
+func (s *sharedStrings) read(d *tokens) error {
 	var buf bytes.Buffer
 	for {
 		tok, err := d.Token()
@@ -444,6 +444,11 @@ func (s *sharedStrings) read(d *xml.Decoder) error {
 	}
 }
 
+// maxStyles bounds a workbook's cell styles and number formats together (Excel keeps at most
+// 64,000 styles), and its sheets and relationships each: what a part other than the sheet
+// holds in memory stays small whatever its size.
+const maxStyles = 1 << 16
+
 // styles are the number formats of a workbook's cell styles.
 type styles struct {
 	date1904 bool
@@ -453,7 +458,7 @@ type styles struct {
 	parsed  map[int]*numberFormat
 }
 
-func (s *styles) read(d *xml.Decoder) error {
+func (s *styles) read(d *tokens) error {
 	s.formats = map[int]string{}
 	var in []string // the elements open
 	for {
@@ -471,6 +476,8 @@ func (s *styles) read(d *xml.Decoder) error {
 				parent = in[len(in)-1]
 			}
 			switch {
+			case len(s.xfs)+len(s.formats) > maxStyles:
+				return errTooLarge
 			case t.Name.Local == "numFmt" && parent == "numFmts":
 				id, _ := attr(t, "numFmtId")
 				code, _ := attr(t, "formatCode")
@@ -558,7 +565,7 @@ func openBook(parts map[string]*zip.File) (book, error) {
 	}
 	type sheet struct{ name, rel string }
 	var sheets []sheet
-	err := readPart(wf, func(d *xml.Decoder) error {
+	err := readPart(wf, func(d *tokens) error {
 		for {
 			tok, err := d.Token()
 			if err == io.EOF {
@@ -578,6 +585,9 @@ func openBook(parts map[string]*zip.File) (book, error) {
 			case "sheet":
 				name, _ := attr(t, "name")
 				id, _ := attr(t, "id")
+				if len(sheets) == maxStyles {
+					return errTooLarge
+				}
 				sheets = append(sheets, sheet{name, id})
 			}
 		}
@@ -599,7 +609,7 @@ func openBook(parts map[string]*zip.File) (book, error) {
 // lower-case names.
 func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 	rels := map[string]relationship{}
-	err := readPart(f, func(d *xml.Decoder) error {
+	err := readPart(f, func(d *tokens) error {
 		for {
 			tok, err := d.Token()
 			if err == io.EOF {
@@ -624,6 +634,9 @@ func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 			} else {
 				target = path.Join(dir, target)
 			}
+			if len(rels) == maxStyles {
+				return errTooLarge
+			}
 			rels[id] = relationship{typ, strings.ToLower(target)}
 		}
 	})
@@ -631,7 +644,7 @@ func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 }
 
 // readPart reads a whole part with read.
-func readPart(f *zip.File, read func(*xml.Decoder) error) error {
+func readPart(f *zip.File, read func(*tokens) error) error {
 	rc, d, err := decoder(f)
 	if err != nil {
 		return err
@@ -656,7 +669,7 @@ func readPart(f *zip.File, read func(*xml.Decoder) error) error {
 
 // decoder opens a part for reading as XML, in the encoding its byte order mark or its
 // declaration says, never reading a run of more than maxRun bytes without markup.
-func decoder(f *zip.File) (io.ReadCloser, *xml.Decoder, error) {
+func decoder(f *zip.File) (io.ReadCloser, *tokens, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, nil, &Error{Code: CodeNotXLSX, Err: err}
@@ -678,7 +691,54 @@ func decoder(f *zip.File) (io.ReadCloser, *xml.Decoder, error) {
 		}
 		return nil, fmt.Errorf("encoding %q", label)
 	}
-	return rc, d, nil
+	return rc, &tokens{Decoder: d}, nil
+}
+
+// maxDepth is the deepest a part's elements may nest: SpreadsheetML nests a few levels, and
+// the XML decoder keeps every element open, so a part of nothing but openings would hold
+// twenty times its size in memory.
+const maxDepth = 64
+
+var errTooDeep = errors.New("elements nested too deep")
+
+// tokens reads a part's XML tokens, no deeper than maxDepth.
+type tokens struct {
+	*xml.Decoder
+	depth int
+}
+
+func (t *tokens) Token() (xml.Token, error) {
+	tok, err := t.Decoder.Token()
+	switch tok.(type) {
+	case xml.StartElement:
+		if t.depth++; t.depth > maxDepth {
+			return nil, errTooDeep
+		}
+	case xml.EndElement:
+		t.depth--
+	}
+	return tok, err
+}
+
+// Skip reads on to the end of the element just started, as xml.Decoder's does, through
+// Token.
+func (t *tokens) Skip() error {
+	depth := 0
+	for {
+		tok, err := t.Token()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		}
+	}
 }
 
 // runLimit fails a read past maxRun bytes without a '<': no text, attribute or name of a

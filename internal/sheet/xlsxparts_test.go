@@ -163,6 +163,12 @@ func TestXLSXPartsRefused(t *testing.T) {
 		{"a sheet cut short", handBook(t, nsMain, "", [][2]string{{"S", sheetXML(nsMain, `<row r="1"><c><v>1</v></c></row><row r="2"><c><v>1</v>`)[:200]}}, "", ""), 1, CodeNotXLSX},
 		{"an unknown encoding", handBook(t, nsMain, "", [][2]string{{"S", `<?xml version="1.0" encoding="EBCDIC"?><worksheet/>`}}, "", ""), 1, CodeNotXLSX},
 		{"no sheet", handBook(t, nsMain, "", nil, "", ""), 0, CodeNoSheet},
+		// 300,000 elements opened in a cell, in its formula, in the styles: the decoder would
+		// hold 20 times the part.
+		{"elements nested without end in a cell", handBook(t, nsMain, "", sheet(`<row r="1"><c><v>1</v><x>`+strings.Repeat("<x>", 300_000)+`</x></c></row>`), "", ""), 1, CodeNotXLSX},
+		{"elements nested without end in a formula", handBook(t, nsMain, "", sheet(`<row r="1"><c><f>`+strings.Repeat("<x>", 300_000)+`</f></c></row>`), "", ""), 1, CodeNotXLSX},
+		{"70,000 cell styles", handBook(t, nsMain, "", sheet(""), "", "<styleSheet><cellXfs>"+strings.Repeat(`<xf numFmtId="14"/>`, 70_000)+"</cellXfs></styleSheet>"), 0, CodeTooLargeUnzipped},
+		{"elements nested without end in the styles", handBook(t, nsMain, "", sheet(""), "", "<styleSheet>"+strings.Repeat("<x>", 300_000)), 0, CodeNotXLSX},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,6 +180,9 @@ func TestXLSXPartsRefused(t *testing.T) {
 			var e *Error
 			if !errors.As(err, &e) || e.Code != tt.code || e.Row != tt.row {
 				t.Fatalf("got %v, want %s at row %d", err, tt.code, tt.row)
+			}
+			if strings.HasPrefix(tt.name, "elements nested") && !errors.Is(err, errTooDeep) {
+				t.Fatalf("read to the end: %v", err)
 			}
 		})
 	}
