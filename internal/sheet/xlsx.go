@@ -43,11 +43,15 @@ type xlsxReader struct {
 	styles   styles
 	detected Detected
 	// row is the number of the last row returned, next a row read ahead of it (the rows a
-	// sheet leaves out come first, without cells), done once the sheet's data has ended.
-	row  int
-	next *Row
-	done bool
-	text bytes.Buffer
+	// sheet leaves out come first, without cells), done once the sheet's data has ended;
+	// last is the number of the last <row> read, with cells or not, inRow whether it is
+	// being read.
+	row   int
+	next  *Row
+	last  int
+	inRow bool
+	done  bool
+	text  bytes.Buffer
 }
 
 // NewXLSX reads the first sheet of an XLSX workbook (the first tab, as the workbook orders
@@ -56,6 +60,8 @@ type xlsxReader struct {
 // thousands separator, a decimal point, a date (any date format, the built-in ones showing
 // as the reader's locale wants) in ISO 8601, 2024-03-15, with its time when its format shows
 // one (2024-03-15 14:30). Booleans are TRUE and FALSE, errors as the sheet shows them (#N/A).
+// The rows the sheet leaves out before a row of values come as rows without cells; a row
+// only formatted after the last row of values is none.
 //
 // The workbook is read by its relationships, as Excel and LibreOffice read it, in the
 // transitional or the strict namespace, its parts in UTF-8, UTF-16 (with its byte order
@@ -127,7 +133,11 @@ func (x *xlsxReader) Next() (Row, error) {
 				code = CodeTooManyColumns
 			}
 			x.done = true
-			return Row{}, &Error{Row: x.row + 1, Code: code, Err: err}
+			at := x.last + 1 // between rows: the next one
+			if x.inRow {
+				at = x.last
+			}
+			return Row{}, &Error{Row: at, Code: code, Err: err}
 		}
 		x.next = row
 	}
@@ -147,7 +157,10 @@ func (x *xlsxReader) Close() error { return x.part.Close() }
 
 var errTooManyColumns = errors.New("too many columns")
 
-// readRow reads the sheet on to its next <row>: nil once its data has ended.
+// readRow reads the sheet on to its next <row> that shows something: nil once its data has
+// ended. A <row> of no value (a row only formatted: a person who formatted row 1,000,000 has
+// Excel write it) is passed over: empty rows come before a row of values, as the gap before
+// it, never after the last.
 func (x *xlsxReader) readRow() (*Row, error) {
 	for {
 		tok, err := x.dec.Token()
@@ -161,7 +174,9 @@ func (x *xlsxReader) readRow() (*Row, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local == "row" {
-				return x.parseRow(t)
+				if row, err := x.parseRow(t); err != nil || len(row.Cells) > 0 {
+					return row, err
+				}
 			}
 		case xml.EndElement:
 			if t.Name.Local == "sheetData" {
@@ -173,7 +188,7 @@ func (x *xlsxReader) readRow() (*Row, error) {
 }
 
 func (x *xlsxReader) parseRow(start xml.StartElement) (*Row, error) {
-	number := x.row + 1 // the row after the last one read (and returned)
+	number := x.last + 1
 	if r, ok := attr(start, "r"); ok {
 		n, err := strconv.Atoi(r)
 		if err != nil || n < number || n > maxSheetRows {
@@ -181,6 +196,7 @@ func (x *xlsxReader) parseRow(start xml.StartElement) (*Row, error) {
 		}
 		number = n
 	}
+	x.last, x.inRow = number, true
 	row := &Row{Number: number}
 	column := 0
 	for {
@@ -218,6 +234,7 @@ func (x *xlsxReader) parseRow(start xml.StartElement) (*Row, error) {
 			row.Cells[column-1] = v
 		case xml.EndElement:
 			if t.Name.Local == "row" {
+				x.inRow = false
 				return row, nil
 			}
 		}

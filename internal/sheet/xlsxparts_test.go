@@ -90,7 +90,7 @@ func TestXLSXParts(t *testing.T) {
 				nil,
 				{"inline", "TRUE", "#N/A", "Prénomx"},
 				{"", "06000", "2024-03-15", "2024-03-15", "", "2024-03-15"},
-				nil,
+				// Row 5 is only formatted, and the last: no row.
 			},
 		},
 		{
@@ -108,6 +108,13 @@ func TestXLSXParts(t *testing.T) {
 			data:  handBook(t, nsMain, "", [][2]string{{"S", utf16LE(strings.Replace(sheetXML(nsMain, `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Zoë</t></is></c></row>`), "UTF-8", "UTF-16", 1))}}, "<?xml version=\"1.0\" encoding=\"windows-1252\"?><sst><si><t>Fran\xe7oise \x80</t></si></sst>", ""),
 			sheet: "S",
 			want:  [][]string{{"Françoise €", "Zoë"}},
+		},
+		{
+			name: "rows only formatted, between rows of values and far below them",
+			data: handBook(t, nsMain, "", [][2]string{{"S", sheetXML(nsMain, `<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row>`+
+				`<row r="2" s="1" customFormat="1"/><row r="3"><c r="B3"><v>1</v></c></row><row r="1000000" s="1" customFormat="1"><c r="A1000000" s="1"/></row>`)}}, "", ""),
+			sheet: "S",
+			want:  [][]string{{"a"}, nil, {"", "1"}},
 		},
 		{
 			name:  "a sheet without data",
