@@ -25,7 +25,7 @@ type mappingColumn struct {
 // → 202 with the import, checking: a check of every row starts (a job of the import worker)
 // with this mapping, and replaces the last one's report. Each member left out keeps its value
 // (the first time: create, matched on e-mail, the columns detected, France for a request in
-// French); columns can be set once a check has read the headers. If-Match honoured: the
+// French, an XLSX's first sheet); columns can be set once a check has read the headers. If-Match honoured: the
 // import's version changes with each mapping, so a commit of a report another mapping has
 // replaced is refused.
 func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, error) {
@@ -37,12 +37,13 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 	if err != nil {
 		return nil, err
 	}
-	var mode, match, country string
+	var mode, match, country, sheet string
 	var rawColumns []json.RawMessage
-	d.Members([]string{"mode", "match", "default_country", "columns"}, nil)
+	d.Members([]string{"mode", "match", "default_country", "sheet", "columns"}, nil)
 	d.Field("mode", &mode, "string")
 	d.Field("match", &match, "string")
 	d.Field("default_country", &country, "string")
+	d.Field("sheet", &sheet, "string")
 	d.Field("columns", &rawColumns, "array")
 	columns := make([]mappingColumn, len(rawColumns))
 	for i, raw := range rawColumns {
@@ -59,21 +60,35 @@ func (a *API) updateImportMapping(ctx context.Context, r *request) (*response, e
 		return nil, err
 	}
 	return a.startImportPhase(ctx, r, domain.ImportPhaseCheck, false, func(im, next *domain.Import) error {
-		return a.setMapping(ctx, r, d, im, next, mode, match, country, columns)
+		return a.setMapping(ctx, r, d, im, next, mapping{mode, match, country, sheet}, columns)
 	})
 }
 
-// setMapping gives next the mapping a request sets on im (see updateImportMapping).
-func (a *API) setMapping(ctx context.Context, r *request, d *domain.ObjectDecoder, im, next *domain.Import, mode, match, country string,
+// mapping is what a mapping request sets besides the columns.
+type mapping struct{ mode, match, country, sheet string }
+
+// setMapping gives next the mapping a request sets on im (see updateImportMapping). Another
+// sheet has other headers: its columns are detected again, unless the request sets them.
+func (a *API) setMapping(ctx context.Context, r *request, d *domain.ObjectDecoder, im, next *domain.Import, m mapping,
 	columns []mappingColumn) error {
-	if mode != "" {
-		next.Mode = mode
+	if m.mode != "" {
+		next.Mode = m.mode
 	}
-	if match != "" {
-		next.Match = match
+	if m.match != "" {
+		next.Match = m.match
 	}
 	if d.Has("default_country") {
-		next.Country = strings.ToUpper(strings.TrimSpace(country))
+		next.Country = strings.ToUpper(strings.TrimSpace(m.country))
+	}
+	var errs []domain.FieldError
+	if d.Has("sheet") {
+		next.Sheet = strings.TrimSpace(m.sheet)
+		if !strings.EqualFold(next.Sheet, im.Sheet) {
+			next.Columns, next.ColumnsSet = nil, false
+		}
+		if e := sheetError(im, next.Sheet); e != nil {
+			errs = append(errs, *e)
+		}
 	}
 	if next.Mode == "" {
 		next.Mode = domain.ImportCreateOnly
@@ -84,7 +99,6 @@ func (a *API) setMapping(ctx context.Context, r *request, d *domain.ObjectDecode
 	if !d.Has("default_country") && im.Mode == "" && r.lang == "fr" {
 		next.Country = "FR"
 	}
-	var errs []domain.FieldError
 	if !slices.Contains(domain.ImportModes, next.Mode) {
 		errs = append(errs, domain.FieldError{Pointer: "/mode", Code: domain.FieldInvalidValue, Param: "create, update, create_or_update"})
 	}
@@ -103,6 +117,23 @@ func (a *API) setMapping(ctx context.Context, r *request, d *domain.ObjectDecode
 		next.Columns, next.ColumnsSet = set, true
 	}
 	return domain.Invalid(errs)
+}
+
+// sheetError is what is wrong with the sheet a mapping names: a CSV has none; a workbook's
+// must be one of its tabs, when the last check listed them all.
+func sheetError(im *domain.Import, sheet string) *domain.FieldError {
+	switch {
+	case sheet == "":
+		return nil
+	case im.Format != "xlsx":
+		return &domain.FieldError{Pointer: "/sheet", Code: domain.FieldInvalidValue, Param: "xlsx"}
+	case len(sheet) > domain.MaxSheetNameBytes:
+		return &domain.FieldError{Pointer: "/sheet", Code: domain.FieldTooLong, Param: strconv.Itoa(domain.MaxSheetNameBytes)}
+	case im.Read == nil || len(im.Read.Sheets) >= domain.MaxImportSheets ||
+		slices.ContainsFunc(im.Read.Sheets, func(s string) bool { return strings.EqualFold(s, sheet) }):
+		return nil
+	}
+	return &domain.FieldError{Pointer: "/sheet", Code: domain.FieldInvalidValue, Param: strings.Join(im.Read.Sheets, ", ")}
 }
 
 // mappingColumns checks the columns a mapping sets against the file's headers, as the last

@@ -208,12 +208,36 @@ type ImportReport struct {
 }
 
 // ImportRead is how the file was read: its format, and a CSV's encoding and separator, or
-// the XLSX sheet read.
+// the XLSX sheet read and the workbook's sheets (at most MaxImportSheets, in tab order).
 type ImportRead struct {
-	Format    string `json:"format"`
-	Encoding  string `json:"encoding,omitempty"`
-	Separator string `json:"separator,omitempty"`
-	Sheet     string `json:"sheet,omitempty"`
+	Format    string   `json:"format"`
+	Encoding  string   `json:"encoding,omitempty"`
+	Separator string   `json:"separator,omitempty"`
+	Sheet     string   `json:"sheet,omitempty"`
+	Sheets    []string `json:"sheets,omitempty"`
+}
+
+// MaxImportSheets is the most sheet names an import lists, and MaxSheetNameBytes the longest
+// it lists or a mapping names (Excel's own names are at most 31 characters): what an
+// import's item holds stays small whatever the workbook.
+const (
+	MaxImportSheets   = 100
+	MaxSheetNameBytes = 255
+)
+
+// SheetsListed are the names of sheets an import lists: the first MaxImportSheets of those
+// at most MaxSheetNameBytes long.
+func SheetsListed(sheets []string) []string {
+	var out []string
+	for _, s := range sheets {
+		if len(out) == MaxImportSheets {
+			break
+		}
+		if len(s) <= MaxSheetNameBytes {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // ImportRowError is a problem of one row of the file: its number as the spreadsheet shows
@@ -241,11 +265,13 @@ type Import struct {
 	UpdatedAt Time         `json:"updated_at"`
 
 	// The mapping: what the import does (Mode, Match), the country a phone without one is read
-	// in (Country), and each column's target. Columns are the check's detection until a
+	// in (Country), the XLSX sheet read (Sheet, by its tab's name; "" for the first), and each
+	// column's target. Columns are the check's detection until a
 	// mapping sets them (ColumnsSet).
 	Mode       string         `json:"mode,omitempty"`
 	Match      string         `json:"match,omitempty"`
 	Country    string         `json:"default_country,omitempty"`
+	Sheet      string         `json:"sheet,omitempty"`
 	Columns    []ImportColumn `json:"columns,omitempty"`
 	ColumnsSet bool           `json:"columns_set,omitempty"`
 

@@ -121,7 +121,7 @@ func (c *Check) openFile(ctx context.Context, run *jobs.Run, im *domain.Import) 
 		return nil, header, nil, c.unreadable(ctx, run, im, problem, 0)
 	}
 	discard := func() { _ = f.Close(); _ = removeFile(f) }
-	if r, err = sheet.Open(sheet.Format(im.Format), f, size); err != nil {
+	if r, err = sheet.Open(sheet.Format(im.Format), f, size, im.Sheet); err != nil {
 		discard()
 		return nil, header, nil, c.unreadableBy(ctx, run, im, err)
 	}
@@ -143,7 +143,7 @@ func (c *Check) check(ctx context.Context, run *jobs.Run, im *domain.Import) err
 	}
 	defer closeFile()
 	d := r.Detected()
-	im.Read = &domain.ImportRead{Format: string(d.Format), Encoding: d.Encoding, Sheet: d.Sheet}
+	im.Read = &domain.ImportRead{Format: string(d.Format), Encoding: d.Encoding, Sheet: d.Sheet, Sheets: domain.SheetsListed(d.Sheets)}
 	if d.Separator != "" {
 		im.Read.Separator = domain.SeparatorName(d.Separator[0])
 	}

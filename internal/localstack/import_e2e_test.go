@@ -3,6 +3,7 @@ package localstack_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -310,6 +311,58 @@ func winLatin1(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// A workbook whose clients are not on its first tab: the check lists its sheets, a mapping
+// names the one to read (any case), its columns are detected again, and the check reads it;
+// a sheet the workbook does not have, or a sheet of a CSV, is refused naming what may be.
+func TestImportCheckXLSXSheet(t *testing.T) {
+	e := start(t)
+	tok := e.staff("editor")
+	x := excelize.NewFile()
+	first := x.GetSheetName(0)
+	_ = x.SetSheetName(first, "Notes")
+	_ = x.SetCellValue("Notes", "A1", "Ce classeur liste nos clients dans l’onglet Clients.")
+	if _, err := x.NewSheet("Clients"); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range [][]any{{"Prénom", "Nom", "E-mail"}, {"Hélène", "Martin", "helene@exemple.fr"}, {"Jean", "Dupont", "jean@exemple.fr"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		_ = x.SetSheetRow("Clients", cell, &row)
+	}
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	id := e.upload(tok, "clients.xlsx", buf.String())["id"].(string)
+	if r := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{}`); r.status != 202 {
+		t.Fatalf("mapping: %d %s", r.status, r.body)
+	}
+	got, _ := e.waitImport(tok, id)
+	read := got["read"].(map[string]any)
+	if read["sheet"] != "Notes" || fmt.Sprint(read["sheets"]) != "[Notes Clients]" {
+		t.Fatalf("the first check: %v", got)
+	}
+	r := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"sheet":"Feuil9"}`, "Accept-Language", "fr")
+	if fe := r.json(t)["errors"].([]any)[0].(map[string]any); r.status != 422 || fe["pointer"] != "/sheet" || !strings.Contains(fe["detail"].(string), "Notes, Clients") {
+		t.Fatalf("a sheet the workbook lacks: %d %s", r.status, r.body)
+	}
+	if r := e.do("PUT", "/v1/imports/"+id+"/mapping", tok, `{"sheet":"clients"}`); r.status != 202 {
+		t.Fatalf("mapping: %d %s", r.status, r.body)
+	}
+	got, _ = e.waitImport(tok, id)
+	rep, _ := got["report"].(map[string]any)
+	if got["status"] != "checked" || got["sheet"] != "clients" || got["read"].(map[string]any)["sheet"] != "Clients" || rep["to_create"] != 2.0 || rep["in_error"] != 0.0 {
+		t.Fatalf("the second check: %v", got)
+	}
+	if cols := got["columns"].([]any); len(cols) != 3 || cols[2].(map[string]any)["target"] != "email" {
+		t.Errorf("columns detected again: %v", cols)
+	}
+
+	csv := e.upload(tok, "clients.csv", "Prénom;Nom\r\nAnne;Martin\r\n")["id"].(string)
+	if r := e.do("PUT", "/v1/imports/"+csv+"/mapping", tok, `{"sheet":"Clients"}`); r.status != 422 || !strings.Contains(string(r.body), `"/sheet"`) {
+		t.Fatalf("a CSV's sheet: %d %s", r.status, r.body)
+	}
 }
 
 // An XLSX file is checked as a CSV is: its first sheet, the cells as the sheet shows them (a

@@ -45,8 +45,10 @@ type Detected struct {
 	// Encoding and Separator are the CSV's ("," ";" or "\t").
 	Encoding  string `json:"encoding,omitempty"`
 	Separator string `json:"separator,omitempty"`
-	// Sheet is the XLSX sheet read: the first one.
-	Sheet string `json:"sheet,omitempty"`
+	// Sheet is the XLSX sheet read (the first one unless another was named), Sheets every
+	// sheet of the workbook that holds cells, in tab order.
+	Sheet  string   `json:"sheet,omitempty"`
+	Sheets []string `json:"sheets,omitempty"`
 }
 
 // Row is a row of cells, numbered as the spreadsheet numbers it (the first row is 1).
@@ -98,14 +100,14 @@ func CodeOf(err error) string {
 	return ""
 }
 
-// Open reads r as format. XLSX needs the whole file (a zip is read from its end): size is
-// its length.
-func Open(format Format, r io.ReaderAt, size int64) (Reader, error) {
+// Open reads r as format; of an XLSX, the sheet named (by its tab; "" for the first). XLSX
+// needs the whole file (a zip is read from its end): size is its length.
+func Open(format Format, r io.ReaderAt, size int64, sheet string) (Reader, error) {
 	switch format {
 	case FormatCSV:
 		return NewCSV(io.NewSectionReader(r, 0, size))
 	case FormatXLSX:
-		return NewXLSX(r, size)
+		return NewXLSXSheet(r, size, sheet)
 	}
 	return nil, fmt.Errorf("sheet: unknown format %q", format)
 }

@@ -66,7 +66,11 @@ type xlsxReader struct {
 // The workbook is read by its relationships, as Excel and LibreOffice read it, in the
 // transitional or the strict namespace, its parts in UTF-8, UTF-16 (with its byte order
 // mark), ISO-8859-1 or Windows-1252.
-func NewXLSX(r io.ReaderAt, size int64) (Reader, error) {
+func NewXLSX(r io.ReaderAt, size int64) (Reader, error) { return NewXLSXSheet(r, size, "") }
+
+// NewXLSXSheet reads the sheet of a workbook its tab names (any case; "" for the first), as
+// NewXLSX reads the first.
+func NewXLSXSheet(r io.ReaderAt, size int64, name string) (Reader, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, &Error{Code: CodeNotXLSX, Err: err}
@@ -90,11 +94,11 @@ func NewXLSX(r io.ReaderAt, size int64) (Reader, error) {
 			return nil, &Error{Code: CodeNotXLSX, Err: err}
 		}
 	}
-	book, err := openBook(parts)
+	book, err := openBook(parts, name)
 	if err != nil {
 		return nil, err
 	}
-	x := &xlsxReader{detected: Detected{Format: FormatXLSX, Sheet: book.sheet}}
+	x := &xlsxReader{detected: Detected{Format: FormatXLSX, Sheet: book.sheet, Sheets: book.sheets}}
 	x.styles.date1904 = book.date1904
 	if f := parts[book.styles]; f != nil {
 		if err := readPart(f, x.styles.read); err != nil {
@@ -534,10 +538,11 @@ func (s *styles) show(style int, n float64) string {
 	return f.show(n, s.date1904)
 }
 
-// book is where a workbook's parts are: the first sheet's, the shared strings', the
-// styles'.
+// book is where a workbook's parts are: the sheet's, the shared strings', the styles'; and
+// its sheets' names, in tab order.
 type book struct {
 	sheet, sheetPart      string
+	sheets                []string
 	sharedStrings, styles string
 	date1904              bool
 }
@@ -545,8 +550,9 @@ type book struct {
 type relationship struct{ typ, target string }
 
 // openBook finds the parts by the package's relationships (_rels/.rels names the workbook,
-// the workbook's own name its sheets and the rest).
-func openBook(parts map[string]*zip.File) (book, error) {
+// the workbook's own name its sheets and the rest), the sheet's by its name ("" for the
+// first).
+func openBook(parts map[string]*zip.File, name string) (book, error) {
 	var b book
 	workbook := "xl/workbook.xml"
 	if f := parts["_rels/.rels"]; f != nil {
@@ -612,14 +618,22 @@ func openBook(parts map[string]*zip.File) (book, error) {
 	if err != nil {
 		return b, err
 	}
-	// The first sheet that holds cells (a chart sheet holds none).
+	// The sheets that hold cells (a chart sheet holds none): the one named (Excel's names
+	// differ in more than their case), or the first.
 	for _, s := range sheets {
-		if r, ok := rels[s.rel]; ok && strings.HasSuffix(r.typ, "/worksheet") {
+		r, ok := rels[s.rel]
+		if !ok || !strings.HasSuffix(r.typ, "/worksheet") {
+			continue
+		}
+		b.sheets = append(b.sheets, s.name)
+		if b.sheetPart == "" && (name == "" || strings.EqualFold(s.name, name)) {
 			b.sheet, b.sheetPart = s.name, r.target
-			return b, nil
 		}
 	}
-	return b, &Error{Code: CodeNoSheet}
+	if b.sheetPart == "" {
+		return b, &Error{Code: CodeNoSheet, Err: fmt.Errorf("no sheet %q among %q", name, b.sheets)}
+	}
+	return b, nil
 }
 
 // readRels reads a relationships part; the targets are resolved from dir to the package's

@@ -56,12 +56,12 @@ func ptr[T any](v T) *T { return &v }
 
 func TestXLSXFirstSheet(t *testing.T) {
 	data := workbook(t)
-	r, err := Open(FormatXLSX, bytes.NewReader(data), int64(len(data)))
+	r, err := Open(FormatXLSX, bytes.NewReader(data), int64(len(data)), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if d := r.Detected(); d.Format != FormatXLSX || d.Sheet != "Clients" {
+	if d := r.Detected(); d.Format != FormatXLSX || d.Sheet != "Clients" || !slices.Equal(d.Sheets, []string{"Clients", "Notes"}) {
 		t.Errorf("detected %+v", d)
 	}
 	rows, err := readAll(t, r)
@@ -81,6 +81,24 @@ func TestXLSXFirstSheet(t *testing.T) {
 		if row.Number != i+1 || !slices.Equal(row.Cells, want[i]) {
 			t.Errorf("row %d: %d %q, want %q", i+1, row.Number, row.Cells, want[i])
 		}
+	}
+}
+
+// A sheet named by its tab is read instead of the first, whatever the case of its name; a
+// name no tab has is no_sheet.
+func TestXLSXNamedSheet(t *testing.T) {
+	data := workbook(t)
+	r, err := Open(FormatXLSX, bytes.NewReader(data), int64(len(data)), "notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rows, err := readAll(t, r)
+	if d := r.Detected(); err != nil || d.Sheet != "Notes" || len(rows) != 1 || !slices.Equal(rows[0].Cells, []string{"not read"}) {
+		t.Fatalf("%v %+v %v", err, d, rows)
+	}
+	if _, err := Open(FormatXLSX, bytes.NewReader(data), int64(len(data)), "Feuil1"); CodeOf(err) != CodeNoSheet {
+		t.Fatalf("a sheet no tab has: %v", err)
 	}
 }
 
