@@ -386,8 +386,8 @@ func TestExportXLSXMatchesList(t *testing.T) {
 	}
 	seedExport(t, e, tok)
 	for i, body := range []string{
-		`{"first_name":"Zoé","last_name":"Ain","address":{"postal_code":"01000","city":"Bourg-en-Bresse","country":"FR"},"custom_fields":{"budget":-1250.75,"vip":true,"renewal":"2027-01-31"}}`,
-		`{"company_name":"=1+1","phones":["+33 1 23 45 67 89"],"custom_fields":{"budget":0.5,"vip":false}}`,
+		`{"first_name":"Zoé","last_name":"Ain","email":"zoe@ain.example","address":{"postal_code":"01000","city":"Bourg-en-Bresse","country":"FR"},"custom_fields":{"budget":-1250.75,"vip":true,"renewal":"2027-01-31"}}`,
+		`{"company_name":"=1+1","email":"formule@exemple.fr","phones":["+33 1 23 45 67 89"],"custom_fields":{"budget":0.5,"vip":false}}`,
 	} {
 		if r := e.do("POST", "/v1/clients", tok, body); r.status != 201 {
 			t.Fatalf("client %d: %d %s", i, r.status, r.body)
@@ -467,5 +467,20 @@ func TestExportXLSXMatchesList(t *testing.T) {
 				t.Errorf("client %s, %s: cell type %v", c.ID, col.Key, typ)
 			}
 		}
+	}
+
+	// The workbook imported again, as a person who edits an export and brings it back does:
+	// every cell reads back valid (numbers, dates, booleans, phones and postal codes with
+	// their + and zeros, text that looked like a formula), and every client found by its
+	// e-mail reads back as it is: nothing to update.
+	im := e.upload(tok, "export.xlsx", string(body))["id"].(string)
+	if r := e.do("PUT", "/v1/imports/"+im+"/mapping", tok, `{"mode":"create_or_update"}`, "Accept-Language", "fr"); r.status != 202 {
+		t.Fatalf("mapping: %d %s", r.status, r.body)
+	}
+	got, _ := e.waitImport(tok, im)
+	rep, _ := got["report"].(map[string]any)
+	if got["status"] != "checked" || rep["rows"] != 42.0 || rep["in_error"] != 0.0 || rep["to_update"] != 0.0 || rep["unchanged"] != 42.0 {
+		errs := e.do("GET", "/v1/imports/"+im+"/errors", tok, "").body
+		t.Fatalf("the export imported again: %v\n%s", got, errs)
 	}
 }
