@@ -3,6 +3,7 @@ package phone
 import (
 	"bytes"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,12 +25,20 @@ func TestMetadataIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, want) {
+	// The territories, as the package inflates them, are the library's; the rest of the file
+	// is what the generator writes (the compressed bytes themselves may differ from one
+	// release of Go's compress/flate to another).
+	geoLines, nonGeoLines, err := source.Tables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob := regexp.MustCompile(`(?m)^\tterritoryData\s*=\s*".*"$`)
+	if !slices.Equal(territories(), geoLines) || !slices.Equal(nonGeographical(), nonGeoLines) || !bytes.Equal(blob.ReplaceAll(got, nil), blob.ReplaceAll(want, nil)) {
 		t.Fatal("metadata_gen.go differs from the library's metadata: run go generate ./internal/phone")
 	}
 	var ids []string
 	var geo, nonGeo []territory
-	for _, s := range territories {
+	for _, s := range territories() {
 		m := decodeTerritory(s)
 		ids = append(ids, m.id)
 		geo = append(geo, *m)
@@ -37,7 +46,7 @@ func TestMetadataIsGenerated(t *testing.T) {
 			t.Errorf("%s not found", m.id)
 		}
 	}
-	for _, s := range nonGeographical {
+	for _, s := range nonGeographical() {
 		m := decodeTerritory(s)
 		nonGeo = append(nonGeo, *m)
 		if found := metadataFor(m.countryCode, nonGeoRegion); found == nil || found.countryCode != m.countryCode {

@@ -1,6 +1,9 @@
 package phone
 
 import (
+	"compress/flate"
+	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -54,18 +57,36 @@ func regionsOf(cc int) []string {
 
 // Each territory decoded once, on its first use.
 var (
-	decodedTerritories     [len(territories)]atomic.Pointer[territory]
-	decodedNonGeographical [len(nonGeographical)]atomic.Pointer[territory]
+	decodedTerritories     [territoryCount]atomic.Pointer[territory]
+	decodedNonGeographical [nonGeographicalCount]atomic.Pointer[territory]
 )
+
+// tables are the territories as the generator wrote them, inflated once, on the first asked
+// for (1–2 ms here, once a process; nothing at start-up): the geographical ones, then the
+// non-geographical.
+var tables = sync.OnceValue(func() []string {
+	text, err := io.ReadAll(flate.NewReader(strings.NewReader(territoryData)))
+	lines := strings.Split(string(text), "\n")
+	if err != nil || len(lines) != territoryCount+nonGeographicalCount {
+		panic(fmt.Sprintf("phone: the generated metadata is damaged (%d lines): %v", len(lines), err))
+	}
+	return lines
+})
+
+// territories are the geographical regions, sorted by id; nonGeographical the calling codes
+// of no region, sorted by code.
+func territories() []string     { return tables()[:territoryCount] }
+func nonGeographical() []string { return tables()[territoryCount:] }
 
 // regionMetadata returns a geographical region's metadata, nil for an unknown region (and
 // for "001").
 func regionMetadata(region string) *territory {
-	i, ok := slices.BinarySearchFunc(territories[:], region, func(t string, id string) int { return strings.Compare(field(t, 0), id) })
+	geo := territories()
+	i, ok := slices.BinarySearchFunc(geo, region, func(t string, id string) int { return strings.Compare(field(t, 0), id) })
 	if !ok {
 		return nil
 	}
-	return decoded(&decodedTerritories[i], territories[i])
+	return decoded(&decodedTerritories[i], geo[i])
 }
 
 // metadataFor returns the metadata of a region, or of a non-geographical calling code when
@@ -74,14 +95,15 @@ func metadataFor(cc int, region string) *territory {
 	if region != nonGeoRegion {
 		return regionMetadata(region)
 	}
-	i, ok := slices.BinarySearchFunc(nonGeographical[:], cc, func(t string, cc int) int {
+	nonGeo := nonGeographical()
+	i, ok := slices.BinarySearchFunc(nonGeo, cc, func(t string, cc int) int {
 		n, _ := strconv.Atoi(field(t, 1))
 		return n - cc
 	})
 	if !ok {
 		return nil
 	}
-	return decoded(&decodedNonGeographical[i], nonGeographical[i])
+	return decoded(&decodedNonGeographical[i], nonGeo[i])
 }
 
 func decoded(p *atomic.Pointer[territory], s string) *territory {
