@@ -36,9 +36,7 @@ func (p presignChecked) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if code, status, msg := p.check(r, q); code != "" {
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message></Error>`, code, msg)
+		s3Error(w, status, code, msg)
 		return
 	}
 	p.next.ServeHTTP(w, r)

@@ -432,20 +432,12 @@ func (s *sharedStrings) get(i int) (string, error) {
 
 func (s *sharedStrings) read(d *tokens) error {
 	var buf bytes.Buffer
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
+	return walk(d, func(start xml.StartElement, _ string) error {
+		if start.Name.Local != "si" {
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok || start.Name.Local != "si" {
-			continue
-		}
 		buf.Reset()
-		err = readText(d, &buf, true)
+		err := readText(d, &buf, true)
 		if errors.Is(err, errCellTooLong) {
 			if s.long == nil {
 				s.long = map[int]bool{}
@@ -462,7 +454,8 @@ func (s *sharedStrings) read(d *tokens) error {
 		}
 		s.text = append(s.text, buf.Bytes()...)
 		s.ends = append(s.ends, uint32(len(s.text)))
-	}
+		return nil
+	})
 }
 
 // maxStyles bounds a workbook's cell styles and number formats together (Excel keeps at most
@@ -481,40 +474,23 @@ type styles struct {
 
 func (s *styles) read(d *tokens) error {
 	s.formats = map[int]string{}
-	var in []string // the elements open
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			parent := ""
-			if len(in) > 0 {
-				parent = in[len(in)-1]
+	return walk(d, func(t xml.StartElement, parent string) error {
+		switch {
+		case len(s.xfs)+len(s.formats) > maxStyles:
+			return errTooLarge
+		case t.Name.Local == "numFmt" && parent == "numFmts":
+			id, _ := attr(t, "numFmtId")
+			code, _ := attr(t, "formatCode")
+			if n, err := strconv.Atoi(id); err == nil {
+				s.formats[n] = code
 			}
-			switch {
-			case len(s.xfs)+len(s.formats) > maxStyles:
-				return errTooLarge
-			case t.Name.Local == "numFmt" && parent == "numFmts":
-				id, _ := attr(t, "numFmtId")
-				code, _ := attr(t, "formatCode")
-				if n, err := strconv.Atoi(id); err == nil {
-					s.formats[n] = code
-				}
-			case t.Name.Local == "xf" && parent == "cellXfs":
-				id, _ := attr(t, "numFmtId")
-				n, _ := strconv.Atoi(id)
-				s.xfs = append(s.xfs, n)
-			}
-			in = append(in, t.Name.Local)
-		case xml.EndElement:
-			in = in[:len(in)-1]
+		case t.Name.Local == "xf" && parent == "cellXfs":
+			id, _ := attr(t, "numFmtId")
+			n, _ := strconv.Atoi(id)
+			s.xfs = append(s.xfs, n)
 		}
-	}
+		return nil
+	})
 }
 
 // show writes n as the cell style's number format shows it.
@@ -589,18 +565,7 @@ func openBook(parts map[string]*zip.File, name string) (book, error) {
 	type sheet struct{ name, rel string }
 	var sheets []sheet
 	err := readPart(wf, func(d *tokens) error {
-		for {
-			tok, err := d.Token()
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			t, ok := tok.(xml.StartElement)
-			if !ok {
-				continue
-			}
+		return walk(d, func(t xml.StartElement, _ string) error {
 			switch t.Name.Local {
 			case "workbookPr":
 				v, _ := attr(t, "date1904")
@@ -613,7 +578,8 @@ func openBook(parts map[string]*zip.File, name string) (book, error) {
 				}
 				sheets = append(sheets, sheet{name, id})
 			}
-		}
+			return nil
+		})
 	})
 	if err != nil {
 		return b, err
@@ -641,20 +607,9 @@ func openBook(parts map[string]*zip.File, name string) (book, error) {
 func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 	rels := map[string]relationship{}
 	err := readPart(f, func(d *tokens) error {
-		for {
-			tok, err := d.Token()
-			if err == io.EOF {
+		return walk(d, func(t xml.StartElement, _ string) error {
+			if mode, _ := attr(t, "TargetMode"); t.Name.Local != "Relationship" || mode == "External" {
 				return nil
-			}
-			if err != nil {
-				return err
-			}
-			t, ok := tok.(xml.StartElement)
-			if !ok || t.Name.Local != "Relationship" {
-				continue
-			}
-			if mode, _ := attr(t, "TargetMode"); mode == "External" {
-				continue
 			}
 			id, _ := attr(t, "Id")
 			typ, _ := attr(t, "Type")
@@ -669,9 +624,42 @@ func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 				return errTooLarge
 			}
 			rels[id] = relationship{typ, strings.ToLower(target)}
-		}
+			return nil
+		})
 	})
 	return rels, err
+}
+
+// walk reads a part to its end, calling start for each element it opens with its parent's
+// name. start may read the element through (its text, say): walk follows where it left the
+// part.
+func walk(d *tokens, start func(e xml.StartElement, parent string) error) error {
+	var open []string // at most maxDepth
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			parent := ""
+			if len(open) > 0 {
+				parent = open[len(open)-1]
+			}
+			depth := d.depth
+			if err := start(t, parent); err != nil {
+				return err
+			}
+			if d.depth == depth { // still open
+				open = append(open, t.Name.Local)
+			}
+		case xml.EndElement:
+			open = open[:len(open)-1]
+		}
+	}
 }
 
 // readPart reads a whole part with read.
