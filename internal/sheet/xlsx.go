@@ -37,7 +37,7 @@ var (
 )
 
 type xlsxReader struct {
-	part     io.Closer
+	part     io.ReadCloser
 	dec      *tokens
 	shared   sharedStrings
 	styles   styles
@@ -86,14 +86,10 @@ func NewXLSXSheet(r io.ReaderAt, size int64, name string) (Reader, error) {
 		}
 		parts[name] = f
 	}
-	// Every part is inflated once, to its declared size and checksum, before it is read: a
-	// part that holds more than it declares (archive/zip stops there) or is damaged would
-	// otherwise read as a shorter sheet, silently.
-	for _, f := range z.File {
-		if err := intact(f); err != nil {
-			return nil, &Error{Code: CodeNotXLSX, Err: err}
-		}
-	}
+	// Each part read is read to its end, where archive/zip checks its declared size and its
+	// CRC-32 (a part that holds more than it declares fails where it passes its size): the
+	// small parts by walk, the sheet by readRow, which reads on past its data (end). A
+	// damaged part is never taken for a shorter sheet, and no part is inflated twice.
 	book, err := openBook(parts, name)
 	if err != nil {
 		return nil, err
@@ -169,8 +165,7 @@ func (x *xlsxReader) readRow() (*Row, error) {
 	for {
 		tok, err := x.dec.Token()
 		if err == io.EOF {
-			x.done = true
-			return nil, nil
+			return nil, x.end()
 		}
 		if err != nil {
 			return nil, err
@@ -184,11 +179,18 @@ func (x *xlsxReader) readRow() (*Row, error) {
 			}
 		case xml.EndElement:
 			if t.Name.Local == "sheetData" {
-				x.done = true
-				return nil, nil
+				return nil, x.end()
 			}
 		}
 	}
+}
+
+// end reads the sheet's part on to its end (what follows its data), where archive/zip checks
+// its size and CRC-32: the rows read came from an intact part.
+func (x *xlsxReader) end() error {
+	x.done = true
+	_, err := io.Copy(io.Discard, x.part)
+	return err
 }
 
 func (x *xlsxReader) parseRow(start xml.StartElement) (*Row, error) {
@@ -778,15 +780,4 @@ func (l *runLimit) Read(p []byte) (int, error) {
 		return n, errCellTooLong
 	}
 	return n, err
-}
-
-// intact reads a part to its end: archive/zip checks the declared size and the CRC-32.
-func intact(f *zip.File) error {
-	rc, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	_, err = io.Copy(io.Discard, rc)
-	return err
 }

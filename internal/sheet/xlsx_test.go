@@ -102,7 +102,8 @@ func TestXLSXNamedSheet(t *testing.T) {
 	}
 }
 
-// zipOf writes a zip of the given parts; declared overrides an entry's declared size.
+// zipOf writes a zip of the given parts; declared overrides an entry's declared size (and
+// gives it a checksum, 1, that is not its content's).
 func zipOf(t testing.TB, parts map[string][]byte, declared map[string]uint64) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -119,7 +120,7 @@ func zipOf(t testing.TB, parts map[string][]byte, declared map[string]uint64) []
 			fw, _ := flate.NewWriter(&c, flate.BestCompression)
 			_, _ = fw.Write(data)
 			_ = fw.Close()
-			w, err := z.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CompressedSize64: uint64(c.Len()), UncompressedSize64: size})
+			w, err := z.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CompressedSize64: uint64(c.Len()), UncompressedSize64: size, CRC32: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,6 +171,10 @@ func TestXLSXHostileFiles(t *testing.T) {
 		{"a sheet declared at 1 GB", zipOf(t, parts, map[string]uint64{sheet: 1 << 30}), CodeTooLargeUnzipped},
 		{"another part of 80 MB", zipOf(t, parts, map[string]uint64{"xl/styles.xml": 80 << 20}), CodeTooLargeUnzipped},
 		{"a sheet larger than it says", zipOf(t, merge(parts, sheet, longer), map[string]uint64{sheet: uint64(len(parts[sheet]))}), CodeNotXLSX},
+		// Parts of their declared size whose checksum (1) is not their content's: read to
+		// their end, they fail there.
+		{"a damaged sheet", zipOf(t, parts, map[string]uint64{sheet: uint64(len(parts[sheet]))}), CodeNotXLSX},
+		{"damaged shared strings", zipOf(t, parts, map[string]uint64{"xl/sharedStrings.xml": uint64(len(parts["xl/sharedStrings.xml"]))}), CodeNotXLSX},
 		{"a cell in column 16,000", zipOf(t, merge(parts, sheet, wide), nil), CodeTooManyColumns},
 	}
 	for _, tt := range tests {
