@@ -181,59 +181,46 @@ func TestSearchKeysOnTheRarestWord(t *testing.T) {
 	// Both words have more than a page: the word whose probe holds more matches is keyed on
 	// ("anne": 6 entries, every one a match; "martin", the longer, 27 entries, one in four),
 	// and the pages go on with it: "martin"'s entries are read only by the first page's probe.
-	seen := map[string]bool{}
-	q := store.ListQuery{Filter: domain.ClientFilter{Query: "anne martin"}, Limit: 2}
 	m.Reset()
-	for pages := 0; ; pages++ {
-		if pages > 10 {
-			t.Fatal("no end")
-		}
-		page, err := s.ListClients(ctx, "t1", q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range page.Items {
-			if c.FirstName != "Anne" || seen[c.ID] {
-				t.Errorf("found %s %s (again: %v)", c.FirstName, c.LastName, seen[c.ID])
+	check := func(query string, limit int, want int, match func(*domain.Client) bool) {
+		t.Helper()
+		seen := map[string]bool{}
+		for _, c := range everyPage(t, s, store.ListQuery{Filter: domain.ClientFilter{Query: query}, Limit: limit}) {
+			if !match(c) || seen[c.ID] {
+				t.Errorf("%s: found %s %s (again: %v)", query, c.FirstName, c.LastName, seen[c.ID])
 			}
 			seen[c.ID] = true
 		}
-		if page.NextCursor == "" {
-			break
+		if len(seen) != want {
+			t.Errorf("%s: %d of the %d found", query, len(seen), want)
 		}
-		q.Cursor = page.NextCursor
 	}
-	if len(seen) != 6 {
-		t.Errorf("%d of the 6 Anne Martin found", len(seen))
-	}
+	check("anne martin", 2, 6, func(c *domain.Client) bool { return c.FirstName == "Anne" })
 	// Keyed on "martin", the pages would read its 27 entries.
 	if c := m.Snapshot(); c.ItemsRead > 20 {
 		t.Errorf("anne martin: %d items read over its pages", c.ItemsRead)
 	}
 
 	// A word that begins another is never keyed on: "mar martin" pages through "martin".
-	seen = map[string]bool{}
-	q = store.ListQuery{Filter: domain.ClientFilter{Query: "mar martin"}, Limit: 4}
+	check("mar martin", 4, 27, func(c *domain.Client) bool { return c.LastName == "Martin" })
+}
+
+// everyPage lists q's pages to the last, and returns their clients in order.
+func everyPage(t *testing.T, s *store.Store, q store.ListQuery) []*domain.Client {
+	t.Helper()
+	var all []*domain.Client
 	for pages := 0; ; pages++ {
-		if pages > 10 {
+		if pages > 20 {
 			t.Fatal("no end")
 		}
-		page, err := s.ListClients(ctx, "t1", q)
+		page, err := s.ListClients(context.Background(), "t1", q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range page.Items {
-			if c.LastName != "Martin" || seen[c.ID] {
-				t.Errorf("found %s %s (again: %v)", c.FirstName, c.LastName, seen[c.ID])
-			}
-			seen[c.ID] = true
-		}
+		all = append(all, page.Items...)
 		if page.NextCursor == "" {
-			break
+			return all
 		}
 		q.Cursor = page.NextCursor
-	}
-	if len(seen) != 27 {
-		t.Errorf("%d of the 27 Martin found", len(seen))
 	}
 }
