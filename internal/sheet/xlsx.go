@@ -125,19 +125,12 @@ func (x *xlsxReader) Next() (Row, error) {
 	if x.next == nil && !x.done {
 		row, err := x.readRow()
 		if err != nil {
-			code := CodeNotXLSX
-			switch {
-			case errors.Is(err, errCellTooLong):
-				code = CodeCellTooLong
-			case errors.Is(err, errTooManyColumns):
-				code = CodeTooManyColumns
-			}
 			x.done = true
 			at := x.last + 1 // between rows: the next one
 			if x.inRow {
 				at = x.last
 			}
-			return Row{}, &Error{Row: at, Code: code, Err: err}
+			return Row{}, &Error{Row: at, Code: partCode(err), Err: err}
 		}
 		x.next = row
 	}
@@ -632,6 +625,19 @@ func readRels(f *zip.File, dir string) (map[string]relationship, error) {
 	return rels, err
 }
 
+// partCode is the code of what stopped the reading of a part.
+func partCode(err error) string {
+	switch {
+	case errors.Is(err, errCellTooLong):
+		return CodeCellTooLong
+	case errors.Is(err, errTooManyColumns):
+		return CodeTooManyColumns
+	case errors.Is(err, errTooLarge):
+		return CodeTooLargeUnzipped
+	}
+	return CodeNotXLSX
+}
+
 // walk reads a part to its end, calling start for each element it opens with its parent's
 // name. start may read the element through (its text, say): walk follows where it left the
 // part.
@@ -676,14 +682,7 @@ func readPart(f *zip.File, read func(*tokens) error) error {
 		if errors.As(err, &e) {
 			return e
 		}
-		code := CodeNotXLSX
-		switch {
-		case errors.Is(err, errTooLarge):
-			code = CodeTooLargeUnzipped
-		case errors.Is(err, errCellTooLong):
-			code = CodeCellTooLong
-		}
-		return &Error{Code: code, Err: fmt.Errorf("%s: %w", f.Name, err)}
+		return &Error{Code: partCode(err), Err: fmt.Errorf("%s: %w", f.Name, err)}
 	}
 	return nil
 }
