@@ -3,10 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/clientdesk/clientdesk/internal/domain"
+	"github.com/clientdesk/clientdesk/internal/imports"
+	"github.com/clientdesk/clientdesk/internal/sheet"
 	"github.com/clientdesk/clientdesk/internal/store"
 )
 
@@ -72,5 +76,33 @@ func TestImportErrors(t *testing.T) {
 	}
 	if c := m.Snapshot(); c.ByOperation["Query"] > 3+3 {
 		t.Errorf("%d queries for 3 pages", c.ByOperation["Query"])
+	}
+}
+
+// The largest import record the validation allows is one DynamoDB stores (400 KB an item,
+// which the strict emulator enforces): a workbook of 500 columns whose headers are kept at
+// imports.HeaderChars four-byte characters, the 100 sheet names an import lists at their
+// longest, the mapping's sheet and the file name at theirs.
+func TestLargestImportRecord(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	long := func(bytes int) string { return strings.Repeat("𝄞", bytes/4) }
+	im := &domain.Import{ID: "01a20361-0000-7000-8000-000000000002", FileName: long(1020) + ".xlsx", Format: "xlsx", Size: domain.MaxImportBytes,
+		Status: domain.ImportChecked, Version: 9, CreatedAt: domain.At(time.Now()), UpdatedAt: domain.At(time.Now()),
+		Mode: domain.ImportUpsert, Match: domain.ImportMatchEmail, Country: "FR", Sheet: long(domain.MaxSheetNameBytes), ColumnsSet: true,
+		Read:   &domain.ImportRead{Format: "xlsx", Sheet: long(domain.MaxSheetNameBytes)},
+		Report: &domain.ImportReport{Rows: 1 << 20}, Problem: "cell_too_long", ProblemRow: 1 << 20}
+	for i := range domain.MaxImportSheets {
+		im.Read.Sheets = append(im.Read.Sheets, strconv.Itoa(i)+long(domain.MaxSheetNameBytes-4))
+	}
+	for i := range sheet.MaxColumns {
+		im.Columns = append(im.Columns, domain.ImportColumn{Index: i, Header: long(4 * imports.HeaderChars), Target: domain.CustomColumnPrefix + long(64)})
+	}
+	if err := s.CreateImport(ctx, "t1", im, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetImport(ctx, "t1", im.ID)
+	if err != nil || len(got.Columns) != sheet.MaxColumns || len(got.Read.Sheets) != domain.MaxImportSheets || got.Sheet != im.Sheet {
+		t.Fatalf("%v: %d columns, %d sheets", err, len(got.Columns), len(got.Read.Sheets))
 	}
 }
